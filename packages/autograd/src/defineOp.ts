@@ -1,0 +1,62 @@
+import type { NDArray } from "@rnnkit/tensor";
+import { isGradEnabled } from "./gradMode.js";
+import { Node, type BackwardFn } from "./node.js";
+import { Tensor } from "./tensor.js";
+
+/** What a backward rule sees: the op's inputs, its output (detached), its args and saved values. */
+export interface OpContext<A, S> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly args: A;
+  readonly saved: S;
+}
+
+/** One differentiable op: forward on NDArrays, backward in Tensor ops, defined together. */
+export interface OpSpec<A, S> {
+  readonly name: string;
+  forward(inputs: readonly NDArray[], args: A): NDArray;
+  /** Values computed once in forward, only when a gradient will be needed. */
+  save?(inputs: readonly NDArray[], output: NDArray, args: A): S;
+  /** Gradient of each input given the output's gradient (null/undefined: no gradient). */
+  backward(ctx: OpContext<A, S>, grad: Tensor): readonly (Tensor | null | undefined)[];
+}
+
+/** True when an op on these inputs must be recorded. */
+export function needsGrad(inputs: readonly Tensor[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Defines an op once, with its gradient beside it.
+ * @example
+ * const expOp = defineOp<void>({
+ *   name: "exp",
+ *   forward: ([x]) => backend().unary("exp", x!),
+ *   backward: ({ output }, g) => [g.mul(output)],
+ * });
+ * expOp([x], undefined);
+ */
+export function defineOp<A = void, S = undefined>(spec: OpSpec<A, S>): (inputs: readonly Tensor[], args: A) => Tensor {
+  return (inputs, args) => {
+    const arrays = inputs.map((t) => t.value);
+    const out = spec.forward(arrays, args);
+    if (!needsGrad(inputs)) return new Tensor(out);
+    const saved = spec.save ? spec.save(arrays, out, args) : (undefined as S);
+    const output = new Tensor(out);
+    const ctx: OpContext<A, S> = { inputs, output, args, saved };
+    const result = new Tensor(out);
+    record(spec.name, inputs, [result], (grads) => spec.backward(ctx, grads[0]!));
+    return result;
+  };
+}
+
+/**
+ * Records a node producing `outputs` (already computed) from `inputs`; used directly by fused
+ * multi-output ops such as a whole recurrent layer. Missing output gradients arrive as null.
+ */
+export function record(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[], backward: BackwardFn): void {
+  const node = new Node(name, inputs, outputs.map((o) => o.shape), backward);
+  outputs.forEach((o, i) => o.attach(node, i));
+}

@@ -1,0 +1,28 @@
+import { backend } from "@rnnkit/tensor";
+import { isGradEnabled } from "./gradMode.js";
+import { Tensor } from "./tensor.js";
+
+/** `a + b` for gradient accumulation; recorded only when building a higher-order graph. */
+export function addGrad(a: Tensor | null, b: Tensor): Tensor {
+  if (a === null) return b;
+  if (isGradEnabled() && (a.requiresGrad || b.requiresGrad)) return a.add(b);
+  return new Tensor(backend().binary("add", a.value, b.value));
+}
+
+/**
+ * Undoes broadcasting in backward: sums `g` over the dims that broadcasting added or expanded
+ * so the result has `shape`.
+ */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  const gs = g.shape;
+  if (gs.length === shape.length && gs.every((s, i) => s === shape[i])) return g;
+  const lead = gs.length - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < gs.length; i++) {
+    if (i < lead) dims.push(i);
+    else if (shape[i - lead] === 1 && gs[i] !== 1) dims.push(i);
+  }
+  let r = dims.length > 0 ? g.sum(dims, true) : g;
+  if (lead > 0) r = r.reshape(shape);
+  return r;
+}

@@ -1,0 +1,14 @@
+export { Tensor, type TensorLike } from "./tensor.js";
+export { Node, type BackwardFn } from "./node.js";
+export { defineOp, needsGrad, record, type OpContext, type OpSpec } from "./defineOp.js";
+export { runBackward, type BackwardOptions } from "./engine.js";
+export { enableGrad, isGradEnabled, noGrad, withGradMode } from "./gradMode.js";
+export { sumToShape } from "./gradUtil.js";
+export {
+  arange, bernoulli, eye, full, fullLike, linspace, ones, onesLike, rand, randint, randn, randperm,
+  tensor, zeros, zerosLike, type CreateOptions, type RandomOptions,
+} from "./creation.js";
+export {
+  add, cat, clamp, div, indexAdd, matmul, maximum, minimum, mul, oneHot, pow, stack, sub, where,
+} from "./ops/index.js";
+export { Generator, manualSeed, defaultGenerator, NDArray, type DType } from "@rnnkit/tensor";

@@ -1,0 +1,226 @@
+import { backend, fmt, NDArray, promoteWithScalar, type DType, type UnaryOp } from "@rnnkit/tensor";
+import { defineOp } from "../defineOp.js";
+import { sumToShape } from "../gradUtil.js";
+import { Tensor, type TensorLike } from "../tensor.js";
+
+/** A number becomes a 0-d tensor of the dtype it would take next to `like` (torch scalar rules). */
+export function asTensor(x: TensorLike, like: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x !== "number") throw new Error(`expected a Tensor or a number, got ${typeof x}`);
+  return new Tensor(NDArray.scalar(x, promoteWithScalar(like.dtype, x)));
+}
+
+/** `src` (tensor or number) broadcast to `shape` and cast to `dtype`, as a fresh contiguous array. */
+export function broadcastValue(src: TensorLike, shape: readonly number[], dtype: DType, op: string): NDArray {
+  const v = typeof src === "number" ? NDArray.scalar(src, dtype) : src.value;
+  try {
+    return v.expand(shape).copy(dtype);
+  } catch {
+    throw new Error(`${op}: source of shape ${fmt(v.shape)} cannot be broadcast to ${fmt(shape)}`);
+  }
+}
+
+const addOp = defineOp<number>({
+  name: "add",
+  forward: ([a, b], alpha) => backend().axpy(a!, b!, alpha),
+  backward: ({ inputs: [a, b], args: alpha }, g) => [sumToShape(g, a!.shape), sumToShape(alpha === 1 ? g : g.mul(alpha), b!.shape)],
+});
+/** `a + alpha * b`, broadcast. */
+export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
+  const [x, y] = pair(a, b);
+  return addOp([x, y], alpha);
+}
+/** `a - alpha * b`, broadcast. */
+export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
+  const [x, y] = pair(a, b);
+  return addOp([x, y], -alpha);
+}
+
+function pair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  if (a instanceof Tensor) return [a, asTensor(b, a)];
+  if (b instanceof Tensor) return [asTensor(a, b), b];
+  throw new Error("binary op: at least one operand must be a Tensor");
+}
+
+const mulOp = defineOp({
+  name: "mul",
+  forward: ([a, b]) => backend().binary("mul", a!, b!),
+  backward: ({ inputs: [a, b] }, g) => [
+    a!.requiresGrad ? sumToShape(g.mul(b!), a!.shape) : null,
+    b!.requiresGrad ? sumToShape(g.mul(a!), b!.shape) : null,
+  ],
+});
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return mulOp(pair(a, b));
+}
+
+const divOp = defineOp({
+  name: "div",
+  forward: ([a, b]) => backend().binary("div", a!, b!),
+  backward: ({ inputs: [a, b], output }, g) => [
+    a!.requiresGrad ? sumToShape(g.div(b!), a!.shape) : null,
+    b!.requiresGrad ? sumToShape(g.mul(output).div(b!).neg(), b!.shape) : null,
+  ],
+});
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  return divOp(pair(a, b));
+}
+
+const powScalarOp = defineOp<number>({
+  name: "pow",
+  forward: ([x], p) => backend().powScalar(x!, p),
+  backward: ({ inputs: [x], args: p }, g) => [p === 0 ? g.mul(0) : g.mul(x!.pow(p - 1).mul(p))],
+});
+const powOp = defineOp({
+  name: "pow",
+  forward: ([a, b]) => backend().binary("pow", a!, b!),
+  backward: ({ inputs: [a, b], output }, g) => [
+    a!.requiresGrad ? sumToShape(g.mul(b!).mul(a!.pow(b!.sub(1))), a!.shape) : null,
+    // d/db a^b = a^b ln a; torch defines it as 0 where a == 0 and b >= 0.
+    b!.requiresGrad
+      ? sumToShape(g.mul(output).mul(where(a!.eq(0).mul(b!.ge(0)), 0, a!.log())), b!.shape)
+      : null,
+  ],
+});
+/** `a ** b` elementwise (scalar or tensor exponent). */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (a instanceof Tensor && typeof b === "number") return powScalarOp([a], b);
+  return powOp(pair(a, b));
+}
+
+const maxMinOp = (op: "maximum" | "minimum") =>
+  defineOp({
+    name: op,
+    forward: ([a, b]) => backend().binary(op, a!, b!),
+    backward: ({ inputs: [a, b] }, g) => {
+      // Ties split the gradient evenly, as torch does.
+      const av = a!.detach();
+      const bv = b!.detach();
+      const win = op === "maximum" ? av.gt(bv) : av.lt(bv);
+      const tie = av.eq(bv);
+      const wa = win.float().add(tie.float().mul(0.5));
+      const wb = wa.rsub(1);
+      return [sumToShape(g.mul(wa), a!.shape), sumToShape(g.mul(wb), b!.shape)];
+    },
+  });
+const maximumOp = maxMinOp("maximum");
+const minimumOp = maxMinOp("minimum");
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return maximumOp(pair(a, b));
+}
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return minimumOp(pair(a, b));
+}
+
+/** d op(x) / dx in terms of the input x and the output y. */
+const UNARY_GRAD: Partial<Record<UnaryOp, (x: Tensor, y: Tensor, g: Tensor) => Tensor>> = {
+  neg: (_x, _y, g) => g.neg(),
+  abs: (x, _y, g) => g.mul(x.sign()),
+  exp: (_x, y, g) => g.mul(y),
+  expm1: (_x, y, g) => g.mul(y.add(1)),
+  log: (x, _y, g) => g.div(x),
+  log1p: (x, _y, g) => g.div(x.add(1)),
+  sqrt: (_x, y, g) => g.div(y.mul(2)),
+  rsqrt: (_x, y, g) => g.mul(y.pow(3)).mul(-0.5),
+  reciprocal: (_x, y, g) => g.mul(y.square()).neg(),
+  square: (x, _y, g) => g.mul(x.mul(2)),
+  tanh: (_x, y, g) => g.mul(y.square().rsub(1)),
+  sigmoid: (_x, y, g) => g.mul(y.mul(y.rsub(1))),
+  relu: (_x, y, g) => g.mul(y.gt(0)),
+  sin: (x, _y, g) => g.mul(x.cos()),
+  cos: (x, _y, g) => g.mul(x.sin()).neg(),
+  erf: (x, _y, g) => g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI))),
+  softplus: (x, _y, g) => g.mul(x.sigmoid()),
+  logSigmoid: (x, _y, g) => g.mul(x.neg().sigmoid()),
+  // Piecewise-constant ops have zero gradient almost everywhere.
+  sign: (_x, _y, g) => g.mul(0),
+  floor: (_x, _y, g) => g.mul(0),
+  ceil: (_x, _y, g) => g.mul(0),
+  round: (_x, _y, g) => g.mul(0),
+};
+
+const unaryOps = new Map<UnaryOp, (inputs: readonly Tensor[], args: void) => Tensor>();
+/** Applies an elementwise function of one argument (see `UnaryOp`). */
+export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
+  let fn = unaryOps.get(op);
+  if (!fn) {
+    const grad = UNARY_GRAD[op];
+    fn = defineOp<void>({
+      name: op,
+      forward: ([a]) => backend().unary(op, a!),
+      backward: ({ inputs: [a], output }, g) => {
+        if (!grad) throw new Error(`${op}: backward is not defined`);
+        return [grad(a!, output, g)];
+      },
+    });
+    unaryOps.set(op, fn);
+  }
+  return fn([x]);
+}
+
+const clampOp = defineOp<{ min: number | undefined; max: number | undefined }>({
+  name: "clamp",
+  forward: ([x], { min, max }) => backend().clamp(x!, min, max),
+  backward: ({ inputs: [x], args: { min, max } }, g) => {
+    // Gradient passes where min <= x <= max (torch includes the bounds).
+    let keep = x!.detach().eq(x!.detach());
+    if (min !== undefined) keep = keep.mul(x!.detach().ge(min));
+    if (max !== undefined) keep = keep.mul(x!.detach().le(max));
+    return [g.mul(keep)];
+  },
+});
+/** Clamps into `[min, max]`. */
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  if (min === undefined && max === undefined) throw new Error("clamp: at least one of min and max must be given");
+  return clampOp([x], { min, max });
+}
+
+/** Elementwise comparison → int32 0/1 mask (not differentiable). */
+export function compare(op: "eq" | "ne" | "lt" | "le" | "gt" | "ge", a: Tensor, b: TensorLike): Tensor {
+  return new Tensor(backend().binary(op, a.value, asTensor(b, a).value, op));
+}
+
+const whereOp = defineOp<void>({
+  name: "where",
+  forward: ([c, a, b]) => backend().where(c!, a!, b!),
+  backward: ({ inputs: [c, a, b] }, g) => {
+    const zero = new Tensor(NDArray.scalar(0, g.dtype));
+    return [null, sumToShape(where(c!, g, zero), a!.shape), sumToShape(where(c!, zero, g), b!.shape)];
+  },
+});
+/** `cond ? a : b` elementwise with broadcasting; `cond` non-zero means true. */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : cond.to("float32");
+  return whereOp([cond, asTensor(a, like), asTensor(b, like)]);
+}
+
+/** Fills entries where `mask` is non-zero with `value` (broadcasting the mask). */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  if (mask.dtype !== "int32") throw new Error(`maskedFill: mask must be an int32 (0/1) tensor, got ${mask.dtype}`);
+  const out = where(mask, new Tensor(NDArray.scalar(value, promoteWithScalar(x.dtype, value))), x);
+  if (out.shape.length !== x.shape.length || out.shape.some((s, i) => s !== x.shape[i])) {
+    throw new Error(`maskedFill: mask of shape ${fmt(mask.shape)} does not broadcast to the input's ${fmt(x.shape)}`);
+  }
+  return out;
+}
+
+const castOp = defineOp<DType>({
+  name: "to",
+  forward: ([x], dtype) => backend().cast(x!, dtype),
+  backward: ({ inputs: [x] }, g) => [x!.dtype === "int32" ? null : g.to(x!.dtype)],
+});
+/** Converts to `dtype`; returns `x` itself when it already has it. */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  if (dtype === "int32") return new Tensor(backend().cast(x.value, dtype));
+  return castOp([x], dtype);
+}
+
+const cloneOp = defineOp<void>({
+  name: "clone",
+  forward: ([x]) => x!.copy(),
+  backward: (_ctx, g) => [g],
+});
+export function clone(x: Tensor): Tensor {
+  return cloneOp([x]);
+}

@@ -1,0 +1,185 @@
+import { backend, fmt, NDArray, normDim, normDims } from "@rnnkit/tensor";
+import { defineOp } from "../defineOp.js";
+import { Tensor } from "../tensor.js";
+
+/** Re-inserts reduced dims as size 1 so a reduced gradient broadcasts back over the input. */
+function unreduce(g: Tensor, inputShape: readonly number[], dims: readonly number[], keepdim: boolean): Tensor {
+  if (keepdim || inputShape.length === 0) return g;
+  const shape = inputShape.map((s, i) => (dims.includes(i) ? 1 : s));
+  return g.reshape(shape);
+}
+
+interface ReduceArgs {
+  dims: number[];
+  keepdim: boolean;
+}
+
+const sumOp = defineOp<ReduceArgs>({
+  name: "sum",
+  forward: ([x], { dims, keepdim }) => backend().reduce("sum", x!, dims, keepdim),
+  backward: ({ inputs: [x], args: { dims, keepdim } }, g) => [unreduce(g, x!.shape, dims, keepdim).expand(x!.shape).contiguous()],
+});
+/** Sum over `dim` (all dims when omitted). */
+export function sum(x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
+  const dims = normDims(dim, x.ndim, "sum");
+  return sumOp([x], { dims, keepdim });
+}
+
+/** Mean over `dim` (all dims when omitted). */
+export function mean(x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
+  if (x.dtype === "int32") throw new Error("mean: could not infer output dtype; input dtype must be floating point, got int32");
+  const dims = normDims(dim, x.ndim, "mean");
+  const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
+  return sum(x, dims, keepdim).div(count);
+}
+
+/** Variance over `dim` with `correction` (1 = unbiased), as torch.var. */
+export function variance(x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean, correction: number): Tensor {
+  const dims = normDims(dim, x.ndim, "var");
+  const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
+  const centered = x.sub(mean(x, dims, true));
+  return sum(centered.square(), dims, keepdim).div(Math.max(0, count - correction));
+}
+
+const prodOp = defineOp<ReduceArgs>({
+  name: "prod",
+  forward: ([x], { dims, keepdim }) => backend().reduce("prod", x!, dims, keepdim),
+  backward: ({ inputs: [x], args: { dims, keepdim } }, g) => {
+    // d prod / dx_i = prod of the others; computed by exclusion so zeros are handled.
+    const xv = x!.detach().value;
+    const d = dims[0]!;
+    const n = x!.shape[d]!;
+    const others = NDArray.zeros(x!.shape, xv.dtype);
+    const src = x!.value;
+    const slices = Array.from({ length: n }, (_, i) => src.narrow(d, i, 1));
+    for (let i = 0; i < n; i++) {
+      let acc: NDArray | null = null;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        acc = acc ? backend().binary("mul", acc, slices[j]!) : slices[j]!.copy();
+      }
+      const part = acc ?? NDArray.full(slices[i]!.shape, 1, xv.dtype);
+      const target = others.narrow(d, i, 1);
+      let k = 0;
+      const flat = part.flat();
+      target.forEachOffset((o) => {
+        others.data[o] = flat[k++]!;
+      });
+    }
+    return [unreduce(g, x!.shape, dims, keepdim).mul(new Tensor(others))];
+  },
+});
+/** Product of all elements, or along `dim`. */
+export function prod(x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  if (dim === undefined) return prodOp([x.reshape([-1])], { dims: [0], keepdim: false });
+  return prodOp([x], { dims: [normDim(dim, x.ndim, "prod")], keepdim });
+}
+
+const amaxOp = (op: "max" | "min") =>
+  defineOp<ReduceArgs>({
+    name: op === "max" ? "amax" : "amin",
+    forward: ([x], { dims, keepdim }) => backend().reduce(op, x!, dims, keepdim),
+    backward: ({ inputs: [x], output, args: { dims, keepdim } }, g) => {
+      // torch's amax/amin and full max/min spread the gradient evenly over ties.
+      const hit = x!.detach().eq(unreduce(output, x!.shape, dims, keepdim)).float();
+      const count = hit.sum(dims, true);
+      return [hit.div(count).mul(unreduce(g, x!.shape, dims, keepdim))];
+    },
+  });
+const amaxOps = { max: amaxOp("max"), min: amaxOp("min") };
+/** Max (or min) over `dim`, all dims when omitted; gradient split over ties. */
+export function amax(x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean, op: "max" | "min"): Tensor {
+  if (x.numel() === 0) throw new Error(`${op}: expected a non-empty tensor, got shape ${fmt(x.shape)}`);
+  return amaxOps[op]([x], { dims: normDims(dim, x.ndim, op), keepdim });
+}
+
+const maxAlongOp = defineOp<{ dim: number; keepdim: boolean; indices: NDArray }>({
+  name: "max",
+  forward: ([x], { dim, keepdim, indices }) => {
+    const idx = keepdim ? indices : indices.unsqueeze(dim);
+    return backend().gather(x!, dim, idx.contiguous()).reshape(indices.shape);
+  },
+  backward: ({ inputs: [x], args: { dim, keepdim, indices } }, g) => {
+    const idx = new Tensor(keepdim ? indices : indices.unsqueeze(dim));
+    const gk = keepdim ? g : g.unsqueeze(dim);
+    return [new Tensor(NDArray.zeros(x!.shape, g.dtype)).scatterAdd(dim, idx, gk)];
+  },
+});
+/** `[values, indices]` of the max (or min) along `dim`; the gradient goes to the chosen index. */
+export function maxAlong(x: Tensor, dim: number, keepdim: boolean, op: "max" | "min"): [Tensor, Tensor] {
+  if (x.ndim === 0) {
+    return [x.clone(), new Tensor(NDArray.scalar(0, "int32"))];
+  }
+  const d = normDim(dim, x.ndim, op);
+  const indices = backend().argReduce(op === "max" ? "argmax" : "argmin", x.value, d, keepdim);
+  const values = maxAlongOp([x], { dim: d, keepdim, indices });
+  return [values, new Tensor(indices)];
+}
+
+/** Index of the max/min (over all elements when `dim` is omitted), int32. */
+export function argReduce(op: "argmax" | "argmin", x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  if (dim === undefined) {
+    const flat = backend().argReduce(op, x.value.reshape([-1]), 0, false);
+    return new Tensor(keepdim ? flat.reshape(x.shape.map(() => 1)) : flat);
+  }
+  if (x.ndim === 0) return new Tensor(NDArray.scalar(0, "int32"));
+  return new Tensor(backend().argReduce(op, x.value, normDim(dim, x.ndim, op), keepdim));
+}
+
+const logsumexpOp = defineOp<ReduceArgs>({
+  name: "logsumexp",
+  forward: ([x], { dims, keepdim }) => backend().logsumexp(x!, dims, keepdim),
+  backward: ({ inputs: [x], output, args: { dims, keepdim } }, g) => [
+    x!.sub(unreduce(output, x!.shape, dims, keepdim)).exp().mul(unreduce(g, x!.shape, dims, keepdim)),
+  ],
+});
+/** `log Σ exp(x)` over `dim`, stable for large inputs. */
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim: boolean): Tensor {
+  return logsumexpOp([x], { dims: normDims(dim, x.ndim, "logsumexp"), keepdim });
+}
+
+const softmaxOp = defineOp<{ dim: number; log: boolean }>({
+  // A primitive for numerical stability: exp of the max-shifted input.
+  name: "softmax",
+  forward: ([x], { dim, log }) => backend().softmax(x!, dim, log),
+  backward: ({ output, args: { dim, log } }, g) => {
+    if (log) {
+      // d logsoftmax: g - softmax * Σ g
+      return [g.sub(output.exp().mul(g.sum(dim, true)))];
+    }
+    // d softmax: y * (g - Σ g*y)
+    return [output.mul(g.sub(g.mul(output).sum(dim, true)))];
+  },
+});
+/** softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along `dim` (log-softmax when `log`). */
+export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
+  const name = log ? "logSoftmax" : "softmax";
+  const t = x.dtype === "int32" ? x.float() : x;
+  const d = t.ndim === 0 ? 0 : normDim(dim, t.ndim, name);
+  return softmaxOp([t], { dim: d, log });
+}
+
+/** p-norm: (Σ |x|^p)^(1/p); p = Infinity gives max |x|, p = 0 the count of non-zeros. */
+export function norm(x: Tensor, p: number, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
+  if (p === Infinity) return x.abs().amax(dim, keepdim);
+  if (p === -Infinity) return x.abs().amin(dim, keepdim);
+  if (p === 0) return x.ne(0).float().sum(dim, keepdim);
+  if (p === 2) {
+    // sqrt of a sum of squares; the gradient at 0 is defined as 0 (torch's convention).
+    const s = x.square().sum(dim, keepdim);
+    return normRoot([s], 2);
+  }
+  if (p === 1) return x.abs().sum(dim, keepdim);
+  return normRoot([x.abs().pow(p).sum(dim, keepdim)], p);
+}
+
+const normRoot = defineOp<number>({
+  name: "norm",
+  forward: ([s], p) => backend().powScalar(s!, 1 / p),
+  backward: ({ output, args: p }, g) => {
+    // d s^(1/p) = (1/p) s^(1/p - 1); zero where s == 0.
+    const safe = output.eq(0);
+    const denom = output.pow(p - 1).mul(p).add(safe.float());
+    return [g.div(denom).mul(safe.rsub(1))];
+  },
+});

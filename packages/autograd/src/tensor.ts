@@ -1,0 +1,304 @@
+import { fmt, NDArray, type DType, type NestedArray, type TypedArray } from "@rnnkit/tensor";
+import type { Node } from "./node.js";
+import { runBackward, type BackwardOptions } from "./engine.js";
+import { isGradEnabled } from "./gradMode.js";
+import * as ops from "./ops/index.js";
+
+/** A tensor operand or a plain number (a scalar, broadcast like torch's Python scalars). */
+export type TensorLike = Tensor | number;
+
+/**
+ * An n-dimensional array that records the operations applied to it, so `backward()` can
+ * compute gradients. Methods mirror torch's in camelCase; broadcasting is torch's.
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * x.grad!.toArray(); // [[2, 4], [6, 8]]
+ */
+export class Tensor {
+  /** The values. Replaced (never mutated in place while recorded) by in-place ops. */
+  value: NDArray;
+  /** Accumulated gradient of a leaf (or of a non-leaf after `retainGrad()`). */
+  grad: Tensor | null = null;
+  private _requiresGrad: boolean;
+  private _gradFn: Node | null = null;
+  private _outputIndex = 0;
+
+  constructor(value: NDArray, opts: { requiresGrad?: boolean } = {}) {
+    this.value = value;
+    this._requiresGrad = false;
+    if (opts.requiresGrad) this.requiresGrad = true;
+  }
+
+  get shape(): readonly number[] {
+    return this.value.shape;
+  }
+  get dtype(): DType {
+    return this.value.dtype;
+  }
+  get ndim(): number {
+    return this.value.ndim;
+  }
+  /** Number of elements. */
+  numel(): number {
+    return this.value.size;
+  }
+  /** torch's `size()`: the shape, or one dim's size. */
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.shape;
+    const d = dim < 0 ? dim + this.ndim : dim;
+    const s = this.shape[d];
+    if (s === undefined) throw new Error(`size: dim ${dim} is out of range for shape ${fmt(this.shape)}`);
+    return s;
+  }
+  dim(): number {
+    return this.ndim;
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(flag: boolean) {
+    if (this._gradFn !== null && !flag) {
+      throw new Error("requiresGrad: you can only change requiresGrad of leaf tensors; use detach()");
+    }
+    if (flag && this.dtype === "int32") {
+      throw new Error("requiresGrad: only floating point tensors can require gradients (got int32)");
+    }
+    this._requiresGrad = flag;
+  }
+  /** Sets requiresGrad in place and returns this tensor (torch.requires_grad_). */
+  requiresGrad_(flag = true): this {
+    this.requiresGrad = flag;
+    return this;
+  }
+  /** The op that produced this tensor, or null for leaves. */
+  get gradFn(): Node | null {
+    return this._gradFn;
+  }
+  /** Which output of `gradFn` this tensor is. */
+  get outputIndex(): number {
+    return this._outputIndex;
+  }
+  /** True for tensors created by the user rather than by a recorded op. */
+  get isLeaf(): boolean {
+    return this._gradFn === null;
+  }
+  /** Links this tensor to the node that made it (used by op recording). */
+  attach(node: Node, index: number): void {
+    this._gradFn = node;
+    this._outputIndex = index;
+    this._requiresGrad = true;
+  }
+  /** Keeps `.grad` on this non-leaf tensor during backward. */
+  retainGrad(): this {
+    if (!this._requiresGrad) throw new Error("retainGrad: can't retain the gradient of a tensor that does not require grad");
+    if (this._gradFn) {
+      this._gradFn.retained ??= new Map();
+      this._gradFn.retained.set(this._outputIndex, this);
+    }
+    return this;
+  }
+
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires grad.
+   * A non-scalar tensor needs `grad` of its own shape.
+   */
+  backward(grad?: Tensor, opts: BackwardOptions = {}): void {
+    if (!this._requiresGrad) {
+      throw new Error("backward: element 0 of tensors does not require grad and does not have a gradFn");
+    }
+    let g = grad;
+    if (g === undefined) {
+      if (this.numel() !== 1) {
+        throw new Error(`backward: grad can be implicitly created only for scalar outputs, got shape ${fmt(this.shape)}`);
+      }
+      g = new Tensor(NDArray.full(this.shape, 1, this.dtype));
+    } else if (g.shape.length !== this.shape.length || g.shape.some((s, i) => s !== this.shape[i])) {
+      throw new Error(`backward: grad has shape ${fmt(g.shape)} but the tensor has shape ${fmt(this.shape)}`);
+    }
+    runBackward([this], [g], opts);
+  }
+
+  /** The same values, cut from the graph (shares storage). */
+  detach(): Tensor {
+    return new Tensor(this.value);
+  }
+  /** Cuts this tensor from the graph in place. */
+  detach_(): this {
+    this._gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+
+  /** Nested number arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    return this.value.toArray();
+  }
+  /** A contiguous row-major copy of the values. */
+  data(): TypedArray {
+    return this.value.flat().slice();
+  }
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.numel() !== 1) {
+      throw new Error(`item: a Tensor with ${this.numel()} elements cannot be converted to a number (shape ${fmt(this.shape)})`);
+    }
+    return this.value.flat()[0]!;
+  }
+  toString(): string {
+    return `tensor(${JSON.stringify(this.toArray())}, shape=${fmt(this.shape)}, dtype=${this.dtype}${this._requiresGrad ? ", requiresGrad" : ""})`;
+  }
+
+  // ---- elementwise -------------------------------------------------------------------------
+  add(other: TensorLike, opts?: { alpha?: number }): Tensor { return ops.add(this, other, opts?.alpha); }
+  sub(other: TensorLike, opts?: { alpha?: number }): Tensor { return ops.sub(this, other, opts?.alpha); }
+  mul(other: TensorLike): Tensor { return ops.mul(this, other); }
+  div(other: TensorLike): Tensor { return ops.div(this, other); }
+  pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
+  /** `other - this` for a scalar or tensor (torch.rsub). */
+  rsub(other: TensorLike): Tensor { return ops.sub(ops.asTensor(other, this), this); }
+  maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
+  minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
+  neg(): Tensor { return ops.unaryOp("neg", this); }
+  abs(): Tensor { return ops.unaryOp("abs", this); }
+  sign(): Tensor { return ops.unaryOp("sign", this); }
+  exp(): Tensor { return ops.unaryOp("exp", this); }
+  expm1(): Tensor { return ops.unaryOp("expm1", this); }
+  log(): Tensor { return ops.unaryOp("log", this); }
+  log1p(): Tensor { return ops.unaryOp("log1p", this); }
+  sqrt(): Tensor { return ops.unaryOp("sqrt", this); }
+  rsqrt(): Tensor { return ops.unaryOp("rsqrt", this); }
+  reciprocal(): Tensor { return ops.unaryOp("reciprocal", this); }
+  square(): Tensor { return ops.unaryOp("square", this); }
+  tanh(): Tensor { return ops.unaryOp("tanh", this); }
+  sigmoid(): Tensor { return ops.unaryOp("sigmoid", this); }
+  relu(): Tensor { return ops.unaryOp("relu", this); }
+  sin(): Tensor { return ops.unaryOp("sin", this); }
+  cos(): Tensor { return ops.unaryOp("cos", this); }
+  erf(): Tensor { return ops.unaryOp("erf", this); }
+  floor(): Tensor { return ops.unaryOp("floor", this); }
+  ceil(): Tensor { return ops.unaryOp("ceil", this); }
+  round(): Tensor { return ops.unaryOp("round", this); }
+  clamp(min?: number, max?: number): Tensor { return ops.clamp(this, min, max); }
+  eq(other: TensorLike): Tensor { return ops.compare("eq", this, other); }
+  ne(other: TensorLike): Tensor { return ops.compare("ne", this, other); }
+  lt(other: TensorLike): Tensor { return ops.compare("lt", this, other); }
+  le(other: TensorLike): Tensor { return ops.compare("le", this, other); }
+  gt(other: TensorLike): Tensor { return ops.compare("gt", this, other); }
+  ge(other: TensorLike): Tensor { return ops.compare("ge", this, other); }
+  /** Fills entries where `mask` is non-zero with `value`. */
+  maskedFill(mask: Tensor, value: number): Tensor { return ops.maskedFill(this, mask, value); }
+
+  // ---- reductions --------------------------------------------------------------------------
+  sum(dim?: number | readonly number[], keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
+  mean(dim?: number | readonly number[], keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
+  /** Variance with Bessel's correction by default (`correction` 1), as torch.var. */
+  var(dim?: number | readonly number[], opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return ops.variance(this, dim, opts.keepdim ?? false, opts.correction ?? 1); }
+  std(dim?: number | readonly number[], opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return ops.variance(this, dim, opts.keepdim ?? false, opts.correction ?? 1).sqrt(); }
+  prod(dim?: number, keepdim = false): Tensor { return ops.prod(this, dim, keepdim); }
+  /** Max of all elements, or `[values, indices]` along `dim`. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  max(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] { return dim === undefined ? ops.amax(this, undefined, false, "max") : ops.maxAlong(this, dim, keepdim, "max"); }
+  /** Min of all elements, or `[values, indices]` along `dim`. */
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  min(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] { return dim === undefined ? ops.amax(this, undefined, false, "min") : ops.maxAlong(this, dim, keepdim, "min"); }
+  amax(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amax(this, dim, keepdim, "max"); }
+  amin(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amax(this, dim, keepdim, "min"); }
+  argmax(dim?: number, keepdim = false): Tensor { return ops.argReduce("argmax", this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return ops.argReduce("argmin", this, dim, keepdim); }
+  logsumexp(dim: number | readonly number[], keepdim = false): Tensor { return ops.logsumexp(this, dim, keepdim); }
+  softmax(dim: number): Tensor { return ops.softmax(this, dim, false); }
+  logSoftmax(dim: number): Tensor { return ops.softmax(this, dim, true); }
+  /** p-norm over all elements or `dim` (p = 2 by default; Infinity for the max norm). */
+  norm(p = 2, dim?: number | readonly number[], keepdim = false): Tensor { return ops.norm(this, p, dim, keepdim); }
+
+  // ---- linear algebra ----------------------------------------------------------------------
+  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  mm(other: Tensor): Tensor { return ops.mm(this, other); }
+  bmm(other: Tensor): Tensor { return ops.bmm(this, other); }
+  /** Transpose of a ≤2-D tensor. */
+  t(): Tensor {
+    if (this.ndim > 2) throw new Error(`t: expects a tensor with <= 2 dims, got shape ${fmt(this.shape)}`);
+    return this.ndim < 2 ? this : this.transpose(0, 1);
+  }
+
+  // ---- shape and views ---------------------------------------------------------------------
+  reshape(...shape: number[] | [readonly number[]]): Tensor { return ops.reshape(this, flatShape(shape), "reshape"); }
+  view(...shape: number[] | [readonly number[]]): Tensor { return ops.view(this, flatShape(shape)); }
+  viewAs(other: Tensor): Tensor { return ops.view(this, other.shape); }
+  transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
+  permute(...dims: number[] | [readonly number[]]): Tensor { return ops.permute(this, flatShape(dims)); }
+  squeeze(dim?: number | readonly number[]): Tensor { return ops.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
+  expand(...shape: number[] | [readonly number[]]): Tensor { return ops.expand(this, flatShape(shape)); }
+  expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
+  contiguous(): Tensor { return ops.contiguous(this); }
+  narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
+  /** Picks `index` along `dim`, removing the dim. */
+  select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
+  /** Elements `start, start+step, … < end` along `dim` (python slicing; negative ends wrap). */
+  slice(dim: number, start?: number, end?: number, step = 1): Tensor { return ops.slice(this, dim, start, end, step); }
+  /** Splits into `chunks` pieces along `dim` (the last may be smaller). */
+  chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
+  /** Splits into pieces of `size` (or the listed sizes) along `dim`. */
+  split(size: number | readonly number[], dim = 0): Tensor[] { return ops.split(this, size, dim); }
+  unbind(dim = 0): Tensor[] { return ops.unbind(this, dim); }
+  flip(dims: number | readonly number[]): Tensor { return ops.flip(this, typeof dims === "number" ? [dims] : dims); }
+  /** Tiles the tensor `repeats[i]` times along dim i (torch.Tensor.repeat). */
+  repeat(...repeats: number[] | [readonly number[]]): Tensor { return ops.repeat(this, flatShape(repeats)); }
+
+  // ---- indexing ----------------------------------------------------------------------------
+  indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
+  gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, dim, index, src); }
+  indexAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.indexAdd(this, dim, index, src); }
+
+  // ---- dtype and copies --------------------------------------------------------------------
+  /** A copy converted to `dtype` (this tensor itself when already of it). */
+  to(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  float(): Tensor { return this.to("float32"); }
+  double(): Tensor { return this.to("float64"); }
+  int(): Tensor { return this.to("int32"); }
+  /** A copy that stays in the graph (gradients flow back to this tensor). */
+  clone(): Tensor { return ops.clone(this); }
+
+  // ---- in-place (for initialization and optimizers; not recorded) ---------------------------
+  private checkInPlace(op: string): void {
+    if (this._requiresGrad && this._gradFn === null && isGradEnabled()) {
+      throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation; wrap it in noGrad()`);
+    }
+    if (this._gradFn !== null && isGradEnabled()) {
+      throw new Error(`${op}: in-place operations on tensors inside the graph are not supported; use the out-of-place ${op.replace(/_$/, "")}`);
+    }
+  }
+  /** Replaces the values with those of `src` (broadcast, cast to this dtype). */
+  copy_(src: TensorLike): this {
+    this.checkInPlace("copy_");
+    return this.writeValues(ops.broadcastValue(src, this.shape, this.dtype, "copy_"));
+  }
+  /** Writes `values` over this tensor's storage in place (views of it see the change). */
+  private writeValues(v: NDArray): this {
+    if (this.value.isContiguous() && this.value.offset === 0 && this.value.data.length === this.value.size) {
+      this.value.data.set(v.flat());
+    } else {
+      this.value = v;
+    }
+    return this;
+  }
+  add_(other: TensorLike, opts?: { alpha?: number }): this { this.checkInPlace("add_"); return this.writeValues(ops.add(this.detach(), other instanceof Tensor ? other.detach() : other, opts?.alpha).value); }
+  sub_(other: TensorLike, opts?: { alpha?: number }): this { this.checkInPlace("sub_"); return this.writeValues(ops.sub(this.detach(), other instanceof Tensor ? other.detach() : other, opts?.alpha).value); }
+  mul_(other: TensorLike): this { this.checkInPlace("mul_"); return this.writeValues(ops.mul(this.detach(), other instanceof Tensor ? other.detach() : other).value); }
+  div_(other: TensorLike): this { this.checkInPlace("div_"); return this.writeValues(ops.div(this.detach(), other instanceof Tensor ? other.detach() : other).value); }
+  clamp_(min?: number, max?: number): this { this.checkInPlace("clamp_"); return this.writeValues(ops.clamp(this.detach(), min, max).value); }
+  fill_(value: number): this { this.checkInPlace("fill_"); return this.writeValues(NDArray.full(this.shape, value, this.dtype)); }
+  zero_(): this { return this.fill_(0); }
+}
+
+function flatShape(args: number[] | [readonly number[]]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];
+  return args as number[];
+}

@@ -1,0 +1,2 @@
+export { Module, type LoadResult } from "./module.js";
+export { Parameter } from "./parameter.js";

@@ -1,0 +1,77 @@
+import type { DType } from "./dtype.js";
+import type { NDArray } from "./ndarray.js";
+
+/** Elementwise ops of one argument. Float ops on int32 input give float32, as torch. */
+export type UnaryOp =
+  | "neg" | "abs" | "sign" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt" | "reciprocal"
+  | "square" | "tanh" | "sigmoid" | "relu" | "sin" | "cos" | "floor" | "ceil" | "round" | "erf"
+  | "softplus" | "logSigmoid";
+
+/** Elementwise ops of two broadcast arguments. Comparisons give int32 0/1 masks. */
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "atan2"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+
+/** Reductions over a set of dims. */
+export type ReduceOp = "sum" | "prod" | "max" | "min";
+
+/**
+ * Every kernel rnnkit runs. Kernels take NDArrays of any strides and return new contiguous
+ * NDArrays (except the `*Into`/in-place ones, which say so); they know nothing of gradients.
+ * A backend that lacks a kernel does not compile.
+ */
+export interface Backend {
+  readonly name: string;
+
+  /** `out = op(x)`, same shape. */
+  unary(op: UnaryOp, x: NDArray): NDArray;
+  /** `out = op(a, b)` with torch broadcasting; dtype promoted (comparisons: int32). */
+  binary(op: BinaryOp, a: NDArray, b: NDArray, opName?: string): NDArray;
+  /** `x ** p` for a scalar exponent. */
+  powScalar(x: NDArray, p: number): NDArray;
+  /** Clamps into `[min, max]`; either bound may be omitted. */
+  clamp(x: NDArray, min: number | undefined, max: number | undefined): NDArray;
+  /** `cond ? a : b` elementwise, all three broadcast together. */
+  where(cond: NDArray, a: NDArray, b: NDArray): NDArray;
+  /** `a + alpha * b`, the hot path of optimizers and gradient accumulation. */
+  axpy(a: NDArray, b: NDArray, alpha: number): NDArray;
+  /** A contiguous copy converted to `dtype`. */
+  cast(x: NDArray, dtype: DType): NDArray;
+
+  /** Reduces `dims` (sorted, non-empty or all) of `x`. */
+  reduce(op: ReduceOp, x: NDArray, dims: readonly number[], keepdim: boolean): NDArray;
+  /** Index (int32) of the max / min along one dim; ties take the first. */
+  argReduce(op: "argmax" | "argmin", x: NDArray, dim: number, keepdim: boolean): NDArray;
+  /** `log Σ exp(x)` over `dims`, computed stably. */
+  logsumexp(x: NDArray, dims: readonly number[], keepdim: boolean): NDArray;
+  /** Softmax (or log-softmax when `log`) along one dim, computed stably. */
+  softmax(x: NDArray, dim: number, log: boolean): NDArray;
+
+  /** torch.matmul for ≥2-D operands: batched, batch dims broadcast. */
+  matmul(a: NDArray, b: NDArray): NDArray;
+  /**
+   * `C = alpha * op(A) · op(B) + beta * C` on raw row-major float storage, the GEMM every
+   * linear algebra path reduces to. `op(X)` is `Xᵀ` when the trans flag is set.
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Float32Array | Float64Array, aOff: number, lda: number,
+    b: Float32Array | Float64Array, bOff: number, ldb: number,
+    beta: number, c: Float32Array | Float64Array, cOff: number, ldc: number,
+  ): void;
+
+  /** Picks entries of `index` (int32, 1-D) along `dim`. */
+  indexSelect(x: NDArray, dim: number, index: NDArray): NDArray;
+  /** Adds slices of `src` into a copy of `x` at `index` along `dim` (index_add). */
+  indexAdd(x: NDArray, dim: number, index: NDArray, src: NDArray): NDArray;
+  /** `out[i][j] = x[i][index[i][j]]` along `dim` (torch.gather). */
+  gather(x: NDArray, dim: number, index: NDArray): NDArray;
+  /** A copy of `x` with `src` added at `index` along `dim` (torch.scatter_add). */
+  scatterAdd(x: NDArray, dim: number, index: NDArray, src: NDArray): NDArray;
+  /** Joins arrays along an existing dim. */
+  cat(xs: readonly NDArray[], dim: number): NDArray;
+  /** Reverses the order along `dims`. */
+  flip(x: NDArray, dims: readonly number[]): NDArray;
+  /** int32 indices → int32 one-hot rows of length `numClasses` (`-1`: max index + 1), as torch. */
+  oneHot(index: NDArray, numClasses: number): NDArray;
+}

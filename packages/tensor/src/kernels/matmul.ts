@@ -1,0 +1,109 @@
+import { promoteTypes } from "../dtype.js";
+import { NDArray } from "../ndarray.js";
+import { broadcastShapes, fmt, numel } from "../shape.js";
+
+type FloatArray = Float32Array | Float64Array;
+
+/**
+ * `C = alpha * op(A) · op(B) + beta * C`, row-major, op(X) = Xᵀ when trans is set.
+ * The loop order keeps the innermost loop unit-stride over rows of B and C.
+ */
+export function gemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: FloatArray, aOff: number, lda: number,
+  b: FloatArray, bOff: number, ldb: number,
+  beta: number, c: FloatArray, cOff: number, ldc: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ci = cOff + i * ldc;
+    if (beta === 0) for (let j = 0; j < n; j++) c[ci + j] = 0;
+    else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j]! *= beta;
+  }
+  if (alpha === 0 || k === 0) return;
+  if (!transB) {
+    // C[i, :] += A[i, p] * B[p, :]
+    const row = new Float64Array(n);
+    for (let i = 0; i < m; i++) {
+      row.fill(0);
+      for (let p = 0; p < k; p++) {
+        const av = transA ? a[aOff + p * lda + i]! : a[aOff + i * lda + p]!;
+        if (av === 0) continue;
+        const bp = bOff + p * ldb;
+        for (let j = 0; j < n; j++) row[j]! += av * b[bp + j]!;
+      }
+      const ci = cOff + i * ldc;
+      for (let j = 0; j < n; j++) c[ci + j]! += alpha * row[j]!;
+    }
+    return;
+  }
+  // transB: C[i, j] = Σ_p A[i, p] * B[j, p], a dot product of two unit-stride rows when !transA.
+  const arow = new Float64Array(k);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) arow[p] = transA ? a[aOff + p * lda + i]! : a[aOff + i * lda + p]!;
+    const ci = cOff + i * ldc;
+    for (let j = 0; j < n; j++) {
+      const bj = bOff + j * ldb;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += arow[p]! * b[bj + p]!;
+      c[ci + j]! += alpha * s;
+    }
+  }
+}
+
+/** How a 2-D matrix view can be fed to gemm without copying: its leading dim and transpose flag. */
+function layout(rows: number, cols: number, rs: number, cs: number): { trans: boolean; ld: number } | null {
+  if (cs === 1 && (rs >= cols || rows <= 1)) return { trans: false, ld: Math.max(rs, cols, 1) };
+  if (rs === 1 && (cs >= rows || cols <= 1)) return { trans: true, ld: Math.max(cs, rows, 1) };
+  return null;
+}
+
+/** torch.matmul for operands of at least 2 dims (1-D cases are reshaped by the caller). */
+export function matmul(a0: NDArray, b0: NDArray): NDArray {
+  if (a0.ndim < 2 || b0.ndim < 2) {
+    throw new Error(`matmul: kernel expects ≥2-D operands, got ${fmt(a0.shape)} and ${fmt(b0.shape)}`);
+  }
+  const m = a0.shape[a0.ndim - 2]!;
+  const k = a0.shape[a0.ndim - 1]!;
+  const k2 = b0.shape[b0.ndim - 2]!;
+  const n = b0.shape[b0.ndim - 1]!;
+  if (k !== k2) {
+    throw new Error(`matmul: shapes ${fmt(a0.shape)} and ${fmt(b0.shape)} cannot be multiplied (${m}x${k} and ${k2}x${n})`);
+  }
+  const dtype = promoteTypes(a0.dtype, b0.dtype) === "float64" ? "float64" : "float32";
+  let a = a0.dtype === dtype ? a0 : a0.copy(dtype);
+  let b = b0.dtype === dtype ? b0 : b0.copy(dtype);
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  const outShape = [...batch, m, n];
+  const out = NDArray.zeros(outShape, dtype);
+  const nb = numel(batch);
+  if (out.size === 0) return out;
+  let la = layout(m, k, a.strides[a.ndim - 2]!, a.strides[a.ndim - 1]!);
+  if (!la) {
+    a = a.copy();
+    la = { trans: false, ld: k };
+  }
+  let lb = layout(k, n, b.strides[b.ndim - 2]!, b.strides[b.ndim - 1]!);
+  if (!lb) {
+    b = b.copy();
+    lb = { trans: false, ld: n };
+  }
+  const ea = new NDArray(a.data, [...batch, m, k], [...a.expand([...batch, m, k]).strides], a.offset);
+  const eb = new NDArray(b.data, [...batch, k, n], [...b.expand([...batch, k, n]).strides], b.offset);
+  const bd = batch.length;
+  const idx = new Array<number>(bd).fill(0);
+  const c = out.data as FloatArray;
+  for (let t = 0; t < nb; t++) {
+    let oa = ea.offset;
+    let ob = eb.offset;
+    for (let d = 0; d < bd; d++) {
+      oa += idx[d]! * ea.strides[d]!;
+      ob += idx[d]! * eb.strides[d]!;
+    }
+    gemm(la.trans, lb.trans, m, n, k, 1, a.data as FloatArray, oa, la.ld, b.data as FloatArray, ob, lb.ld, 0, c, t * m * n, n);
+    for (let d = bd - 1; d >= 0; d--) {
+      if (++idx[d]! < batch[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+import { allocArray, type DType } from "../dtype.js";
+import { NDArray } from "../ndarray.js";
+import { numel } from "../shape.js";
+import type { ReduceOp } from "../backend.js";
+
+/**
+ * Moves `dims` to the end and returns the data as `outer × inner` rows (contiguous), plus the
+ * output shape with and without kept dims.
+ */
+export function toRows(x: NDArray, dims: readonly number[], keepdim: boolean) {
+  const set = new Set(dims);
+  const keep: number[] = [];
+  for (let i = 0; i < x.ndim; i++) if (!set.has(i)) keep.push(i);
+  const perm = [...keep, ...dims];
+  const rows = x.permute(perm).flat();
+  const inner = numel(dims.map((d) => x.shape[d]!));
+  const outer = numel(keep.map((d) => x.shape[d]!));
+  const shape = keepdim ? x.shape.map((s, i) => (set.has(i) ? 1 : s)) : keep.map((d) => x.shape[d]!);
+  return { rows, inner, outer, shape };
+}
+
+export function reduce(op: ReduceOp, x: NDArray, dims: readonly number[], keepdim: boolean): NDArray {
+  const { rows, inner, outer, shape } = toRows(x, dims, keepdim);
+  if (inner === 0 && (op === "max" || op === "min")) {
+    throw new Error(`${op}: cannot reduce over a zero-size dim (input shape [${x.shape.join(", ")}])`);
+  }
+  const dtype: DType = x.dtype;
+  const out = allocArray(dtype, outer);
+  for (let r = 0; r < outer; r++) {
+    const base = r * inner;
+    let acc: number;
+    switch (op) {
+      case "sum": {
+        // Pairwise-free but float64 accumulation: exact enough for float32 data of any length here.
+        acc = 0;
+        for (let j = 0; j < inner; j++) acc += rows[base + j]!;
+        break;
+      }
+      case "prod": {
+        acc = 1;
+        for (let j = 0; j < inner; j++) acc *= rows[base + j]!;
+        break;
+      }
+      case "max": {
+        acc = -Infinity;
+        for (let j = 0; j < inner; j++) {
+          const v = rows[base + j]!;
+          if (v > acc || v !== v) acc = v;
+          if (acc !== acc) break;
+        }
+        break;
+      }
+      case "min": {
+        acc = Infinity;
+        for (let j = 0; j < inner; j++) {
+          const v = rows[base + j]!;
+          if (v < acc || v !== v) acc = v;
+          if (acc !== acc) break;
+        }
+        break;
+      }
+    }
+    out[r] = acc;
+  }
+  return new NDArray(out, shape);
+}
+
+export function argReduce(op: "argmax" | "argmin", x: NDArray, dim: number, keepdim: boolean): NDArray {
+  const { rows, inner, outer, shape } = toRows(x, [dim], keepdim);
+  if (inner === 0) throw new Error(`${op}: cannot reduce over a zero-size dim (input shape [${x.shape.join(", ")}])`);
+  const out = new Int32Array(outer);
+  const better = op === "argmax" ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
+  for (let r = 0; r < outer; r++) {
+    const base = r * inner;
+    let best = rows[base]!;
+    let bi = 0;
+    if (best === best) {
+      for (let j = 1; j < inner; j++) {
+        const v = rows[base + j]!;
+        if (v !== v) {
+          bi = j;
+          break;
+        }
+        if (better(v, best)) {
+          best = v;
+          bi = j;
+        }
+      }
+    }
+    out[r] = bi;
+  }
+  return new NDArray(out, shape);
+}
+
+export function logsumexp(x: NDArray, dims: readonly number[], keepdim: boolean): NDArray {
+  const { rows, inner, outer, shape } = toRows(x, dims, keepdim);
+  const dtype: DType = x.dtype === "int32" ? "float32" : x.dtype;
+  const out = allocArray(dtype, outer);
+  for (let r = 0; r < outer; r++) {
+    const base = r * inner;
+    let m = -Infinity;
+    for (let j = 0; j < inner; j++) m = Math.max(m, rows[base + j]!);
+    if (m === -Infinity || m === Infinity) {
+      out[r] = m;
+      continue;
+    }
+    let s = 0;
+    for (let j = 0; j < inner; j++) s += Math.exp(rows[base + j]! - m);
+    out[r] = m + Math.log(s);
+  }
+  return new NDArray(out, shape);
+}
+
+export function softmax(x: NDArray, dim: number, log: boolean): NDArray {
+  const nd = x.ndim;
+  if (nd === 0) return softmax(x.reshape([1]), 0, log).reshape([]);
+  const { rows, inner, outer } = toRows(x, [dim], false);
+  const dtype: DType = x.dtype === "int32" ? "float32" : x.dtype;
+  const out = allocArray(dtype, rows.length);
+  for (let r = 0; r < outer; r++) {
+    const base = r * inner;
+    let m = -Infinity;
+    for (let j = 0; j < inner; j++) m = Math.max(m, rows[base + j]!);
+    if (m === -Infinity) m = 0;
+    let s = 0;
+    for (let j = 0; j < inner; j++) s += Math.exp(rows[base + j]! - m);
+    if (log) {
+      const ls = Math.log(s);
+      for (let j = 0; j < inner; j++) out[base + j] = rows[base + j]! - m - ls;
+    } else {
+      for (let j = 0; j < inner; j++) out[base + j] = Math.exp(rows[base + j]! - m) / s;
+    }
+  }
+  // Rows were laid out with `dim` last; move it back.
+  const keep: number[] = [];
+  for (let i = 0; i < nd; i++) if (i !== dim) keep.push(i);
+  const permShape = [...keep.map((d) => x.shape[d]!), x.shape[dim]!];
+  const inv = new Array<number>(nd);
+  [...keep, dim].forEach((d, i) => {
+    inv[d] = i;
+  });
+  return new NDArray(out, permShape).permute(inv).contiguous();
+}

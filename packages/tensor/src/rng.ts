@@ -1,0 +1,159 @@
+/**
+ * A seeded random generator: Mersenne Twister (mt19937), the engine torch's CPU generator
+ * uses, with torch's float32 transforms, so the same seed gives the same numbers in Node
+ * and every browser.
+ * @example const g = new Generator(0); g.uniform(); // a number in [0, 1)
+ */
+export class Generator {
+  private mt = new Uint32Array(624);
+  private index = 624;
+  private seedValue = 0;
+
+  constructor(seed = 67280421310721) {
+    this.manualSeed(seed);
+  }
+
+  /** Resets the generator to the state `seed` gives (torch.Generator.manual_seed). */
+  manualSeed(seed: number): this {
+    if (!Number.isFinite(seed) || !Number.isInteger(seed)) {
+      throw new Error(`manualSeed: seed must be an integer, got ${seed}`);
+    }
+    this.seedValue = seed;
+    const mt = this.mt;
+    // torch seeds mt19937 with the low 32 bits of the 64-bit seed.
+    mt[0] = Number(BigInt.asUintN(32, BigInt(seed)));
+    for (let i = 1; i < 624; i++) {
+      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
+      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
+    }
+    this.index = 624;
+    return this;
+  }
+
+  /** The seed last given. */
+  initialSeed(): number {
+    return this.seedValue;
+  }
+
+  /** The full state, for saving and restoring a stream. */
+  getState(): { mt: number[]; index: number; seed: number } {
+    return { mt: Array.from(this.mt), index: this.index, seed: this.seedValue };
+  }
+
+  setState(state: { mt: readonly number[]; index: number; seed: number }): this {
+    if (state.mt.length !== 624) throw new Error(`Generator.setState: expected 624 state words, got ${state.mt.length}`);
+    this.mt.set(state.mt);
+    this.index = state.index;
+    this.seedValue = state.seed;
+    return this;
+  }
+
+  /** The next 32-bit unsigned integer of the stream. */
+  nextUint32(): number {
+    if (this.index >= 624) this.twist();
+    let y = this.mt[this.index++]!;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  private twist(): void {
+    const mt = this.mt;
+    for (let i = 0; i < 624; i++) {
+      const y = (mt[i]! & 0x80000000) | (mt[(i + 1) % 624]! & 0x7fffffff);
+      let v = mt[(i + 397) % 624]! ^ (y >>> 1);
+      if (y & 1) v ^= 0x9908b0df;
+      mt[i] = v >>> 0;
+    }
+    this.index = 0;
+  }
+
+  /** A float in [0, 1) with 24 random bits, as torch draws float32 uniforms. */
+  uniform(): number {
+    return (this.nextUint32() & 0xffffff) / 16777216;
+  }
+
+  /** A float in [0, 1) with 53 random bits. */
+  uniform64(): number {
+    const hi = this.nextUint32();
+    const lo = this.nextUint32();
+    // torch's random64 combines two draws as (hi << 32) | lo; keep the low 53 bits.
+    return ((hi & 0x1fffff) * 4294967296 + lo) / 9007199254740992;
+  }
+
+  /** An integer in [low, high). */
+  randint(low: number, high: number): number {
+    if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
+    const range = high - low;
+    if (range <= 4294967296) return low + (this.nextUint32() % range);
+    return low + Math.floor(this.uniform64() * range);
+  }
+
+  /** Fills `out` with uniforms in [from, to). */
+  fillUniform(out: Float32Array | Float64Array, from = 0, to = 1): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.uniform() * (to - from) + from;
+  }
+
+  /**
+   * Fills `out` with normals N(mean, std²). Arrays of 16 or more use torch's block Box–Muller
+   * (uniforms first, then pairs 8 apart in blocks of 16).
+   */
+  fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): void {
+    const n = out.length;
+    if (n >= 16) {
+      for (let i = 0; i < n; i++) out[i] = this.uniform();
+      for (let i = 0; i + 16 <= n; i += 16) boxMuller16(out, i, mean, std);
+      if (n % 16 !== 0) {
+        // The tail: redraw the last 16 entries and transform them again, as torch does.
+        const start = n - 16;
+        for (let i = 0; i < 16; i++) out[start + i] = this.uniform();
+        boxMuller16(out, start, mean, std);
+      }
+      return;
+    }
+    for (let i = 0; i < n; i++) out[i] = this.normal(mean, std);
+  }
+
+  private cachedNormal: number | null = null;
+
+  /** One normal draw (double precision Box–Muller with a cached second value). */
+  normal(mean = 0, std = 1): number {
+    if (this.cachedNormal !== null) {
+      const v = this.cachedNormal;
+      this.cachedNormal = null;
+      return v * std + mean;
+    }
+    const u1 = this.uniform64();
+    const u2 = this.uniform64();
+    const r = Math.sqrt(-2 * Math.log(1 - u2));
+    const theta = 2 * Math.PI * u1;
+    this.cachedNormal = r * Math.sin(theta);
+    return r * Math.cos(theta) * std + mean;
+  }
+
+  /** 1 with probability p, else 0. */
+  bernoulli(p: number): number {
+    return this.uniform64() < p ? 1 : 0;
+  }
+}
+
+function boxMuller16(data: Float32Array | Float64Array, at: number, mean: number, std: number): void {
+  for (let j = 0; j < 8; j++) {
+    const u1 = 1 - data[at + j]!;
+    const u2 = data[at + j + 8]!;
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    const theta = 2 * Math.PI * u2;
+    data[at + j] = radius * Math.cos(theta) * std + mean;
+    data[at + j + 8] = radius * Math.sin(theta) * std + mean;
+  }
+}
+
+/** The generator every random function uses when none is given. */
+export const defaultGenerator = new Generator();
+
+/** Seeds the default generator (torch.manual_seed). */
+export function manualSeed(seed: number): Generator {
+  return defaultGenerator.manualSeed(seed);
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// Tests read each package's TypeScript sources through the "@rnnkit/source" export
+// condition, so no build is needed before `pnpm test`.
+export default defineConfig({
+  resolve: { conditions: ["@rnnkit/source"] },
+  ssr: { resolve: { conditions: ["@rnnkit/source"] } },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/*/test/**/*.test.ts"],
+    testTimeout: 60_000,
+    pool: "threads",
+  },
+});
