@@ -1,1 +1,18 @@
-export {};
+/**
+ * rnnkit: PyTorch's recurrent-network toolbox in one import.
+ * @example
+ * import * as rk from "rnnkit";
+ * const rnn = new rk.nn.LSTM(4, 8, { numLayers: 2 });
+ * const [out] = rk.noGrad(() => rnn.forward(rk.randn([5, 1, 4])));
+ */
+export {
+  Tensor, tensor, zeros, ones, full, zerosLike, onesLike, fullLike, rand, randn, randint, randperm,
+  bernoulli, arange, linspace, eye, stack, cat, add, sub, mul, div, pow, matmul, maximum, minimum,
+  clamp, where, oneHot, indexAdd, noGrad, enableGrad, isGradEnabled, withGradMode, defineOp,
+  manualSeed, Generator, defaultGenerator, NDArray,
+  type TensorLike, type CreateOptions, type RandomOptions, type OpSpec, type OpContext, type DType,
+} from "@rnnkit/autograd";
+export { fmt } from "@rnnkit/tensor";
+export * as nn from "./nn.js";
+export * as optim from "./optim.js";
+export * as data from "./data.js";

@@ -1,0 +1,2 @@
+/** `rk.optim`: optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`) and `lrScheduler`. */
+export * from "@rnnkit/optim";
