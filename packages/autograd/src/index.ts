@@ -12,3 +12,4 @@ export {
   add, cat, clamp, div, indexAdd, matmul, maximum, minimum, mul, oneHot, pow, stack, sub, where,
 } from "./ops/index.js";
 export { Generator, manualSeed, defaultGenerator, NDArray, type DType } from "@rnnkit/tensor";
+export { loadSafetensors, saveSafetensors } from "./io.js";

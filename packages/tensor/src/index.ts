@@ -5,3 +5,4 @@ export type { Backend, BinaryOp, ReduceOp, UnaryOp } from "./backend.js";
 export { backend, jsBackend, setBackend } from "./jsBackend.js";
 export { stridedLoop2 } from "./kernels/elementwise.js";
 export { Generator, defaultGenerator, manualSeed } from "./rng.js";
+export { decodeSafetensors, encodeSafetensors, type SafetensorsContent } from "./safetensors.js";

@@ -1,0 +1,32 @@
+import { decodeSafetensors, encodeSafetensors, type NDArray } from "@rnnkit/tensor";
+import { Tensor } from "./tensor.js";
+
+/**
+ * Saves tensors (e.g. a module's `stateDict()`) in the safetensors format, byte-identical to
+ * Python's `safetensors.torch.save_file` for the same record; `metadata` goes in the header's
+ * `__metadata__` map. Gradients and graph links are not saved.
+ * @example const bytes = saveSafetensors(model.stateDict(), { format: "pt" });
+ */
+export function saveSafetensors(record: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  const arrays: Record<string, NDArray> = {};
+  for (const [name, t] of Object.entries(record)) {
+    if (!(t instanceof Tensor)) throw new Error(`saveSafetensors: record["${name}"] is not a Tensor`);
+    Object.defineProperty(arrays, name, { value: t.value, enumerable: true, writable: true, configurable: true });
+  }
+  return encodeSafetensors(arrays, metadata);
+}
+
+/**
+ * Loads safetensors bytes into leaf tensors (requiresGrad false): F32 → float32, F64 → float64,
+ * F16/BF16 → float32, I32/I64 and small integer types → int32 (an Error past int32's range).
+ * Truncated or inconsistent files throw an Error saying what is wrong.
+ * @example const { tensors, metadata } = loadSafetensors(bytes); model.loadStateDict(tensors);
+ */
+export function loadSafetensors(bytes: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  const { tensors: arrays, metadata } = decodeSafetensors(bytes);
+  const tensors: Record<string, Tensor> = {};
+  for (const [name, a] of Object.entries(arrays)) {
+    Object.defineProperty(tensors, name, { value: new Tensor(a), enumerable: true, writable: true, configurable: true });
+  }
+  return { tensors, metadata };
+}
