@@ -1,1 +1,5 @@
-export {};
+export * as functional from "./losses/functional.js";
+export * from "./losses/functional.js";
+export {
+  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, Loss, MSELoss, NLLLoss, SmoothL1Loss,
+} from "./losses/lossModules.js";
