@@ -8,11 +8,14 @@
 export {
   Tensor, tensor, zeros, ones, full, zerosLike, onesLike, fullLike, rand, randn, randint, randperm,
   bernoulli, arange, linspace, eye, stack, cat, add, sub, mul, div, pow, matmul, maximum, minimum,
-  clamp, where, oneHot, indexAdd, noGrad, enableGrad, isGradEnabled, withGradMode, defineOp,
+  clamp, where, oneHot, indexAdd, gradcheck, noGrad, enableGrad, isGradEnabled, withGradMode, defineOp,
   manualSeed, Generator, defaultGenerator, NDArray,
   type TensorLike, type CreateOptions, type RandomOptions, type OpSpec, type OpContext, type DType,
+  type GradcheckOptions,
 } from "@rnnkit/autograd";
 export { fmt } from "@rnnkit/tensor";
 export * as nn from "./nn.js";
+export * as F from "./functional.js";
 export * as optim from "./optim.js";
 export * as data from "./data.js";
+export * as io from "./io.js";

@@ -3,3 +3,7 @@
  * loss classes of @rnnkit/optim, so `new rk.nn.CrossEntropyLoss()` works as in torch.
  */
 export * from "@rnnkit/nn";
+export {
+  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, Loss, MSELoss, NLLLoss, SmoothL1Loss,
+} from "@rnnkit/optim";
+export * as functional from "./functional.js";
