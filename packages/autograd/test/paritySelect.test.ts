@@ -1,0 +1,5 @@
+import { describe } from "vitest";
+import { parityTests } from "./parityOps.js";
+
+// Forward values, dtypes, shapes and input gradients against torch (tools/parity/ops.py).
+describe("parity with torch: select ops", () => parityTests("ops_select.json"));

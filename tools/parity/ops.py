@@ -1,0 +1,563 @@
+"""Parity fixtures for every tensor/autograd op rnnkit's Tensor exposes.
+
+Run: /usr/bin/python3 tools/parity/ops.py
+Writes packages/autograd/test/fixtures/ops_<group>.json, one file per op family.
+
+Each case: {"name", "op", "args", "inputs": [{"value", "requiresGrad", "view"}], "out": [...],
+"gout": [...], "grads": [...]}. An input's "value" is a contiguous base tensor; "view" lists
+view ops ({"op": "transpose", "args": [0, 1]}, ...) applied to it before the op, so kernels see
+non-contiguous operands. "grads" are the gradients of the base tensors (null when the input
+does not require grad) for the upstream gradients "gout" (null for integer outputs).
+"out" is always a list (one entry per output of multi-output ops such as max along a dim).
+"""
+
+import sys
+
+import torch
+
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+from common import enc, write_fixture  # noqa: E402
+
+torch.manual_seed(0)
+GEN = torch.Generator().manual_seed(1234)
+F32 = torch.float32
+I32 = torch.int32
+
+
+def rn(*shape):
+    return torch.randn(shape, generator=GEN, dtype=F32)
+
+
+def pos(*shape, lo=0.2, hi=2.5):
+    return torch.rand(shape, generator=GEN, dtype=F32) * (hi - lo) + lo
+
+
+def uni(*shape, lo=-1.0, hi=1.0):
+    return torch.rand(shape, generator=GEN, dtype=F32) * (hi - lo) + lo
+
+
+def ints(lo, hi, *shape, dtype=F32):
+    """Small integers (as float by default) to force ties."""
+    return torch.randint(lo, hi, shape, generator=GEN).to(dtype)
+
+
+def idx(hi, *shape):
+    return torch.randint(0, hi, shape, generator=GEN).to(I32)
+
+
+class In:
+    def __init__(self, t, view=(), grad=True):
+        self.t = t
+        self.view = list(view)
+        self.grad = grad and t.is_floating_point()
+
+
+def V(op, *args):
+    return {"op": op, "args": list(args)}
+
+
+def py_slice(x, dim, start, end, step):
+    sl = [slice(None)] * x.dim()
+    sl[dim] = slice(start, end, step)
+    return x[tuple(sl)]
+
+
+def apply_view(x, v):
+    op, a = v["op"], v["args"]
+    if op == "transpose":
+        return x.transpose(a[0], a[1])
+    if op == "permute":
+        return x.permute(*a[0])
+    if op == "expand":
+        return x.expand(*a[0])
+    if op == "slice":
+        return py_slice(x, a[0], a[1], a[2], a[3])
+    if op == "narrow":
+        return x.narrow(a[0], a[1], a[2])
+    if op == "unsqueeze":
+        return x.unsqueeze(a[0])
+    if op == "select":
+        return x.select(a[0], a[1])
+    if op == "t":
+        return x.t()
+    raise ValueError(op)
+
+
+GROUPS = {}
+
+
+def case(group, name, op, inputs, fn, args=None):
+    leaves, vals = [], []
+    for spec in inputs:
+        base = spec.t.clone()
+        if spec.grad:
+            base.requires_grad_(True)
+        v = base
+        for view in spec.view:
+            v = apply_view(v, view)
+        leaves.append(base)
+        vals.append(v)
+    out = fn(*vals)
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
+    gouts, diff_outs, diff_gouts = [], [], []
+    for o in outs:
+        if o.requires_grad:
+            g = torch.randn(tuple(o.shape), generator=GEN, dtype=o.dtype)
+            gouts.append(g)
+            diff_outs.append(o)
+            diff_gouts.append(g)
+        else:
+            gouts.append(None)
+    if diff_outs:
+        torch.autograd.backward(diff_outs, diff_gouts)
+    grads = []
+    for spec, leaf in zip(inputs, leaves):
+        if not spec.grad:
+            grads.append(None)
+        elif leaf.grad is None:
+            grads.append(enc(torch.zeros_like(leaf)))
+        else:
+            grads.append(enc(leaf.grad))
+    GROUPS.setdefault(group, []).append({
+        "name": name,
+        "op": op,
+        "args": args or {},
+        "inputs": [{"value": enc(s.t), "requiresGrad": s.grad, "view": s.view} for s in inputs],
+        "out": [enc(o) for o in outs],
+        "gout": [None if g is None else enc(g) for g in gouts],
+        "grads": grads,
+    })
+
+
+TR = V("transpose", 0, 1)
+
+# ---------------------------------------------------------------------------------------------
+# elementwise binary
+# ---------------------------------------------------------------------------------------------
+BIN_SHAPES = [
+    ("same", (3, 4), (3, 4), (), ()),
+    ("scalar0d", (3, 4), (), (), ()),
+    ("scalar0d_left", (), (2, 3), (), ()),
+    ("lead", (2, 3, 4), (4,), (), ()),
+    ("lead_left", (4,), (2, 3, 4), (), ()),
+    ("size1_both", (3, 1), (1, 4), (), ()),
+    ("size1_mixed", (2, 1, 4), (3, 1), (), ()),
+    ("transposed", (4, 3), (3, 4), (TR,), ()),
+    ("expanded", (1, 4), (3, 4), (V("expand", [3, 4]),), ()),
+    ("sliced_step", (3, 8), (3, 4), (V("slice", 1, 0, 8, 2),), ()),
+    ("both_views", (4, 3), (5, 4), (TR,), (V("slice", 0, 1, 4, 1),)),
+    ("permuted3d", (4, 2, 3), (2, 3, 4), (V("permute", [1, 2, 0]),), ()),
+    ("empty", (0, 3), (1, 3), (), ()),
+]
+
+
+def bin_cases(op, fn, a_gen=rn, b_gen=rn, args=None, suffix=""):
+    for tag, sa, sb, va, vb in BIN_SHAPES:
+        case("binary", f"{op}{suffix}_{tag}", op, [In(a_gen(*sa), va), In(b_gen(*sb), vb)], fn, args)
+
+
+bin_cases("add", lambda a, b: a + b)
+bin_cases("add", lambda a, b: torch.add(a, b, alpha=2.5), args={"alpha": 2.5}, suffix="_alpha")
+bin_cases("sub", lambda a, b: a - b)
+bin_cases("sub", lambda a, b: torch.sub(a, b, alpha=-0.5), args={"alpha": -0.5}, suffix="_alpha")
+bin_cases("mul", lambda a, b: a * b)
+bin_cases("div", lambda a, b: a / b, b_gen=lambda *s: pos(*s) * torch.where(rn(*s) > 0, 1.0, -1.0))
+bin_cases("pow", lambda a, b: a ** b, a_gen=pos, b_gen=lambda *s: uni(*s, lo=-2, hi=3))
+bin_cases("maximum", torch.maximum, a_gen=lambda *s: ints(-2, 3, *s), b_gen=lambda *s: ints(-2, 3, *s), suffix="_ties")
+bin_cases("minimum", torch.minimum, a_gen=lambda *s: ints(-2, 3, *s), b_gen=lambda *s: ints(-2, 3, *s), suffix="_ties")
+bin_cases("maximum", torch.maximum)
+bin_cases("minimum", torch.minimum)
+
+# pow with a tensor exponent at base 0 (torch: d/db is 0 where a == 0 and b >= 0)
+case("binary", "pow_zero_base", "pow", [In(torch.tensor([0.0, 0.0, 2.0, 1.5, 0.0])), In(torch.tensor([2.0, 1.0, 0.5, -1.0, 3.0]))], lambda a, b: a ** b)
+case("binary", "pow_neg_base_int_exp", "pow", [In(torch.tensor([-2.0, -1.5, 3.0])), In(torch.tensor([2.0, 3.0, 2.0]))], lambda a, b: a ** b)
+
+# scalar operands
+for s in [2.5, -3.0, 0.0]:
+    x = rn(3, 4)
+    case("binary", f"add_scalar_{s}", "add_scalar", [In(x)], lambda a, s=s: a + s, {"other": s})
+    case("binary", f"add_scalar_alpha_{s}", "add_scalar", [In(rn(2, 3))], lambda a, s=s: torch.add(a, s, alpha=2), {"other": s, "alpha": 2})
+    case("binary", f"sub_scalar_{s}", "sub_scalar", [In(rn(2, 3), [TR])], lambda a, s=s: a - s, {"other": s})
+    case("binary", f"rsub_scalar_{s}", "rsub_scalar", [In(rn(2, 3))], lambda a, s=s: s - a, {"other": s})
+    case("binary", f"mul_scalar_{s}", "mul_scalar", [In(rn(4, 2), [TR])], lambda a, s=s: a * s, {"other": s})
+    case("binary", f"rdiv_scalar_{s}", "rdiv_scalar", [In(pos(2, 3))], lambda a, s=s: s / a, {"other": s})
+for s in [2.5, -4.0, 0.5]:
+    case("binary", f"div_scalar_{s}", "div_scalar", [In(rn(3, 2))], lambda a, s=s: a / s, {"other": s})
+for p in [2, 3, 0.5, -1, -2.5, 0, 1]:
+    gen = pos if (isinstance(p, float) or p < 0) else rn
+    case("binary", f"pow_scalar_{p}", "pow_scalar", [In(gen(3, 4))], lambda a, p=p: a ** p, {"exponent": p})
+case("binary", "pow_scalar_2_view", "pow_scalar", [In(rn(4, 3), [TR])], lambda a: a ** 2, {"exponent": 2})
+for s in [2.0, 0.5]:
+    case("binary", f"rpow_scalar_{s}", "rpow_scalar", [In(rn(2, 3))], lambda a, s=s: s ** a, {"base": s})
+case("binary", "maximum_scalar_0d_ties", "maximum", [In(torch.tensor([1.0, 2.0, 2.0, 3.0])), In(torch.tensor(2.0))], torch.maximum)
+case("binary", "minimum_scalar_0d_ties", "minimum", [In(torch.tensor([[1.0, 2.0], [2.0, 3.0]])), In(torch.tensor([2.0, 2.0]))], torch.minimum)
+
+# dtype promotion with int32 operands
+ia = ints(-5, 6, 3, 4, dtype=I32)
+ib = ints(1, 5, 3, 4, dtype=I32)
+case("binary", "add_int_int", "add", [In(ia), In(ib)], lambda a, b: a + b)
+case("binary", "add_int_float", "add", [In(ia), In(rn(3, 4))], lambda a, b: a + b)
+case("binary", "add_float_int_bcast", "add", [In(rn(2, 3, 4)), In(ib)], lambda a, b: a + b)
+case("binary", "sub_int_int_alpha", "sub", [In(ia), In(ib)], lambda a, b: torch.sub(a, b, alpha=3), {"alpha": 3})
+case("binary", "mul_int_int", "mul", [In(ia), In(ib)], lambda a, b: a * b)
+case("binary", "mul_int_float", "mul", [In(ia), In(rn(4,), )], lambda a, b: a * b)
+case("binary", "div_int_int", "div", [In(ia), In(ib)], lambda a, b: a / b)
+case("binary", "div_float_int", "div", [In(rn(3, 4)), In(ib)], lambda a, b: a / b)
+case("binary", "maximum_int_int", "maximum", [In(ia), In(ib)], torch.maximum)
+case("binary", "minimum_int_float", "minimum", [In(ia), In(ints(-3, 3, 3, 4))], torch.minimum)
+case("binary", "add_int_scalar_int", "add_scalar", [In(ia)], lambda a: a + 3, {"other": 3})
+case("binary", "add_int_scalar_float", "add_scalar", [In(ia)], lambda a: a + 0.5, {"other": 0.5})
+case("binary", "mul_int_scalar_float", "mul_scalar", [In(ia)], lambda a: a * 1.5, {"other": 1.5})
+case("binary", "mul_int_scalar_int", "mul_scalar", [In(ia)], lambda a: a * -2, {"other": -2})
+case("binary", "div_int_scalar_int", "div_scalar", [In(ia)], lambda a: a / 2, {"other": 2})
+case("binary", "pow_int_scalar_int", "pow_scalar", [In(ia)], lambda a: a ** 2, {"exponent": 2})
+case("binary", "pow_int_scalar_float", "pow_scalar", [In(ib)], lambda a: a ** 0.5, {"exponent": 0.5})
+case("binary", "rsub_int_scalar", "rsub_scalar", [In(ia)], lambda a: 1 - a, {"other": 1})
+
+# comparisons (forward only, int32 0/1 masks)
+ca, cb = ints(-2, 3, 3, 4), ints(-2, 3, 4)
+for op in ["eq", "ne", "lt", "le", "gt", "ge"]:
+    case("binary", f"{op}_bcast", op, [In(ca), In(cb)], lambda a, b, op=op: getattr(torch, op)(a, b))
+    case("binary", f"{op}_scalar", op + "_scalar", [In(ca)], lambda a, op=op: getattr(torch, op)(a, 1.0), {"other": 1.0})
+    case("binary", f"{op}_int_float", op, [In(ints(-2, 3, 3, 4, dtype=I32)), In(ints(-2, 3, 3, 4))], lambda a, b, op=op: getattr(torch, op)(a, b))
+    case("binary", f"{op}_view", op, [In(ints(-2, 3, 4, 3), [TR]), In(ints(-2, 3, 3, 1))], lambda a, b, op=op: getattr(torch, op)(a, b))
+
+# ---------------------------------------------------------------------------------------------
+# elementwise unary
+# ---------------------------------------------------------------------------------------------
+UNARY = {
+    "neg": (torch.neg, rn),
+    "abs": (torch.abs, lambda *s: torch.where(rn(*s) > 1.0, torch.zeros(s), rn(*s))),
+    "exp": (torch.exp, rn),
+    "expm1": (torch.expm1, rn),
+    "log": (torch.log, pos),
+    "log1p": (torch.log1p, lambda *s: uni(*s, lo=-0.8, hi=3)),
+    "sqrt": (torch.sqrt, pos),
+    "rsqrt": (torch.rsqrt, pos),
+    "reciprocal": (torch.reciprocal, lambda *s: pos(*s) * torch.where(rn(*s) > 0, 1.0, -1.0)),
+    "square": (torch.square, rn),
+    "tanh": (torch.tanh, lambda *s: rn(*s) * 2),
+    "sigmoid": (torch.sigmoid, lambda *s: rn(*s) * 3),
+    "relu": (torch.relu, lambda *s: torch.where(rn(*s) > 1.0, torch.zeros(s), rn(*s))),
+    "sin": (torch.sin, lambda *s: rn(*s) * 3),
+    "cos": (torch.cos, lambda *s: rn(*s) * 3),
+    "erf": (torch.erf, lambda *s: rn(*s) * 1.5),
+    "sign": (torch.sign, lambda *s: ints(-2, 3, *s)),
+    "floor": (torch.floor, lambda *s: rn(*s) * 3),
+    "ceil": (torch.ceil, lambda *s: rn(*s) * 3),
+    "round": (torch.round, lambda *s: torch.tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.4, -0.6, 3.7, -3.2, 1.0, 0.0])[: int(torch.tensor(s).prod())].reshape(s) if int(torch.tensor(s).prod()) <= 12 else rn(*s) * 3),
+}
+for op, (fn, gen) in UNARY.items():
+    case("unary", f"{op}_2d", op, [In(gen(3, 4))], fn)
+    case("unary", f"{op}_transposed", op, [In(gen(4, 3), [TR])], fn)
+    case("unary", f"{op}_0d", op, [In(gen())], fn)
+    case("unary", f"{op}_sliced", op, [In(gen(2, 3, 6), [V("slice", 2, 1, 6, 2)])], fn)
+    case("unary", f"{op}_expanded", op, [In(gen(1, 3), [V("expand", [2, 3])])], fn)
+    case("unary", f"{op}_empty", op, [In(gen(0, 3))], fn)
+# large-magnitude inputs where naive formulas overflow
+case("unary", "sigmoid_large", "sigmoid", [In(torch.tensor([-100.0, -20.0, 0.0, 20.0, 100.0]))], torch.sigmoid)
+case("unary", "tanh_large", "tanh", [In(torch.tensor([-50.0, -10.0, 0.0, 10.0, 50.0]))], torch.tanh)
+case("unary", "expm1_small", "expm1", [In(torch.tensor([1e-7, -1e-6, 1e-4, 0.0]))], torch.expm1)
+case("unary", "log1p_small", "log1p", [In(torch.tensor([1e-7, -1e-6, 1e-4, 0.0]))], torch.log1p)
+# int32 inputs: float ops promote to float32, others keep int32
+iu = ints(-3, 4, 2, 3, dtype=I32)
+for op in ["neg", "abs", "square", "relu", "sign"]:
+    case("unary", f"{op}_int", op, [In(iu)], getattr(torch, op))
+for op in ["exp", "sigmoid", "tanh", "sin", "cos", "erf"]:
+    case("unary", f"{op}_int", op, [In(iu)], getattr(torch, op))
+case("unary", "sqrt_int", "sqrt", [In(ints(1, 9, 2, 3, dtype=I32))], torch.sqrt)
+case("unary", "log_int", "log", [In(ints(1, 9, 2, 3, dtype=I32))], torch.log)
+
+# clamp: values exactly on the bounds get the gradient (torch includes the bounds)
+cx = torch.tensor([[-2.0, -1.0, -0.5, 0.0], [0.5, 1.0, 1.5, 3.0]])
+case("unary", "clamp_both_bounds_ties", "clamp", [In(cx)], lambda a: torch.clamp(a, -1.0, 1.0), {"min": -1.0, "max": 1.0})
+case("unary", "clamp_min_only", "clamp", [In(cx)], lambda a: torch.clamp(a, min=0.0), {"min": 0.0})
+case("unary", "clamp_max_only", "clamp", [In(cx, [TR])], lambda a: torch.clamp(a, max=0.5), {"max": 0.5})
+case("unary", "clamp_random", "clamp", [In(rn(3, 5))], lambda a: torch.clamp(a, -0.3, 0.7), {"min": -0.3, "max": 0.7})
+case("unary", "clamp_min_gt_max", "clamp", [In(rn(2, 3))], lambda a: torch.clamp(a, 0.5, -0.5), {"min": 0.5, "max": -0.5})
+case("unary", "clamp_int", "clamp", [In(iu)], lambda a: torch.clamp(a, -1, 2), {"min": -1, "max": 2})
+
+# where / maskedFill
+def where_fn(c, a, b):
+    return torch.where(c.bool(), a, b)
+
+
+case("select", "where_same", "where", [In(idx(2, 3, 4)), In(rn(3, 4)), In(rn(3, 4))], where_fn)
+case("select", "where_bcast", "where", [In(idx(2, 3, 1)), In(rn(1, 4)), In(rn(2, 3, 4))], where_fn)
+case("select", "where_views", "where", [In(idx(2, 4, 3), [TR]), In(rn(4, 3), [TR]), In(rn(4), [V("unsqueeze", 0)])], where_fn)
+case("select", "where_0d_branch", "where", [In(idx(2, 2, 3)), In(rn()), In(rn(2, 3))], where_fn)
+case("select", "where_int_float", "where", [In(idx(2, 2, 3)), In(ints(-3, 3, 2, 3, dtype=I32)), In(rn(2, 3))], where_fn)
+case("select", "where_scalar_other", "where_scalar", [In(idx(2, 3, 4)), In(rn(3, 4))], lambda c, a: torch.where(c.bool(), a, torch.tensor(-1.5)), {"other": -1.5})
+case("select", "where_scalar_first", "where_scalar_first", [In(idx(2, 3, 4)), In(rn(3, 4))], lambda c, b: torch.where(c.bool(), torch.tensor(0.25), b), {"value": 0.25})
+for tag, xs, ms, vx in [("same", (3, 4), (3, 4), ()), ("bcast_mask", (2, 3, 4), (3, 1), ()), ("view", (4, 3), (3, 4), (TR,))]:
+    case("select", f"maskedFill_{tag}", "maskedFill", [In(rn(*xs), vx), In(idx(2, *ms))], lambda x, m: x.masked_fill(m.bool(), -2.0), {"value": -2.0})
+case("select", "maskedFill_neg_inf", "maskedFill", [In(rn(2, 4)), In(idx(2, 2, 4))], lambda x, m: x.masked_fill(m.bool(), float("-inf")).softmax(-1) if False else x.masked_fill(m.bool(), -1e9), {"value": -1e9})
+case("select", "maskedFill_int", "maskedFill", [In(ints(-3, 3, 2, 3, dtype=I32)), In(idx(2, 2, 3))], lambda x, m: x.masked_fill(m.bool(), 7), {"value": 7})
+
+# ---------------------------------------------------------------------------------------------
+# reductions
+# ---------------------------------------------------------------------------------------------
+X3 = lambda: rn(2, 3, 4)  # noqa: E731
+DIMS = [None, 0, 1, -1, [0, 2], [-1, -2], [0, 1, 2]]
+
+
+def dims_name(d):
+    return "all" if d is None else str(d).replace(" ", "").replace("[", "").replace("]", "").replace(",", "_")
+
+
+for op in ["sum", "mean"]:
+    for d in DIMS:
+        for kd in [False, True]:
+            if d is None and kd:
+                continue
+            args = {"keepdim": kd} if d is None else {"dim": d, "keepdim": kd}
+            fn = (lambda x, op=op: getattr(torch, op)(x)) if d is None else (lambda x, op=op, d=d, kd=kd: getattr(torch, op)(x, d, keepdim=kd))
+            case("reduce", f"{op}_{dims_name(d)}_kd{int(kd)}", op, [In(X3())], fn, args)
+    case("reduce", f"{op}_view", op, [In(rn(4, 3), [TR])], lambda x, op=op: getattr(torch, op)(x, 1), {"dim": 1, "keepdim": False})
+    case("reduce", f"{op}_expanded", op, [In(rn(3, 1), [V("expand", [3, 5])])], lambda x, op=op: getattr(torch, op)(x, 1, keepdim=True), {"dim": 1, "keepdim": True})
+    case("reduce", f"{op}_0d", op, [In(rn())], lambda x, op=op: getattr(torch, op)(x), {"keepdim": False})
+    case("reduce", f"{op}_0d_dim0", op, [In(rn())], lambda x, op=op: getattr(torch, op)(x, 0), {"dim": 0, "keepdim": False})
+    case("reduce", f"{op}_big", op, [In(rn(1000) + 100)], lambda x, op=op: getattr(torch, op)(x), {"keepdim": False})
+case("reduce", "sum_empty_dim", "sum", [In(rn(0, 3))], lambda x: x.sum(0), {"dim": 0, "keepdim": False})
+case("reduce", "sum_empty_all", "sum", [In(rn(2, 0))], lambda x: x.sum(), {"keepdim": False})
+case("reduce", "sum_empty_other", "sum", [In(rn(0, 3))], lambda x: x.sum(1, keepdim=True), {"dim": 1, "keepdim": True})
+case("reduce", "sum_int", "sum", [In(ints(-5, 5, 3, 4, dtype=I32))], lambda x: x.sum(1), {"dim": 1, "keepdim": False})
+case("reduce", "sum_int_all", "sum", [In(ints(-5, 5, 3, 4, dtype=I32))], lambda x: x.sum(), {"keepdim": False})
+
+for op in ["var", "std"]:
+    for d in [None, 0, -1, [0, 2]]:
+        for corr in [0, 1, 2]:
+            for kd in ([False] if d is None else [False, True]):
+                args = {"correction": corr, "keepdim": kd}
+                if d is not None:
+                    args["dim"] = d
+                # torch 1.13: correction passed through the unbiased flag (0/1) or the correction kwarg
+                fn = (lambda x, op=op, d=d, kd=kd, c=corr: getattr(torch, op)(x, dim=d, correction=c, keepdim=kd))
+                case("reduce", f"{op}_{dims_name(d)}_c{corr}_kd{int(kd)}", op, [In(X3())], fn, args)
+    case("reduce", f"{op}_view", op, [In(rn(5, 3), [TR])], lambda x, op=op: getattr(torch, op)(x, 1), {"dim": 1})
+    case("reduce", f"{op}_single_c0", op, [In(rn(3, 1))], lambda x, op=op: getattr(torch, op)(x, 1, correction=0), {"dim": 1, "correction": 0})
+
+for d in [None, 0, 1, -1]:
+    for kd in ([False] if d is None else [False, True]):
+        args = {"keepdim": kd} if d is None else {"dim": d, "keepdim": kd}
+        fn = (lambda x: x.prod()) if d is None else (lambda x, d=d, kd=kd: x.prod(d, keepdim=kd))
+        case("reduce", f"prod_{dims_name(d)}_kd{int(kd)}", "prod", [In(uni(3, 4, lo=0.5, hi=1.5) * torch.where(rn(3, 4) > 0, 1.0, -1.0))], fn, args)
+case("reduce", "prod_one_zero", "prod", [In(torch.tensor([[1.5, 0.0, 2.0], [3.0, -1.0, 0.5]]))], lambda x: x.prod(1), {"dim": 1, "keepdim": False})
+case("reduce", "prod_two_zeros", "prod", [In(torch.tensor([[0.0, 0.0, 2.0], [3.0, 0.0, 0.5]]))], lambda x: x.prod(1), {"dim": 1, "keepdim": False})
+case("reduce", "prod_all_zero", "prod", [In(torch.tensor([[2.0, 0.0], [3.0, 4.0]]))], lambda x: x.prod(), {"keepdim": False})
+case("reduce", "prod_view", "prod", [In(uni(4, 3, lo=0.5, hi=1.5), [TR])], lambda x: x.prod(0), {"dim": 0, "keepdim": False})
+case("reduce", "prod_int", "prod", [In(ints(1, 4, 2, 3, dtype=I32))], lambda x: x.prod(1), {"dim": 1, "keepdim": False})
+
+TIES = lambda *s: ints(-2, 3, *s)  # noqa: E731
+for op in ["max", "min"]:
+    case("reduce", f"{op}_all", f"{op}_all", [In(X3())], lambda x, op=op: getattr(x, op)())
+    case("reduce", f"{op}_all_ties", f"{op}_all", [In(TIES(3, 4))], lambda x, op=op: getattr(x, op)())
+    case("reduce", f"{op}_all_0d", f"{op}_all", [In(rn())], lambda x, op=op: getattr(x, op)())
+    for d in [0, 1, -1, 2]:
+        for kd in [False, True]:
+            case("reduce", f"{op}_dim{d}_kd{int(kd)}", f"{op}_dim", [In(X3())], lambda x, op=op, d=d, kd=kd: getattr(x, op)(d, keepdim=kd), {"dim": d, "keepdim": kd})
+    case("reduce", f"{op}_dim_ties", f"{op}_dim", [In(TIES(4, 5))], lambda x, op=op: getattr(x, op)(1), {"dim": 1, "keepdim": False})
+    case("reduce", f"{op}_dim_ties0", f"{op}_dim", [In(TIES(5, 3))], lambda x, op=op: getattr(x, op)(0, keepdim=True), {"dim": 0, "keepdim": True})
+    case("reduce", f"{op}_dim_view", f"{op}_dim", [In(rn(5, 3), [TR])], lambda x, op=op: getattr(x, op)(1), {"dim": 1, "keepdim": False})
+    case("reduce", f"{op}_dim_0d", f"{op}_dim", [In(rn())], lambda x, op=op: getattr(x, op)(0), {"dim": 0, "keepdim": False})
+    case("reduce", f"{op}_dim_int", f"{op}_dim", [In(ints(-5, 5, 3, 4, dtype=I32))], lambda x, op=op: getattr(x, op)(1), {"dim": 1, "keepdim": False})
+    case("reduce", f"{op}_all_int", f"{op}_all", [In(ints(-5, 5, 3, 4, dtype=I32))], lambda x, op=op: getattr(x, op)())
+    aop = "a" + op
+    for d in [None, 0, -1, [0, 2], [1, 2]]:
+        for kd in [False, True]:
+            args = {"keepdim": kd} if d is None else {"dim": d, "keepdim": kd}
+            fn = (lambda x, aop=aop, kd=kd: getattr(torch, aop)(x, dim=[0, 1, 2], keepdim=kd)) if d is None else (lambda x, aop=aop, d=d, kd=kd: getattr(torch, aop)(x, d, keepdim=kd))
+            case("reduce", f"{aop}_{dims_name(d)}_kd{int(kd)}", aop, [In(X3())], fn, args)
+    case("reduce", f"{aop}_ties", aop, [In(TIES(3, 4))], lambda x, aop=aop: getattr(torch, aop)(x, 1), {"dim": 1, "keepdim": False})
+    case("reduce", f"{aop}_ties_multi", aop, [In(TIES(2, 3, 4))], lambda x, aop=aop: getattr(torch, aop)(x, [0, 2]), {"dim": [0, 2], "keepdim": False})
+    case("reduce", f"{aop}_view", aop, [In(rn(5, 3), [TR])], lambda x, aop=aop: getattr(torch, aop)(x, 0), {"dim": 0, "keepdim": False})
+    arg = "arg" + op
+    for d in [None, 0, 1, -1]:
+        for kd in [False, True]:
+            args = {"keepdim": kd} if d is None else {"dim": d, "keepdim": kd}
+            fn = (lambda x, arg=arg, kd=kd: getattr(torch, arg)(x, keepdim=kd)) if d is None else (lambda x, arg=arg, d=d, kd=kd: getattr(torch, arg)(x, d, keepdim=kd))
+            case("reduce", f"{arg}_{dims_name(d)}_kd{int(kd)}", arg, [In(X3())], fn, args)
+    case("reduce", f"{arg}_ties", arg, [In(TIES(4, 6))], lambda x, arg=arg: getattr(torch, arg)(x, 1), {"dim": 1, "keepdim": False})
+    case("reduce", f"{arg}_ties_all", arg, [In(TIES(4, 6))], lambda x, arg=arg: getattr(torch, arg)(x), {"keepdim": False})
+    case("reduce", f"{arg}_view", arg, [In(rn(5, 3), [TR])], lambda x, arg=arg: getattr(torch, arg)(x, 0), {"dim": 0, "keepdim": False})
+    case("reduce", f"{arg}_int", arg, [In(ints(-5, 5, 3, 4, dtype=I32))], lambda x, arg=arg: getattr(torch, arg)(x, 1), {"dim": 1, "keepdim": False})
+
+for d in [0, 1, -1, [0, 2], [0, 1, 2]]:
+    for kd in [False, True]:
+        case("reduce", f"logsumexp_{dims_name(d)}_kd{int(kd)}", "logsumexp", [In(X3() * 3)], lambda x, d=d, kd=kd: torch.logsumexp(x, d, keepdim=kd), {"dim": d, "keepdim": kd})
+case("reduce", "logsumexp_large", "logsumexp", [In(torch.tensor([[1000.0, 1000.0, 999.0], [-1000.0, -1001.0, -1000.5]]))], lambda x: torch.logsumexp(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "logsumexp_view", "logsumexp", [In(rn(4, 3), [TR])], lambda x: torch.logsumexp(x, 1), {"dim": 1, "keepdim": False})
+
+for op, tfn in [("softmax", torch.softmax), ("logSoftmax", torch.log_softmax)]:
+    for d in [0, 1, -1, 2]:
+        case("reduce", f"{op}_dim{d}", op, [In(X3() * 2)], lambda x, tfn=tfn, d=d: tfn(x, d), {"dim": d})
+    case("reduce", f"{op}_large", op, [In(torch.tensor([[1000.0, 999.0, 0.0], [-1000.0, -999.0, -1001.0]]))], lambda x, tfn=tfn: tfn(x, 1), {"dim": 1})
+    case("reduce", f"{op}_view", op, [In(rn(4, 3), [TR])], lambda x, tfn=tfn: tfn(x, 1), {"dim": 1})
+    case("reduce", f"{op}_1d", op, [In(rn(5))], lambda x, tfn=tfn: tfn(x, 0), {"dim": 0})
+    case("reduce", f"{op}_0d", op, [In(rn())], lambda x, tfn=tfn: tfn(x, 0), {"dim": 0})
+    case("reduce", f"{op}_int", op, [In(ints(-3, 3, 2, 3, dtype=I32))], lambda x, tfn=tfn: tfn(x.float(), 1), {"dim": 1})
+
+for p in [1, 2, 3, float("inf")]:
+    pname = "inf" if p == float("inf") else str(p)
+    jp = "Infinity" if p == float("inf") else p
+    for d in [None, 0, -1, [0, 2]]:
+        for kd in ([False] if d is None else [False, True]):
+            args = {"p": jp, "keepdim": kd}
+            if d is not None:
+                args["dim"] = d
+            fn = (lambda x, p=p: torch.norm(x, p)) if d is None else (lambda x, p=p, d=d, kd=kd: torch.norm(x, p, d, keepdim=kd))
+            case("reduce", f"norm_p{pname}_{dims_name(d)}_kd{int(kd)}", "norm", [In(X3())], fn, args)
+    case("reduce", f"norm_p{pname}_zero_row", "norm", [In(torch.tensor([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]]))], lambda x, p=p: torch.norm(x, p, 1), {"p": jp, "dim": 1, "keepdim": False})
+    case("reduce", f"norm_p{pname}_view", "norm", [In(rn(4, 3), [TR])], lambda x, p=p: torch.norm(x, p, 0), {"p": jp, "dim": 0, "keepdim": False})
+case("reduce", "norm_pinf_ties", "norm", [In(torch.tensor([[1.0, -3.0, 3.0], [2.0, 2.0, -1.0]]))], lambda x: torch.norm(x, float("inf"), 1), {"p": "Infinity", "dim": 1, "keepdim": False})
+case("reduce", "norm_default", "norm", [In(rn(3, 4))], lambda x: x.norm(), {})
+
+# ---------------------------------------------------------------------------------------------
+# linear algebra
+# ---------------------------------------------------------------------------------------------
+MM = [
+    ("1d_1d", (5,), (5,), (), ()),
+    ("1d_2d", (3,), (3, 4), (), ()),
+    ("2d_1d", (3, 4), (4,), (), ()),
+    ("2d_2d", (3, 4), (4, 5), (), ()),
+    ("3d_3d", (2, 3, 4), (2, 4, 5), (), ()),
+    ("3d_2d", (2, 3, 4), (4, 5), (), ()),
+    ("2d_3d", (3, 4), (2, 4, 5), (), ()),
+    ("1d_3d", (4,), (2, 4, 5), (), ()),
+    ("3d_1d", (2, 3, 4), (4,), (), ()),
+    ("bcast_batch", (2, 1, 3, 4), (3, 4, 2), (), ()),
+    ("bcast_batch2", (1, 3, 2, 4), (2, 1, 4, 3), (), ()),
+    ("transposed_a", (4, 3), (4, 5), (TR,), ()),
+    ("transposed_b", (3, 4), (5, 4), (), (TR,)),
+    ("transposed_both", (4, 3), (5, 4), (TR,), (TR,)),
+    ("batch_transposed", (2, 4, 3), (2, 4, 5), (V("transpose", 1, 2),), ()),
+    ("batch_permuted", (3, 2, 4), (2, 4, 5), (V("permute", [1, 0, 2]),), ()),
+    ("expanded_batch", (3, 2, 4), (1, 4, 5), (), (V("expand", [3, 4, 5]),)),
+    ("sliced", (3, 8), (4, 5), (V("slice", 1, 0, 8, 2),), ()),
+    ("k0", (3, 0), (0, 4), (), ()),
+    ("m0", (0, 3), (3, 4), (), ()),
+    ("k1", (3, 1), (1, 4), (), ()),
+    ("big", (17, 33), (33, 19), (), ()),
+]
+for tag, sa, sb, va, vb in MM:
+    case("linalg", f"matmul_{tag}", "matmul", [In(rn(*sa), va), In(rn(*sb), vb)], torch.matmul)
+case("linalg", "matmul_int", "matmul", [In(ints(-3, 3, 2, 3, dtype=I32)), In(ints(-3, 3, 3, 2, dtype=I32))], torch.matmul)
+case("linalg", "matmul_a_only_grad", "matmul", [In(rn(3, 4)), In(rn(4, 2), grad=False)], torch.matmul)
+case("linalg", "mm", "mm", [In(rn(3, 4)), In(rn(4, 2))], torch.mm)
+case("linalg", "mm_transposed", "mm", [In(rn(4, 3), [TR]), In(rn(2, 4), [TR])], torch.mm)
+case("linalg", "bmm", "bmm", [In(rn(2, 3, 4)), In(rn(2, 4, 5))], torch.bmm)
+case("linalg", "bmm_views", "bmm", [In(rn(2, 4, 3), [V("transpose", 1, 2)]), In(rn(4, 2, 5), [V("permute", [1, 0, 2])])], torch.bmm)
+case("linalg", "t_2d", "t", [In(rn(3, 4))], lambda x: x.t())
+case("linalg", "t_1d", "t", [In(rn(4))], lambda x: x.t())
+
+# ---------------------------------------------------------------------------------------------
+# shape and views (each result is then multiplied by gout, so the backward is checked)
+# ---------------------------------------------------------------------------------------------
+S = "shape"
+for tag, src, v, shape in [("basic", (2, 3, 4), (), [6, 4]), ("infer", (2, 3, 4), (), [4, -1]), ("to_1d", (2, 3), (), [-1]),
+                           ("from_0d", (), (), [1, 1]), ("to_0d", (1,), (), []), ("noncontig", (4, 3), (TR,), [12]),
+                           ("empty", (0, 4), (), [2, 0, 2]), ("expanded", (1, 3), (V("expand", [2, 3]),), [3, 2])]:
+    case(S, f"reshape_{tag}", "reshape", [In(rn(*src), v)], lambda x, shape=shape: x.reshape(shape), {"shape": shape})
+for tag, src, v, shape in [("basic", (2, 3, 4), (), [6, 4]), ("infer", (2, 3, 4), (), [2, -1]), ("split_dim", (6, 4), (), [2, 3, 4]),
+                           ("transposed_ok", (4, 6), (TR,), [2, 3, 4])]:
+    case(S, f"view_{tag}", "view", [In(rn(*src), v)], lambda x, shape=shape: x.view(shape), {"shape": shape})
+for d0, d1 in [(0, 1), (0, 2), (-1, -2), (1, 1)]:
+    case(S, f"transpose_{d0}_{d1}", "transpose", [In(rn(2, 3, 4))], lambda x, d0=d0, d1=d1: x.transpose(d0, d1), {"dim0": d0, "dim1": d1})
+for dims in [[2, 0, 1], [1, 0, 2], [-1, 0, 1], [0, 1, 2]]:
+    case(S, f"permute_{dims_name(dims)}", "permute", [In(rn(2, 3, 4))], lambda x, dims=dims: x.permute(*dims), {"dims": dims})
+case(S, "permute_view", "permute", [In(rn(4, 3), [TR])], lambda x: x.permute(1, 0), {"dims": [1, 0]})
+for d in [None, 0, 2, -2]:
+    args = {} if d is None else {"dim": d}
+    case(S, f"squeeze_{dims_name(d)}", "squeeze", [In(rn(1, 3, 1, 2))], (lambda x: x.squeeze()) if d is None else (lambda x, d=d: x.squeeze(d)), args)
+case(S, "squeeze_nonunit", "squeeze", [In(rn(2, 3))], lambda x: x.squeeze(1), {"dim": 1})
+for d in [0, 1, 3, -1, -4]:
+    case(S, f"unsqueeze_{d}", "unsqueeze", [In(rn(2, 3, 4))], lambda x, d=d: x.unsqueeze(d), {"dim": d})
+case(S, "unsqueeze_0d", "unsqueeze", [In(rn())], lambda x: x.unsqueeze(0), {"dim": 0})
+for tag, src, shape in [("row", (1, 4), [3, 4]), ("col", (3, 1), [3, 5]), ("lead", (4,), [2, 3, 4]), ("keep", (3, 1), [-1, 2]), ("0d", (), [2, 2]), ("lead_keep", (2, 1), [3, -1, 4])]:
+    case(S, f"expand_{tag}", "expand", [In(rn(*src))], lambda x, shape=shape: x.expand(*shape), {"shape": shape})
+for s, e in [(0, -1), (1, 2), (0, 0), (-2, -1), (1, -1)]:
+    case(S, f"flatten_{s}_{e}", "flatten", [In(rn(2, 3, 4, 2))], lambda x, s=s, e=e: x.flatten(s, e), {"startDim": s, "endDim": e})
+case(S, "flatten_0d", "flatten", [In(rn())], lambda x: x.flatten(), {"startDim": 0, "endDim": -1})
+case(S, "flatten_view", "flatten", [In(rn(4, 3), [TR])], lambda x: x.flatten(), {"startDim": 0, "endDim": -1})
+for d, st, ln in [(0, 1, 2), (1, 0, 1), (-1, 2, 2), (1, -2, 2), (0, 3, 0)]:
+    case(S, f"narrow_{d}_{st}_{ln}", "narrow", [In(rn(3, 4, 4))], lambda x, d=d, st=st, ln=ln: x.narrow(d, st, ln), {"dim": d, "start": st, "length": ln})
+for d, i in [(0, 1), (1, -1), (-1, 2), (2, 0)]:
+    case(S, f"select_{d}_{i}", "select", [In(rn(2, 3, 4))], lambda x, d=d, i=i: x.select(d, i), {"dim": d, "index": i})
+case(S, "select_view", "select", [In(rn(4, 3), [TR])], lambda x: x.select(0, 1), {"dim": 0, "index": 1})
+for d, st, en, sp in [(0, 1, 3, 1), (1, 0, 7, 2), (1, 1, None, 3), (-1, -3, None, 1), (1, -5, -1, 2), (0, 2, 100, 1), (1, 5, 2, 1), (1, None, None, 4), (0, -100, 2, 1)]:
+    args = {"dim": d, "step": sp}
+    if st is not None:
+        args["start"] = st
+    if en is not None:
+        args["end"] = en
+    case(S, f"slice_{d}_{st}_{en}_{sp}", "slice", [In(rn(4, 7))], lambda x, d=d, st=st, en=en, sp=sp: py_slice(x, d, st, en, sp), args)
+case(S, "slice_view", "slice", [In(rn(7, 4), [TR])], lambda x: py_slice(x, 1, 1, 6, 2), {"dim": 1, "start": 1, "end": 6, "step": 2})
+for n, d, src in [(2, 0, (5, 3)), (3, 1, (2, 7)), (4, -1, (2, 3)), (1, 0, (3, 2)), (3, 0, (6, 2)), (5, 0, (4, 2))]:
+    case(S, f"chunk_{n}_{d}_{src[0]}x{src[1]}", "chunk", [In(rn(*src))], lambda x, n=n, d=d: x.chunk(n, d), {"chunks": n, "dim": d})
+for sz, d, src in [(2, 0, (5, 3)), (3, 1, (2, 7)), ([1, 4, 2], 1, (2, 7)), ([0, 3], 0, (3, 2)), (10, 0, (3, 2)), ([2, 2], -1, (3, 4))]:
+    case(S, f"split_{dims_name(sz)}_{d}", "split", [In(rn(*src))], lambda x, sz=sz, d=d: x.split(sz, d), {"size": sz, "dim": d})
+for d in [0, 1, -1]:
+    case(S, f"unbind_{d}", "unbind", [In(rn(2, 3, 4))], lambda x, d=d: x.unbind(d), {"dim": d})
+for dims in [[0], [1], [-1], [0, 2], [0, 1, 2]]:
+    case(S, f"flip_{dims_name(dims)}", "flip", [In(rn(2, 3, 4))], lambda x, dims=dims: x.flip(dims), {"dims": dims})
+case(S, "flip_view", "flip", [In(rn(4, 3), [TR])], lambda x: x.flip(0), {"dims": [0]})
+case(S, "flip_int", "flip", [In(ints(0, 9, 2, 3, dtype=I32))], lambda x: x.flip(1), {"dims": [1]})
+for reps, src in [([2, 3], (2, 3)), ([1, 1], (2, 3)), ([2, 1, 2], (2, 3)), ([3], (4,)), ([2, 2], ()), ([2, 1, 1], (3, 1))]:
+    case(S, f"repeat_{dims_name(reps)}_{len(src)}d", "repeat", [In(rn(*src))], lambda x, reps=reps: x.repeat(*reps), {"repeats": reps})
+case(S, "repeat_view", "repeat", [In(rn(3, 2), [TR])], lambda x: x.repeat(2, 1), {"repeats": [2, 1]})
+case(S, "cat_0", "cat", [In(rn(2, 3)), In(rn(4, 3)), In(rn(1, 3))], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+case(S, "cat_1", "cat", [In(rn(2, 3)), In(rn(2, 1))], lambda *xs: torch.cat(xs, 1), {"dim": 1})
+case(S, "cat_neg", "cat", [In(rn(2, 3, 2)), In(rn(2, 3, 3))], lambda *xs: torch.cat(xs, -1), {"dim": -1})
+case(S, "cat_views", "cat", [In(rn(3, 2), [TR]), In(rn(2, 6), [V("slice", 1, 0, 6, 2)])], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+case(S, "cat_empty", "cat", [In(rn(0, 3)), In(rn(2, 3))], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+case(S, "cat_legacy_empty", "cat", [In(rn(2, 3)), In(rn(0))], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+case(S, "cat_single", "cat", [In(rn(2, 3))], lambda *xs: torch.cat(xs, 1), {"dim": 1})
+case(S, "cat_int_float", "cat", [In(ints(0, 5, 1, 3, dtype=I32)), In(rn(2, 3))], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+case(S, "cat_int", "cat", [In(ints(0, 5, 1, 3, dtype=I32)), In(ints(0, 5, 2, 3, dtype=I32))], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+for d in [0, 1, 2, -1]:
+    case(S, f"stack_{d}", "stack", [In(rn(2, 3)), In(rn(2, 3)), In(rn(2, 3))], lambda *xs, d=d: torch.stack(xs, d), {"dim": d})
+case(S, "stack_views", "stack", [In(rn(3, 2), [TR]), In(rn(2, 3))], lambda *xs: torch.stack(xs, 1), {"dim": 1})
+case(S, "stack_0d", "stack", [In(rn()), In(rn())], lambda *xs: torch.stack(xs, 0), {"dim": 0})
+case(S, "contiguous_view", "contiguous", [In(rn(4, 3), [TR])], lambda x: x.contiguous())
+case(S, "contiguous_already", "contiguous", [In(rn(2, 3))], lambda x: x.contiguous())
+case(S, "clone", "clone", [In(rn(2, 3))], lambda x: x.clone())
+case(S, "clone_view", "clone", [In(rn(4, 3), [TR])], lambda x: x.clone())
+case(S, "to_float_float", "to", [In(rn(2, 3))], lambda x: x.to(F32), {"dtype": "float32"})
+case(S, "to_float_int", "to", [In(rn(2, 3) * 3)], lambda x: x.to(I32), {"dtype": "int32"})
+case(S, "to_int_float", "to", [In(ints(-4, 4, 2, 3, dtype=I32))], lambda x: x.to(F32), {"dtype": "float32"})
+case(S, "to_view", "to", [In(rn(4, 3) * 3, [TR])], lambda x: x.to(I32), {"dtype": "int32"})
+
+# ---------------------------------------------------------------------------------------------
+# indexing
+# ---------------------------------------------------------------------------------------------
+X = "indexing"
+L = lambda t: t.long()  # noqa: E731
+for d, src, ix in [(0, (4, 3), idx(4, 5)), (1, (2, 5), idx(5, 3)), (-1, (2, 3, 4), idx(4, 6)), (0, (5,), idx(5, 7)), (1, (2, 5), torch.tensor([], dtype=I32))]:
+    case(X, f"indexSelect_{d}_{len(src)}d_{ix.numel()}", "indexSelect", [In(rn(*src)), In(ix)], lambda x, i, d=d: x.index_select(d, L(i)), {"dim": d})
+case(X, "indexSelect_repeat", "indexSelect", [In(rn(3, 2)), In(torch.tensor([1, 1, 0, 1], dtype=I32))], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
+case(X, "indexSelect_view", "indexSelect", [In(rn(3, 4), [TR]), In(idx(3, 5))], lambda x, i: x.index_select(1, L(i)), {"dim": 1})
+case(X, "indexSelect_int", "indexSelect", [In(ints(0, 9, 4, 2, dtype=I32)), In(idx(4, 3))], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
+for d, src, ish in [(0, (4, 3), (2, 3)), (1, (3, 5), (3, 7)), (-1, (2, 3, 4), (2, 3, 2)), (1, (2, 3, 4), (2, 5, 4)), (0, (5,), (8,)), (0, (4, 3), (2, 2))]:
+    case(X, f"gather_{d}_{len(src)}d_{dims_name(list(ish))}", "gather", [In(rn(*src)), In(idx(src[d], *ish))], lambda x, i, d=d: x.gather(d, L(i)), {"dim": d})
+case(X, "gather_view", "gather", [In(rn(5, 3), [TR]), In(idx(5, 3, 4))], lambda x, i: x.gather(1, L(i)), {"dim": 1})
+case(X, "gather_int", "gather", [In(ints(0, 9, 3, 4, dtype=I32)), In(idx(4, 3, 2))], lambda x, i: x.gather(1, L(i)), {"dim": 1})
+for d, src, ish, dsh in [(0, (4, 3), (5, 3), (5, 3)), (1, (3, 4), (3, 6), (3, 6)), (-1, (2, 3, 4), (2, 3, 5), (2, 3, 5)), (0, (6,), (9,), (9,))]:
+    case(X, f"scatterAdd_{d}_{len(src)}d_{dims_name(list(dsh))}", "scatterAdd", [In(rn(*src)), In(idx(src[d], *ish)), In(rn(*dsh))], lambda x, i, s, d=d: x.scatter_add(d, L(i), s), {"dim": d})
+# src larger than index: torch 1.13 has no gradient for src then, so only x requires grad
+case(X, "scatterAdd_src_larger", "scatterAdd", [In(rn(4, 3)), In(idx(4, 2, 2)), In(rn(3, 3), grad=False)], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
+case(X, "scatterAdd_views", "scatterAdd", [In(rn(4, 3), [TR]), In(idx(3, 3, 4)), In(rn(4, 3), [TR])], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
+for d, src, n, ssh in [(0, (4, 3), 6, (6, 3)), (1, (2, 5), 3, (2, 3)), (-1, (2, 3, 4), 5, (2, 3, 5)), (0, (5,), 8, (8,))]:
+    case(X, f"indexAdd_{d}_{len(src)}d", "indexAdd", [In(rn(*src)), In(idx(src[d], n)), In(rn(*ssh))], lambda x, i, s, d=d: x.index_add(d, L(i), s), {"dim": d})
+case(X, "indexAdd_views", "indexAdd", [In(rn(3, 4), [TR]), In(idx(4, 5)), In(rn(3, 5), [TR])], lambda x, i, s: x.index_add(0, L(i), s), {"dim": 0})
+case(X, "indexAdd_src_only_grad", "indexAdd", [In(rn(4, 3), grad=False), In(idx(4, 5)), In(rn(5, 3))], lambda x, i, s: x.index_add(0, L(i), s), {"dim": 0})
+for nc, ix in [(-1, torch.tensor([2, 0, 1, 1, 3], dtype=I32)), (6, torch.tensor([[0, 5], [3, 3]], dtype=I32)), (-1, torch.tensor(2, dtype=I32))]:
+    case(X, f"oneHot_{nc}_{ix.dim()}d", "oneHot", [In(ix)], lambda i, nc=nc: torch.nn.functional.one_hot(L(i), nc), {"numClasses": nc})
+
+# ---------------------------------------------------------------------------------------------
+for group, cases in GROUPS.items():
+    names = [c["name"] for c in cases]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        raise SystemExit(f"duplicate case names in {group}: {sorted(dup)}")
+    path = write_fixture("autograd", f"ops_{group}", {"torch": torch.__version__, "cases": cases})
+    print(f"{path}: {len(cases)} cases")
