@@ -13,3 +13,4 @@ export {
 } from "./ops/index.js";
 export { Generator, manualSeed, defaultGenerator, NDArray, type DType } from "@rnnkit/tensor";
 export { loadSafetensors, saveSafetensors } from "./io.js";
+export { gradcheck, type GradcheckOptions } from "./gradcheck.js";

@@ -65,6 +65,8 @@ export function normDims(dims: number | readonly number[] | undefined, ndim: num
   const list = typeof dims === "number" ? [dims] : dims;
   const out = list.map((d) => normDim(d, ndim, op));
   if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${fmt(list as number[])} has a repeated dim`);
+  // A 0-d tensor accepts dim 0 / -1 (as torch) but has no dim to reduce.
+  if (ndim === 0) return [];
   return out.sort((x, y) => x - y);
 }
 
