@@ -106,13 +106,14 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   return make(out, opts);
 }
 
-/** A random permutation of 0..n-1, int32. */
+/** A random permutation of 0..n-1, int32; the same stream as torch 1.13's CPU randperm. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   const g = opts.generator ?? defaultGenerator;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = g.randint(0, i + 1);
+  // torch: for i = 0..n-2, swap r[i] with r[i + random() % (n - i)].
+  for (let i = 0; i < n - 1; i++) {
+    const j = i + (g.nextUint32() % (n - i));
     const t = out[i]!;
     out[i] = out[j]!;
     out[j] = t;

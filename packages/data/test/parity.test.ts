@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { manualSeed, Generator, randint } from "@rnnkit/autograd";
+import { manualSeed, Generator, randint, randperm } from "@rnnkit/autograd";
 import { describe, expect, it } from "vitest";
 import { DataLoader, permutation, RandomSampler, randomSplit, ArrayDataset, SubsetRandomSampler } from "../src/index.js";
 
@@ -65,6 +65,14 @@ describe("torch parity (fixtures from torch 1.13)", () => {
     for (const c of fx.subsetSampler) {
       const s = new SubsetRandomSampler(c.indices.data, { generator: new Generator(c.seed) });
       for (const pass of c.passes) expect([...s]).toEqual(pass.data);
+    }
+  });
+});
+
+describe("@rnnkit/autograd randperm", () => {
+  it("gives torch's permutation too", () => {
+    for (const c of fx.randperm.filter((r) => r.n <= 100)) {
+      expect(Array.from(randperm(c.n, { generator: new Generator(c.seed) }).data())).toEqual(c.perm.data);
     }
   });
 });
