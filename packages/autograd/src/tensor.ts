@@ -3,6 +3,7 @@ import type { Node } from "./node.js";
 import { runBackward, type BackwardOptions } from "./engine.js";
 import { isGradEnabled } from "./gradMode.js";
 import * as ops from "./ops/index.js";
+import * as act from "./ops/activation.js";
 
 /** A tensor operand or a plain number (a scalar, broadcast like torch's Python scalars). */
 export type TensorLike = Tensor | number;
@@ -181,6 +182,21 @@ export class Tensor {
   ceil(): Tensor { return ops.unaryOp("ceil", this); }
   round(): Tensor { return ops.unaryOp("round", this); }
   clamp(min?: number, max?: number): Tensor { return ops.clamp(this, min, max); }
+  // ---- activations (torch.nn.functional names in camelCase) ---------------------------------
+  leakyRelu(negativeSlope?: number | { negativeSlope?: number }): Tensor { return act.leakyRelu(this, negativeSlope); }
+  elu(alpha?: number | { alpha?: number }): Tensor { return act.elu(this, alpha); }
+  selu(): Tensor { return act.selu(this); }
+  gelu(approximate?: "none" | "tanh" | { approximate?: "none" | "tanh" }): Tensor { return act.gelu(this, approximate); }
+  silu(): Tensor { return act.silu(this); }
+  mish(): Tensor { return act.mish(this); }
+  softplus(beta?: number | { beta?: number; threshold?: number }, threshold?: number): Tensor { return act.softplus(this, beta, threshold); }
+  softsign(): Tensor { return act.softsign(this); }
+  hardtanh(minVal?: number | { minVal?: number; maxVal?: number }, maxVal?: number): Tensor { return act.hardtanh(this, minVal, maxVal); }
+  relu6(): Tensor { return act.relu6(this); }
+  hardsigmoid(): Tensor { return act.hardsigmoid(this); }
+  hardswish(): Tensor { return act.hardswish(this); }
+  logSigmoid(): Tensor { return act.logSigmoid(this); }
+  tanhshrink(): Tensor { return act.tanhshrink(this); }
   eq(other: TensorLike): Tensor { return ops.compare("eq", this, other); }
   ne(other: TensorLike): Tensor { return ops.compare("ne", this, other); }
   lt(other: TensorLike): Tensor { return ops.compare("lt", this, other); }
@@ -195,7 +211,7 @@ export class Tensor {
   mean(dim?: number | readonly number[], keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
   /** Variance with Bessel's correction by default (`correction` 1), as torch.var. */
   var(dim?: number | readonly number[], opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return ops.variance(this, dim, opts.keepdim ?? false, opts.correction ?? 1); }
-  std(dim?: number | readonly number[], opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return ops.variance(this, dim, opts.keepdim ?? false, opts.correction ?? 1).sqrt(); }
+  std(dim?: number | readonly number[], opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return ops.variance(this, dim, opts.keepdim ?? false, opts.correction ?? 1, true); }
   prod(dim?: number, keepdim = false): Tensor { return ops.prod(this, dim, keepdim); }
   /** Max of all elements, or `[values, indices]` along `dim`. */
   max(): Tensor;

@@ -23,6 +23,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
   if (a.dtype === "int32" || b.dtype === "int32") {
     if (a.dtype !== b.dtype) throw new Error(`matmul: expected both operands to have the same dtype, got ${a.dtype} and ${b.dtype}`);
+    // Integer products are exact in float64; the result keeps int32, as torch's does.
+    return matmul(a.to("float64"), b.to("float64")).to("int32");
   }
   const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
   const b2 = b.ndim === 1 ? b.unsqueeze(1) : b;

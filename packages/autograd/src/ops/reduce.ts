@@ -33,12 +33,40 @@ export function mean(x: Tensor, dim: number | readonly number[] | undefined, kee
   return sum(x, dims, keepdim).div(count);
 }
 
-/** Variance over `dim` with `correction` (1 = unbiased), as torch.var. */
-export function variance(x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean, correction: number): Tensor {
-  const dims = normDims(dim, x.ndim, "var");
-  const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
-  const centered = x.sub(mean(x, dims, true));
-  return sum(centered.square(), dims, keepdim).div(Math.max(0, count - correction));
+interface VarArgs extends ReduceArgs {
+  correction: number;
+  sqrt: boolean;
+}
+const varianceOp = defineOp<VarArgs>({
+  // A primitive for accuracy (two passes in float64) and for torch's gradient
+  // 2 (x - mean) / (N - correction), which stays finite where the composite gives inf - inf.
+  name: "var",
+  forward: ([x], { dims, keepdim, correction, sqrt }) => {
+    const b = backend();
+    const n = dims.reduce((k, d) => k * x!.shape[d]!, 1);
+    const x64 = b.cast(x!, "float64");
+    const m = b.binary("div", b.reduce("sum", x64, dims, true), NDArray.scalar(n, "float64"));
+    const c = b.binary("sub", x64, m);
+    const ss = b.reduce("sum", b.binary("mul", c, c), dims, keepdim);
+    const v = b.binary("div", ss, NDArray.scalar(Math.max(0, n - correction), "float64"));
+    return b.cast(sqrt ? b.unary("sqrt", v) : v, x!.dtype);
+  },
+  backward: ({ inputs: [x], output, args: { dims, keepdim, correction, sqrt } }, g) => {
+    const n = dims.reduce((k, d) => k * x!.shape[d]!, 1);
+    let gv = unreduce(g, x!.shape, dims, keepdim);
+    if (sqrt) {
+      // d sqrt(v) = g / (2 std), defined as 0 where std == 0 (torch's convention).
+      const out = unreduce(output, x!.shape, dims, keepdim);
+      gv = gv.div(out.mul(2)).maskedFill(out.eq(0), 0);
+    }
+    return [x!.sub(mean(x!, dims, true)).mul(gv).mul(2 / (n - correction))];
+  },
+});
+/** Variance over `dim` with `correction` (1 = unbiased), as torch.var; its square root when `sqrt` (torch.std). */
+export function variance(x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean, correction: number, sqrt = false): Tensor {
+  const name = sqrt ? "std" : "var";
+  if (x.dtype === "int32") throw new Error(`${name}: input dtype must be floating point, got int32`);
+  return varianceOp([x], { dims: normDims(dim, x.ndim, name), keepdim, correction, sqrt });
 }
 
 const prodOp = defineOp<ReduceArgs>({
