@@ -3,3 +3,4 @@ export * from "./losses/functional.js";
 export {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, Loss, MSELoss, NLLLoss, SmoothL1Loss,
 } from "./losses/lossModules.js";
+export * from "./optimizers/index.js";
