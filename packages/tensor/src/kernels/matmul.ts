@@ -4,6 +4,9 @@ import { broadcastShapes, fmt, numel } from "../shape.js";
 
 type FloatArray = Float32Array | Float64Array;
 
+/** The signature of `gemm`, so `matmul` can run on another backend's GEMM. */
+export type GemmFn = typeof gemm;
+
 /**
  * `C = alpha * op(A) · op(B) + beta * C`, row-major, op(X) = Xᵀ when trans is set.
  * The loop order keeps the innermost loop unit-stride over rows of B and C.
@@ -57,8 +60,8 @@ function layout(rows: number, cols: number, rs: number, cs: number): { trans: bo
   return null;
 }
 
-/** torch.matmul for operands of at least 2 dims (1-D cases are reshaped by the caller). */
-export function matmul(a0: NDArray, b0: NDArray): NDArray {
+/** torch.matmul for operands of at least 2 dims (1-D cases are reshaped by the caller); `gemmFn` does the products. */
+export function matmul(a0: NDArray, b0: NDArray, gemmFn: GemmFn = gemm): NDArray {
   if (a0.ndim < 2 || b0.ndim < 2) {
     throw new Error(`matmul: kernel expects ≥2-D operands, got ${fmt(a0.shape)} and ${fmt(b0.shape)}`);
   }
@@ -99,7 +102,7 @@ export function matmul(a0: NDArray, b0: NDArray): NDArray {
       oa += idx[d]! * ea.strides[d]!;
       ob += idx[d]! * eb.strides[d]!;
     }
-    gemm(la.trans, lb.trans, m, n, k, 1, a.data as FloatArray, oa, la.ld, b.data as FloatArray, ob, lb.ld, 0, c, t * m * n, n);
+    gemmFn(la.trans, lb.trans, m, n, k, 1, a.data as FloatArray, oa, la.ld, b.data as FloatArray, ob, lb.ld, 0, c, t * m * n, n);
     for (let d = bd - 1; d >= 0; d--) {
       if (++idx[d]! < batch[d]!) break;
       idx[d] = 0;

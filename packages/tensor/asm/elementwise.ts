@@ -1,0 +1,174 @@
+// Float32 elementwise kernels over f32x4 lanes. Pointers are byte addresses; counts are elements.
+// exp/tanh/sigmoid use Cephes-style single-precision polynomials (about 1–3 ulp from the
+// correctly rounded value); add/sub/mul/div are exact IEEE f32 and match the JS kernels bit for bit.
+
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+
+/** e^x on four lanes: x = n·ln2 + r, e^r by a degree-6 polynomial, 2^n applied in two halves so denormals and overflow come out right. */
+@inline function expv(x0: v128): v128 {
+  const x = f32x4.max(f32x4.min(x0, f32x4.splat(89.0)), f32x4.splat(-104.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const n1 = i32x4.shr_s(ni, 1);
+  const n2 = i32x4.sub(ni, n1);
+  const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(n2, i32x4.splat(127)), 23);
+  return f32x4.mul(f32x4.mul(y, s1), s2);
+}
+
+/** tanh on four lanes: an odd polynomial below 0.625, else 1 − 2 / (e^{2|x|} + 1), sign restored. */
+@inline function tanhv(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const e = expv(f32x4.add(ax, ax));
+  const big = f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** 1 / (1 + e^{−x}) on four lanes. */
+@inline function sigmoidv(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(x))));
+}
+
+@inline function unaryv(op: i32, x: v128): v128 {
+  if (op == 0) return expv(x);
+  if (op == 1) return tanhv(x);
+  if (op == 2) return sigmoidv(x);
+  if (op == 3) return f32x4.max(x, f32x4.splat(0));
+  return f32x4.neg(x);
+}
+
+@inline function unaryLoop(op: i32, x: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(out + o, unaryv(op, v128.load(x + o)));
+  }
+  if (i < n) {
+    // The tail goes through the same lane math so every element rounds the same way.
+    const rest = n - i;
+    const tmp = v128.load(x + <usize>i * 4);
+    let lanes = f32x4.splat(0);
+    lanes = f32x4.replace_lane(lanes, 0, f32x4.extract_lane(tmp, 0));
+    if (rest > 1) lanes = f32x4.replace_lane(lanes, 1, load<f32>(x + <usize>(i + 1) * 4));
+    if (rest > 2) lanes = f32x4.replace_lane(lanes, 2, load<f32>(x + <usize>(i + 2) * 4));
+    const y = unaryv(op, lanes);
+    store<f32>(out + <usize>i * 4, f32x4.extract_lane(y, 0));
+    if (rest > 1) store<f32>(out + <usize>(i + 1) * 4, f32x4.extract_lane(y, 1));
+    if (rest > 2) store<f32>(out + <usize>(i + 2) * 4, f32x4.extract_lane(y, 2));
+  }
+}
+
+/** out[i] = f(x[i]) for i < n; op 0 exp, 1 tanh, 2 sigmoid, 3 relu, 4 neg. `x` may equal `out`. */
+export function unary(op: i32, x: usize, out: usize, n: i32): void {
+  switch (op) {
+    case 0: unaryLoop(0, x, out, n); break;
+    case 1: unaryLoop(1, x, out, n); break;
+    case 2: unaryLoop(2, x, out, n); break;
+    case 3: unaryLoop(3, x, out, n); break;
+    default: unaryLoop(4, x, out, n); break;
+  }
+}
+
+@inline function binv(op: i32, x: v128, y: v128): v128 {
+  if (op == 0) return f32x4.add(x, y);
+  if (op == 1) return f32x4.sub(x, y);
+  if (op == 2) return f32x4.mul(x, y);
+  return f32x4.div(x, y);
+}
+
+@inline function bins(op: i32, x: f32, y: f32): f32 {
+  if (op == 0) return x + y;
+  if (op == 1) return x - y;
+  if (op == 2) return x * y;
+  return x / y;
+}
+
+/** One row: out[j] = a[j·sa] op b[j·sb], each step 0 (a broadcast scalar) or 1. */
+@inline function binRow(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  let j = 0;
+  if (sa == 1 && sb == 1) {
+    for (; j + 4 <= n; j += 4) {
+      const o = <usize>j * 4;
+      v128.store(out + o, binv(op, v128.load(a + o), v128.load(b + o)));
+    }
+  } else if (sa == 1) {
+    const y = v128.load32_splat(b);
+    for (; j + 4 <= n; j += 4) {
+      const o = <usize>j * 4;
+      v128.store(out + o, binv(op, v128.load(a + o), y));
+    }
+  } else if (sb == 1) {
+    const x = v128.load32_splat(a);
+    for (; j + 4 <= n; j += 4) {
+      const o = <usize>j * 4;
+      v128.store(out + o, binv(op, x, v128.load(b + o)));
+    }
+  }
+  for (; j < n; j++) {
+    store<f32>(out + <usize>j * 4, bins(op, load<f32>(a + <usize>(j * sa) * 4), load<f32>(b + <usize>(j * sb) * 4)));
+  }
+}
+
+@inline function binLoop(
+  op: i32, a: usize, ra: i32, sa: i32, b: usize, rb: i32, sb: i32, out: usize, rows: i32, cols: i32,
+): void {
+  for (let r = 0; r < rows; r++) {
+    binRow(op, a + <usize>(r * ra) * 4, sa, b + <usize>(r * rb) * 4, sb, out + <usize>(r * cols) * 4, cols);
+  }
+}
+
+/**
+ * out[r, j] = a[r·ra + j·sa] op b[r·rb + j·sb] over a rows × cols output (row-major, contiguous);
+ * op 0 add, 1 sub, 2 mul, 3 div. Row strides 0 broadcast a row, column steps 0 a scalar.
+ */
+export function binary(
+  op: i32, a: usize, ra: i32, sa: i32, b: usize, rb: i32, sb: i32, out: usize, rows: i32, cols: i32,
+): void {
+  switch (op) {
+    case 0: binLoop(0, a, ra, sa, b, rb, sb, out, rows, cols); break;
+    case 1: binLoop(1, a, ra, sa, b, rb, sb, out, rows, cols); break;
+    case 2: binLoop(2, a, ra, sa, b, rb, sb, out, rows, cols); break;
+    default: binLoop(3, a, ra, sa, b, rb, sb, out, rows, cols); break;
+  }
+}
+
+/** out[i] = a[i] + alpha · b[i], computed in f64 and rounded once, like the JS kernel. */
+export function axpy(a: usize, b: usize, alpha: f64, out: usize, n: i32): void {
+  const al = f64x2.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    const va = v128.load(a + o);
+    const vb = v128.load(b + o);
+    const lo = f64x2.add(f64x2.promote_low_f32x4(va), f64x2.mul(al, f64x2.promote_low_f32x4(vb)));
+    const hi = f64x2.add(
+      f64x2.promote_low_f32x4(i32x4.shuffle(va, va, 2, 3, 0, 1)),
+      f64x2.mul(al, f64x2.promote_low_f32x4(i32x4.shuffle(vb, vb, 2, 3, 0, 1))),
+    );
+    v128.store(out + o, i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    store<f32>(out + o, <f32>(<f64>load<f32>(a + o) + alpha * <f64>load<f32>(b + o)));
+  }
+}

@@ -1,0 +1,196 @@
+// Single-precision GEMM, C = alpha * op(A) · op(B) + beta * C, row-major, in the BLIS layout:
+// blocks of B (KC × NC) and A (MC × KC) are packed into MR-row / NR-column panels so the
+// micro-kernel streams both operands with unit stride while an MR × NR tile of C stays in
+// registers. All pointers are byte addresses into linear memory that the host laid out.
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 48;
+const NC: i32 = 512;
+
+/** Bytes of packing workspace `gemm` needs at `work`. */
+export function gemmWorkBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) * 4;
+}
+
+/** Packs rows `i0..i0+mc` × cols `p0..p0+kc` of op(A) into MR-row panels, zero-padding the last. */
+function packA(trans: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const panel = dst + <usize>(ir * kc) * 4;
+    if (trans) {
+      // op(A)[i, p] = a[p * lda + i]: each p gives MR contiguous values.
+      for (let p = 0; p < kc; p++) {
+        const src = a + <usize>((p0 + p) * lda + i0 + ir) * 4;
+        const out = panel + <usize>(p * MR) * 4;
+        if (mr == MR) {
+          v128.store(out, v128.load(src));
+        } else {
+          for (let r = 0; r < MR; r++) store<f32>(out + <usize>r * 4, r < mr ? load<f32>(src + <usize>r * 4) : 0);
+        }
+      }
+    } else {
+      for (let r = 0; r < MR; r++) {
+        const out = panel + <usize>r * 4;
+        if (r < mr) {
+          const src = a + <usize>((i0 + ir + r) * lda + p0) * 4;
+          for (let p = 0; p < kc; p++) store<f32>(out + <usize>(p * MR) * 4, load<f32>(src + <usize>p * 4));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(out + <usize>(p * MR) * 4, 0);
+        }
+      }
+    }
+  }
+}
+
+/** Packs rows `p0..p0+kc` × cols `j0..j0+nc` of op(B) into NR-column panels, zero-padding the last. */
+function packB(trans: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const panel = dst + <usize>(jr * kc) * 4;
+    if (!trans) {
+      // op(B)[p, j] = b[p * ldb + j]: each p gives NR contiguous values.
+      for (let p = 0; p < kc; p++) {
+        const src = b + <usize>((p0 + p) * ldb + j0 + jr) * 4;
+        const out = panel + <usize>(p * NR) * 4;
+        if (nr == NR) {
+          v128.store(out, v128.load(src));
+          v128.store(out, v128.load(src, 16), 16);
+        } else {
+          for (let c = 0; c < NR; c++) store<f32>(out + <usize>c * 4, c < nr ? load<f32>(src + <usize>c * 4) : 0);
+        }
+      }
+    } else {
+      for (let c = 0; c < NR; c++) {
+        const out = panel + <usize>c * 4;
+        if (c < nr) {
+          const src = b + <usize>((j0 + jr + c) * ldb + p0) * 4;
+          for (let p = 0; p < kc; p++) store<f32>(out + <usize>(p * NR) * 4, load<f32>(src + <usize>p * 4));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(out + <usize>(p * NR) * 4, 0);
+        }
+      }
+    }
+  }
+}
+
+/** C[0..mr, 0..nr] += alpha * Ap · Bp over kc steps; full tiles go straight to C, edges via `tmp`. */
+function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, alpha: f32, mr: i32, nr: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap);
+    const a1 = v128.load32_splat(ap, 4);
+    const a2 = v128.load32_splat(ap, 8);
+    const a3 = v128.load32_splat(ap, 12);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    ap += 16;
+    bp += 32;
+  }
+  const al = f32x4.splat(alpha);
+  if (mr == MR && nr == NR) {
+    const rs = <usize>ldc * 4;
+    v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c00)));
+    v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c01)), 16);
+    c += rs;
+    v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c10)));
+    v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c11)), 16);
+    c += rs;
+    v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c20)));
+    v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c21)), 16);
+    c += rs;
+    v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c30)));
+    v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c31)), 16);
+    return;
+  }
+  v128.store(tmp, f32x4.mul(al, c00));
+  v128.store(tmp, f32x4.mul(al, c01), 16);
+  v128.store(tmp, f32x4.mul(al, c10), 32);
+  v128.store(tmp, f32x4.mul(al, c11), 48);
+  v128.store(tmp, f32x4.mul(al, c20), 64);
+  v128.store(tmp, f32x4.mul(al, c21), 80);
+  v128.store(tmp, f32x4.mul(al, c30), 96);
+  v128.store(tmp, f32x4.mul(al, c31), 112);
+  for (let r = 0; r < mr; r++) {
+    const row = c + <usize>(r * ldc) * 4;
+    const t = tmp + <usize>(r * NR) * 4;
+    for (let j = 0; j < nr; j++) {
+      const q = row + <usize>j * 4;
+      store<f32>(q, load<f32>(q) + load<f32>(t + <usize>j * 4));
+    }
+  }
+}
+
+/** Scales an m × n block of C (leading dim ldc) by beta; beta = 0 overwrites, so NaN in C is dropped. */
+function scaleC(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
+  if (beta == 1) return;
+  const bv = f32x4.splat(beta);
+  for (let i = 0; i < m; i++) {
+    const row = c + <usize>(i * ldc) * 4;
+    let j = 0;
+    if (beta == 0) {
+      memory.fill(row, 0, <usize>n * 4);
+      continue;
+    }
+    for (; j + 4 <= n; j += 4) {
+      const q = row + <usize>j * 4;
+      v128.store(q, f32x4.mul(v128.load(q), bv));
+    }
+    for (; j < n; j++) {
+      const q = row + <usize>j * 4;
+      store<f32>(q, load<f32>(q) * beta);
+    }
+  }
+}
+
+/**
+ * `C = alpha * op(A) · op(B) + beta * C` for float32 row-major operands at byte addresses
+ * `a`, `b`, `c` with leading dims in elements; `work` holds `gemmWorkBytes()` bytes.
+ */
+export function gemm(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  scaleC(m, n, beta, c, ldc);
+  if (k <= 0 || alpha == 0) return;
+  const packedA = work;
+  const packedB = work + <usize>(MC * KC) * 4;
+  const tmp = packedB + <usize>(KC * NC) * 4;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(transB, b, ldb, pc, jc, kc, nc, packedB);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(transA, a, lda, ic, pc, mc, kc, packedA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = packedB + <usize>(jr * kc) * 4;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const cp = c + <usize>((ic + ir) * ldc + jc + jr) * 4;
+            microKernel(kc, packedA + <usize>(ir * kc) * 4, bp, cp, ldc, alpha, mr, nr, tmp);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { KERNELS_WASM_BASE64 } from "./kernels.wasm.js";
+
+/** The raw exports of the AssemblyScript kernels module (byte addresses, element counts). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  gemmWorkBytes(): number;
+  gemm(
+    transA: number, transB: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
+  ): void;
+  unary(op: number, x: number, out: number, n: number): void;
+  binary(op: number, a: number, ra: number, sa: number, b: number, rb: number, sb: number, out: number, rows: number, cols: number): void;
+  axpy(a: number, b: number, alpha: number, out: number, n: number): void;
+}
+
+const PAGE = 65536;
+/** GEMM packing buffers start here; operand scratch follows them. */
+const WORK_BASE = 1024;
+
+/**
+ * The loaded kernels plus one linear memory shared by every call: a fixed GEMM workspace, then
+ * a scratch arena that each kernel call reuses from its start (calls never nest).
+ */
+export class WasmKernels {
+  readonly exports: KernelExports;
+  /** Byte address where per-call scratch begins. */
+  readonly scratchBase: number;
+  private view: Float32Array;
+
+  constructor(exports: KernelExports) {
+    this.exports = exports;
+    this.scratchBase = align(WORK_BASE + exports.gemmWorkBytes());
+    this.view = new Float32Array(exports.memory.buffer);
+    this.ensure(0);
+  }
+
+  /** Grows the memory so `bytes` of scratch fit after `scratchBase`; returns the float32 view. */
+  ensure(bytes: number): Float32Array {
+    const need = this.scratchBase + bytes;
+    const mem = this.exports.memory;
+    if (need > mem.buffer.byteLength) mem.grow(Math.ceil((need - mem.buffer.byteLength) / PAGE));
+    // Growing detaches the old buffer, so the view is rebuilt whenever it no longer matches.
+    if (this.view.buffer !== mem.buffer) this.view = new Float32Array(mem.buffer);
+    return this.view;
+  }
+}
+
+/** Rounds a byte address up to 16 so every operand starts on a v128 boundary. */
+export function align(bytes: number): number {
+  return (bytes + 15) & ~15;
+}
+
+/** Smallest valid module that uses a v128 instruction (i8x16.splat + i8x16.popcnt). */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+/** True when this runtime validates WebAssembly modules that use fixed-width SIMD. */
+export function wasmSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === "object" && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Compiles and instantiates the embedded kernels synchronously, or returns null when the runtime
+ * has no WebAssembly SIMD (or refuses synchronous compilation, as some browser main threads do).
+ */
+export function loadWasmKernels(): WasmKernels | null {
+  if (!wasmSimdSupported()) return null;
+  try {
+    const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+    const instance = new WebAssembly.Instance(module, {});
+    return new WasmKernels(instance.exports as unknown as KernelExports);
+  } catch {
+    return null;
+  }
+}

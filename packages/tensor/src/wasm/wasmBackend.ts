@@ -1,0 +1,161 @@
+import type { Backend, BinaryOp, UnaryOp } from "../backend.js";
+import { matmul } from "../kernels/matmul.js";
+import { NDArray } from "../ndarray.js";
+import { broadcastShapes, numel } from "../shape.js";
+import { align, type WasmKernels } from "./loader.js";
+
+type FloatArray = Float32Array | Float64Array;
+
+/** Below this many elements the JS loop beats copying operands into linear memory. */
+const MIN_ELEMENTWISE = 64;
+/** Below this many multiply-adds (m·n·k) the JS GEMM is as fast as the copy-in, copy-out. */
+const MIN_GEMM = 4096;
+
+const UNARY_CODE: Partial<Record<UnaryOp, number>> = { exp: 0, tanh: 1, sigmoid: 2, relu: 3 };
+const BINARY_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+
+/** How an operand feeds a binary op's output: every element, one broadcast row, or one scalar. */
+type Feed = "full" | "row" | "scalar";
+
+/** The shape with its leading size-1 dims removed. */
+function stripLeadingOnes(shape: readonly number[]): readonly number[] {
+  let i = 0;
+  while (i < shape.length && shape[i] === 1) i++;
+  return shape.slice(i);
+}
+
+/** True when `tail` equals the last `tail.length` sizes of `shape`. */
+function isSuffix(tail: readonly number[], shape: readonly number[]): boolean {
+  if (tail.length > shape.length) return false;
+  const off = shape.length - tail.length;
+  for (let i = 0; i < tail.length; i++) if (tail[i] !== shape[off + i]) return false;
+  return true;
+}
+
+/**
+ * A WASM-SIMD backend: float32 GEMM/matmul and the hot contiguous elementwise kernels
+ * (add, sub, mul, div, exp, tanh, sigmoid, relu, axpy) run in AssemblyScript-compiled f32x4 code;
+ * everything else, float64 and int32 included, is delegated to `fallback`.
+ * @example setBackend(createWasmBackend(loadWasmKernels()!, jsBackend))
+ */
+export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Backend {
+  const k = kernels.exports;
+  const base = kernels.scratchBase;
+  const work = base - align(k.gemmWorkBytes());
+
+  /** Copies `rows` rows of `cols` floats (leading dim `ld`) from `src` into memory at `dst` (compacted). */
+  function copyIn(mem: Float32Array, dst: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): void {
+    const d = dst >> 2;
+    if (ld === cols) {
+      mem.set(src.subarray(off, off + rows * cols), d);
+      return;
+    }
+    for (let r = 0; r < rows; r++) mem.set(src.subarray(off + r * ld, off + r * ld + cols), d + r * cols);
+  }
+
+  function gemm(
+    transA: boolean, transB: boolean, m: number, n: number, kk: number, alpha: number,
+    a: FloatArray, aOff: number, lda: number,
+    b: FloatArray, bOff: number, ldb: number,
+    beta: number, c: FloatArray, cOff: number, ldc: number,
+  ): void {
+    if (
+      !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
+      m * n * kk < MIN_GEMM
+    ) {
+      fallback.gemm(transA, transB, m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    const aRows = transA ? kk : m;
+    const aCols = transA ? m : kk;
+    const bRows = transB ? n : kk;
+    const bCols = transB ? kk : n;
+    const pa = base;
+    const pb = align(pa + aRows * aCols * 4);
+    const pc = align(pb + bRows * bCols * 4);
+    const mem = kernels.ensure(pc + m * n * 4 - base);
+    copyIn(mem, pa, a, aOff, aRows, aCols, lda);
+    copyIn(mem, pb, b, bOff, bRows, bCols, ldb);
+    if (beta !== 0) copyIn(mem, pc, c, cOff, m, n, ldc);
+    k.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, kk, alpha, pa, aCols, pb, bCols, beta, pc, n, work);
+    const out = mem.subarray(pc >> 2, (pc >> 2) + m * n);
+    if (ldc === n) c.set(out, cOff);
+    else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
+  }
+
+  function unary(op: UnaryOp, x: NDArray): NDArray {
+    const code = UNARY_CODE[op];
+    if (code === undefined || x.dtype !== "float32" || x.size < MIN_ELEMENTWISE) return fallback.unary(op, x);
+    const src = x.flat() as Float32Array;
+    const n = src.length;
+    const mem = kernels.ensure(n * 4);
+    mem.set(src, base >> 2);
+    k.unary(code, base, base, n);
+    return new NDArray(mem.slice(base >> 2, (base >> 2) + n), x.shape.slice());
+  }
+
+  /** How `x` feeds an output of `shape` (n elements), or null when the kernel cannot walk it. */
+  function feedOf(x: NDArray, shape: readonly number[], n: number): Feed | null {
+    if (!x.isContiguous()) return null;
+    if (x.size === n) return "full";
+    if (x.size === 1) return "scalar";
+    if (isSuffix(stripLeadingOnes(x.shape), shape)) return "row";
+    return null;
+  }
+
+  function binary(op: BinaryOp, a: NDArray, b: NDArray, opName: string = op): NDArray {
+    const code = BINARY_CODE[op];
+    if (code === undefined || a.dtype !== "float32" || b.dtype !== "float32") return fallback.binary(op, a, b, opName);
+    const shape = broadcastShapes(a.shape, b.shape, opName);
+    const n = numel(shape);
+    if (n < MIN_ELEMENTWISE) return fallback.binary(op, a, b, opName);
+    const fa = feedOf(a, shape, n);
+    const fb = feedOf(b, shape, n);
+    if (!fa || !fb) return fallback.binary(op, a, b, opName);
+    // The output is viewed as rows × cols where cols is the broadcast row's length (n if none).
+    const cols = fa === "row" ? a.size : fb === "row" ? b.size : n;
+    const rows = n / cols;
+    const pa = base;
+    const pb = align(pa + a.size * 4);
+    const po = align(pb + b.size * 4);
+    const mem = kernels.ensure(po + n * 4 - base);
+    mem.set(a.flat() as Float32Array, pa >> 2);
+    mem.set(b.flat() as Float32Array, pb >> 2);
+    k.binary(
+      code,
+      pa, fa === "full" ? cols : 0, fa === "scalar" ? 0 : 1,
+      pb, fb === "full" ? cols : 0, fb === "scalar" ? 0 : 1,
+      po, rows, cols,
+    );
+    return new NDArray(mem.slice(po >> 2, (po >> 2) + n), shape);
+  }
+
+  function axpy(a: NDArray, b: NDArray, alpha: number): NDArray {
+    if (alpha === 1) return binary("add", a, b, "add");
+    if (
+      a.dtype !== "float32" || b.dtype !== "float32" || a.size < MIN_ELEMENTWISE ||
+      a.ndim !== b.ndim || !a.shape.every((s, i) => s === b.shape[i])
+    ) {
+      return fallback.axpy(a, b, alpha);
+    }
+    const n = a.size;
+    const pa = base;
+    const pb = align(pa + n * 4);
+    const po = align(pb + n * 4);
+    const mem = kernels.ensure(po + n * 4 - base);
+    mem.set(a.flat() as Float32Array, pa >> 2);
+    mem.set(b.flat() as Float32Array, pb >> 2);
+    k.axpy(pa, pb, alpha, po, n);
+    return new NDArray(mem.slice(po >> 2, (po >> 2) + n), a.shape.slice());
+  }
+
+  return {
+    ...fallback,
+    name: "wasm",
+    unary,
+    binary,
+    axpy,
+    gemm,
+    matmul: (a, b) => matmul(a, b, gemm),
+  };
+}
