@@ -14,3 +14,6 @@ export {
 export { Generator, manualSeed, defaultGenerator, NDArray, type DType } from "@rnnkit/tensor";
 export { loadSafetensors, saveSafetensors } from "./io.js";
 export { gradcheck, type GradcheckOptions } from "./gradcheck.js";
+export {
+  elu, gelu, hardsigmoid, hardswish, hardtanh, leakyRelu, logSigmoid, mish, relu6, selu, silu, softplus, softsign, tanhshrink,
+} from "./ops/activation.js";
