@@ -46,10 +46,16 @@ def idx(hi, *shape):
 
 
 class In:
-    def __init__(self, t, view=(), grad=True):
+    def __init__(self, t, view=(), grad=True, ref=None):
         self.t = t
         self.view = list(view)
-        self.grad = grad and t.is_floating_point()
+        self.ref = ref
+        self.grad = ref is None and grad and t.is_floating_point()
+
+
+def Ref(k, view=()):
+    """The same leaf as input k (optionally through views): gradients must accumulate."""
+    return In(None, view, ref=k)
 
 
 def V(op, *args):
@@ -89,9 +95,12 @@ GROUPS = {}
 def case(group, name, op, inputs, fn, args=None):
     leaves, vals = [], []
     for spec in inputs:
-        base = spec.t.clone()
-        if spec.grad:
-            base.requires_grad_(True)
+        if spec.ref is not None:
+            base = leaves[spec.ref]
+        else:
+            base = spec.t.clone()
+            if spec.grad:
+                base.requires_grad_(True)
         v = base
         for view in spec.view:
             v = apply_view(v, view)
@@ -122,7 +131,7 @@ def case(group, name, op, inputs, fn, args=None):
         "name": name,
         "op": op,
         "args": args or {},
-        "inputs": [{"value": enc(s.t), "requiresGrad": s.grad, "view": s.view} for s in inputs],
+        "inputs": [{"ref": s.ref, "view": s.view} if s.ref is not None else {"value": enc(s.t), "requiresGrad": s.grad, "view": s.view} for s in inputs],
         "out": [enc(o) for o in outs],
         "gout": [None if g is None else enc(g) for g in gouts],
         "grads": grads,
@@ -552,6 +561,119 @@ case(X, "indexAdd_views", "indexAdd", [In(rn(3, 4), [TR]), In(idx(4, 5)), In(rn(
 case(X, "indexAdd_src_only_grad", "indexAdd", [In(rn(4, 3), grad=False), In(idx(4, 5)), In(rn(5, 3))], lambda x, i, s: x.index_add(0, L(i), s), {"dim": 0})
 for nc, ix in [(-1, torch.tensor([2, 0, 1, 1, 3], dtype=I32)), (6, torch.tensor([[0, 5], [3, 3]], dtype=I32)), (-1, torch.tensor(2, dtype=I32))]:
     case(X, f"oneHot_{nc}_{ix.dim()}d", "oneHot", [In(ix)], lambda i, nc=nc: torch.nn.functional.one_hot(L(i), nc), {"numClasses": nc})
+
+# ---------------------------------------------------------------------------------------------
+# the same leaf used twice (gradients accumulate), non-finite values, more view layouts
+# ---------------------------------------------------------------------------------------------
+sq = rn(3, 3)
+case("binary", "self_mul", "mul", [In(rn(3, 4)), Ref(0)], lambda a, b: a * b)
+case("binary", "self_mul_transposed", "mul", [In(sq), Ref(0, [TR])], lambda a, b: a * b)
+case("binary", "self_add_alpha", "add", [In(rn(2, 3)), Ref(0)], lambda a, b: torch.add(a, b, alpha=3.0), {"alpha": 3.0})
+case("binary", "self_sub", "sub", [In(rn(2, 3)), Ref(0, [V("slice", 1, 0, 1, 1)])], lambda a, b: a - b)
+case("binary", "self_div", "div", [In(pos(2, 3)), Ref(0, [V("slice", 0, 1, 2, 1)])], lambda a, b: a / b)
+case("binary", "self_pow", "pow", [In(pos(2, 3)), Ref(0)], lambda a, b: a ** b)
+case("binary", "self_maximum_all_ties", "maximum", [In(rn(2, 3)), Ref(0)], torch.maximum)
+case("binary", "self_minimum_all_ties", "minimum", [In(rn(2, 3)), Ref(0)], torch.minimum)
+case("linalg", "self_matmul_gram", "matmul", [In(rn(3, 4)), Ref(0, [TR])], torch.matmul)
+case("linalg", "self_matmul_square", "matmul", [In(sq), Ref(0)], torch.matmul)
+case("shape", "self_cat", "cat", [In(rn(2, 3)), Ref(0), Ref(0, [V("slice", 0, 0, 1, 1)])], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+case("shape", "self_stack_transposed", "stack", [In(sq), Ref(0, [TR])], lambda *xs: torch.stack(xs, 0), {"dim": 0})
+case("indexing", "self_scatterAdd", "scatterAdd", [In(rn(3, 4)), In(idx(3, 3, 4)), Ref(0)], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
+case("select", "self_where", "where", [In(idx(2, 3, 4)), In(rn(3, 4)), Ref(1, [V("slice", 0, 0, 1, 1)])], where_fn)
+
+NAN, INF = float("nan"), float("inf")
+nanx = torch.tensor([[1.0, NAN, 3.0], [2.0, -1.0, 0.5]])
+case("binary", "maximum_nan", "maximum", [In(nanx, grad=False), In(torch.tensor([0.0, 5.0, NAN]), grad=False)], torch.maximum)
+case("binary", "minimum_nan", "minimum", [In(nanx, grad=False), In(torch.tensor([0.0, 5.0, NAN]), grad=False)], torch.minimum)
+case("binary", "add_inf", "add", [In(torch.tensor([INF, -INF, 1.0, INF])), In(torch.tensor([1.0, 2.0, -INF, -INF]))], lambda a, b: a + b)
+case("binary", "mul_inf_zero", "mul", [In(torch.tensor([INF, 0.0, -INF, 2.0]), grad=False), In(torch.tensor([0.0, INF, 3.0, NAN]), grad=False)], lambda a, b: a * b)
+case("binary", "div_by_zero", "div", [In(torch.tensor([1.0, -1.0, 0.0, 2.0]), grad=False), In(torch.tensor([0.0, 0.0, 0.0, -0.0]), grad=False)], lambda a, b: a / b)
+case("binary", "div_int_by_zero", "div", [In(torch.tensor([1, -1, 0, 2], dtype=I32)), In(torch.tensor([0, 0, 0, 1], dtype=I32))], lambda a, b: a / b)
+case("binary", "pow_scalar_neg_base_frac", "pow_scalar", [In(torch.tensor([-2.0, 4.0, 0.0]), grad=False)], lambda a: a ** 0.5, {"exponent": 0.5})
+case("binary", "pow_scalar_zero_base", "pow_scalar", [In(torch.tensor([0.0, 1.0, -1.0]))], lambda a: a ** 2, {"exponent": 2})
+case("binary", "pow_scalar_zero_base_p1", "pow_scalar", [In(torch.tensor([0.0, 1.0, -1.0]))], lambda a: a ** 1, {"exponent": 1})
+case("binary", "pow_scalar_zero_base_p0", "pow_scalar", [In(torch.tensor([0.0, 1.0, -1.0]))], lambda a: a ** 0, {"exponent": 0})
+case("binary", "lt_int_scalar_float", "lt_scalar", [In(ints(-3, 3, 2, 4, dtype=I32))], lambda a: a < 0.5, {"other": 0.5})
+case("binary", "eq_nan", "eq", [In(nanx), In(nanx)], lambda a, b: a == b)
+case("binary", "ne_nan", "ne", [In(nanx), In(nanx)], lambda a, b: a != b)
+case("unary", "sqrt_zero", "sqrt", [In(torch.tensor([0.0, 4.0, 1.0]))], torch.sqrt)
+case("unary", "sqrt_negative", "sqrt", [In(torch.tensor([-1.0, 4.0]), grad=False)], torch.sqrt)
+case("unary", "log_zero_negative", "log", [In(torch.tensor([0.0, -1.0, 1.0]), grad=False)], torch.log)
+case("unary", "exp_overflow", "exp", [In(torch.tensor([100.0, -100.0, 88.0]), grad=False)], torch.exp)
+case("unary", "relu_nan", "relu", [In(torch.tensor([NAN, -1.0, 2.0]), grad=False)], torch.relu)
+case("unary", "sigmoid_inf", "sigmoid", [In(torch.tensor([INF, -INF, 0.0]), grad=False)], torch.sigmoid)
+case("unary", "tanh_inf", "tanh", [In(torch.tensor([INF, -INF, 0.0]), grad=False)], torch.tanh)
+case("unary", "abs_inf_nan", "abs", [In(torch.tensor([-INF, NAN, -0.0]), grad=False)], torch.abs)
+case("unary", "clamp_nan", "clamp", [In(torch.tensor([NAN, -3.0, 3.0]), grad=False)], lambda a: torch.clamp(a, -1.0, 1.0), {"min": -1.0, "max": 1.0})
+case("unary", "clamp_inf", "clamp", [In(torch.tensor([INF, -INF, 0.3]))], lambda a: torch.clamp(a, -1.0, 1.0), {"min": -1.0, "max": 1.0})
+case("unary", "round_halves", "round", [In(torch.tensor([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3.5, 1e7 + 0.5]))], torch.round)
+
+case("reduce", "max_all_nan", "max_all", [In(nanx, grad=False)], lambda x: x.max())
+case("reduce", "max_dim_nan", "max_dim", [In(nanx, grad=False)], lambda x: x.max(1), {"dim": 1, "keepdim": False})
+case("reduce", "min_dim_nan", "min_dim", [In(nanx, grad=False)], lambda x: x.min(0), {"dim": 0, "keepdim": False})
+case("reduce", "amax_nan", "amax", [In(nanx, grad=False)], lambda x: torch.amax(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "argmax_nan", "argmax", [In(nanx)], lambda x: torch.argmax(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "argmin_nan", "argmin", [In(nanx)], lambda x: torch.argmin(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "sum_nan", "sum", [In(nanx, grad=False)], lambda x: x.sum(1), {"dim": 1, "keepdim": False})
+case("reduce", "max_all_inf", "max_all", [In(torch.tensor([[-INF, -INF], [-INF, -INF]]))], lambda x: x.max())
+case("reduce", "mean_empty_dim", "mean", [In(rn(0, 3))], lambda x: x.mean(0), {"dim": 0, "keepdim": False})
+case("reduce", "prod_empty_dim", "prod", [In(rn(0, 3))], lambda x: x.prod(0), {"dim": 0, "keepdim": False})
+case("reduce", "logsumexp_all_neg_inf", "logsumexp", [In(torch.tensor([[-INF, -INF], [0.0, -INF]]), grad=False)], lambda x: torch.logsumexp(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "logsumexp_pos_inf", "logsumexp", [In(torch.tensor([[INF, 1.0], [0.0, -INF]]), grad=False)], lambda x: torch.logsumexp(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "softmax_masked_neg_inf", "softmax", [In(torch.tensor([[-INF, 0.0, 1.0], [2.0, -INF, -INF]]))], lambda x: torch.softmax(x, 1), {"dim": 1})
+case("reduce", "logSoftmax_masked_neg_inf", "logSoftmax", [In(torch.tensor([[-INF, 0.0, 1.0], [2.0, -INF, -INF]]), grad=False)], lambda x: torch.log_softmax(x, 1), {"dim": 1})
+case("reduce", "softmax_empty", "softmax", [In(rn(0, 3))], lambda x: torch.softmax(x, 1), {"dim": 1})
+for c, n in [(2, 1), (3, 3), (4, 3), (2, 2)]:
+    for op in ["var", "std"]:
+        case("reduce", f"{op}_n{n}_c{c}", op, [In(torch.tensor([[1.0, 2.0, 4.0][:n]]))], lambda x, op=op, c=c: getattr(x, op)(1, correction=c), {"dim": 1, "correction": c})
+case("reduce", "std_constant", "std", [In(torch.tensor([[1.5, 1.5, 1.5], [1.0, 2.0, 3.0]]))], lambda x: x.std(1), {"dim": 1})
+case("reduce", "var_large_offset", "var", [In(rn(50) * 0.01 + 1000.0)], lambda x: x.var(), {})
+case("reduce", "var_empty", "var", [In(rn(0, 3))], lambda x: x.var(0), {"dim": 0})
+
+# reductions of a permuted (non-contiguous) 3-D input
+P = lambda: In(rn(4, 2, 3), [V("permute", [1, 2, 0])])  # noqa: E731  -> shape (2, 3, 4)
+for d in [0, 1, -1]:
+    case("reduce", f"perm_sum_{d}", "sum", [P()], lambda x, d=d: x.sum(d), {"dim": d})
+    case("reduce", f"perm_mean_{d}_kd", "mean", [P()], lambda x, d=d: x.mean(d, keepdim=True), {"dim": d, "keepdim": True})
+    case("reduce", f"perm_var_{d}", "var", [P()], lambda x, d=d: x.var(d), {"dim": d})
+    case("reduce", f"perm_prod_{d}", "prod", [P()], lambda x, d=d: x.prod(d), {"dim": d})
+    case("reduce", f"perm_max_{d}", "max_dim", [P()], lambda x, d=d: x.max(d), {"dim": d, "keepdim": False})
+    case("reduce", f"perm_amin_{d}", "amin", [P()], lambda x, d=d: torch.amin(x, d), {"dim": d, "keepdim": False})
+    case("reduce", f"perm_argmin_{d}", "argmin", [P()], lambda x, d=d: torch.argmin(x, d), {"dim": d, "keepdim": False})
+    case("reduce", f"perm_logsumexp_{d}", "logsumexp", [P()], lambda x, d=d: torch.logsumexp(x, d), {"dim": d, "keepdim": False})
+    case("reduce", f"perm_softmax_{d}", "softmax", [P()], lambda x, d=d: torch.softmax(x, d), {"dim": d})
+    case("reduce", f"perm_logSoftmax_{d}", "logSoftmax", [P()], lambda x, d=d: torch.log_softmax(x, d), {"dim": d})
+    case("reduce", f"perm_norm3_{d}", "norm", [P()], lambda x, d=d: torch.norm(x, 3, d), {"p": 3, "dim": d, "keepdim": False})
+case("reduce", "perm_sum_multi", "sum", [P()], lambda x: x.sum([0, 2]), {"dim": [0, 2]})
+case("reduce", "sliced_sum_all", "sum", [In(rn(3, 8), [V("slice", 1, 1, 8, 3)])], lambda x: x.sum(), {})
+case("reduce", "expanded_softmax", "softmax", [In(rn(1, 4), [V("expand", [3, 4])])], lambda x: torch.softmax(x, 0), {"dim": 0})
+case("reduce", "expanded_max_dim", "max_dim", [In(rn(1, 4), [V("expand", [3, 4])])], lambda x: x.max(0), {"dim": 0, "keepdim": False})
+
+# more linear algebra layouts
+for tag, sa, sb, va, vb in [("1d_4d", (5,), (2, 3, 5, 4), (), ()), ("4d_1d", (2, 3, 4, 5), (5,), (), ()),
+                            ("bcast_1_vs_n", (1, 3, 4), (5, 4, 2), (), ()), ("row_vec", (1, 4), (4, 3), (), ()),
+                            ("col_out", (3, 4), (4, 1), (), ()), ("sliced_rows", (6, 4), (4, 3), (V("slice", 0, 0, 6, 2),), ()),
+                            ("selected_batch", (2, 3, 4), (4, 2), (V("select", 0, 1),), ()),
+                            ("expanded_1d", (1,), (3, 4), (V("expand", [3]),), ())]:
+    case("linalg", f"matmul_{tag}", "matmul", [In(rn(*sa), va), In(rn(*sb), vb)], torch.matmul)
+
+# more shape edge cases
+case("shape", "repeat_zero", "repeat", [In(rn(2, 3))], lambda x: x.repeat(0, 2), {"repeats": [0, 2]})
+case("shape", "expand_to_empty", "expand", [In(rn(1, 3))], lambda x: x.expand(0, 3), {"shape": [0, 3]})
+case("shape", "squeeze_0d", "squeeze", [In(rn())], lambda x: x.squeeze(), {})
+case("shape", "squeeze_neg_dim_0d", "squeeze", [In(rn())], lambda x: x.squeeze(0), {"dim": 0})
+case("shape", "unbind_view", "unbind", [In(rn(3, 2), [TR])], lambda x: x.unbind(1), {"dim": 1})
+case("shape", "chunk_view", "chunk", [In(rn(6, 2), [TR])], lambda x: x.chunk(3, 1), {"chunks": 3, "dim": 1})
+case("shape", "flip_0d", "flip", [In(rn())], lambda x: x.flip([0]) if False else x.flip([]), {"dims": []})
+case("shape", "reshape_view_of_slice", "reshape", [In(rn(4, 6), [V("slice", 1, 0, 6, 2)])], lambda x: x.reshape(-1), {"shape": [-1]})
+case("shape", "view_of_narrow", "view", [In(rn(4, 6), [V("narrow", 0, 1, 2)])], lambda x: x.view(3, 4), {"shape": [3, 4]})
+case("shape", "cat_3_views", "cat", [In(rn(3, 2), [TR]), In(rn(2, 5), [V("narrow", 1, 1, 3)]), In(rn(2), [V("unsqueeze", 1)])], lambda *xs: torch.cat(xs, 1), {"dim": 1})
+case("shape", "stack_int", "stack", [In(ints(0, 5, 3, dtype=I32)), In(ints(0, 5, 3, dtype=I32))], lambda *xs: torch.stack(xs, 1), {"dim": 1})
+case("indexing", "gather_neg_dim_view", "gather", [In(rn(3, 5), [V("slice", 1, 0, 5, 2)]), In(idx(3, 3, 2))], lambda x, i: x.gather(-1, L(i)), {"dim": -1})
+case("indexing", "indexSelect_neg_dim", "indexSelect", [In(rn(2, 3, 4)), In(idx(3, 4))], lambda x, i: x.index_select(-2, L(i)), {"dim": -2})
+case("indexing", "indexAdd_dup", "indexAdd", [In(rn(3, 2)), In(torch.tensor([0, 0, 2, 0], dtype=I32)), In(rn(4, 2))], lambda x, i, s: x.index_add(0, L(i), s), {"dim": 0})
+case("indexing", "scatterAdd_dup", "scatterAdd", [In(rn(2, 3)), In(torch.tensor([[0, 0, 0], [0, 0, 0]], dtype=I32)), In(rn(2, 3))], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
+case("indexing", "oneHot_2d_neg1", "oneHot", [In(torch.tensor([[0, 3], [1, 1]], dtype=I32))], lambda i: torch.nn.functional.one_hot(L(i)), {"numClasses": -1})
 
 # ---------------------------------------------------------------------------------------------
 for group, cases in GROUPS.items():

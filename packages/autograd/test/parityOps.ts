@@ -7,9 +7,11 @@ interface ViewSpec {
   op: string;
   args: (number | number[] | null)[];
 }
+/** A fixture input: its own leaf (`value`), or the same leaf as input `ref` (gradients accumulate). */
 interface CaseInput {
-  value: FixtureTensor;
-  requiresGrad: boolean;
+  value?: FixtureTensor;
+  requiresGrad?: boolean;
+  ref?: number;
   view: ViewSpec[];
 }
 /** One parity case: inputs, op and args, torch's outputs and the gradients of the inputs. */
@@ -216,7 +218,12 @@ export function applyView(x: Tensor, v: ViewSpec): Tensor {
 export function runCase(c: ParityCase): void {
   const fn = OPS[c.op];
   if (!fn) throw new Error(`parity: no rnnkit mapping for fixture op ${c.op}`);
-  const leaves = c.inputs.map((inp) => fromFixture(inp.value, { requiresGrad: inp.requiresGrad }));
+  const leaves: Tensor[] = [];
+  c.inputs.forEach((inp) => {
+    if (inp.ref !== undefined) leaves.push(leaves[inp.ref]!);
+    else if (inp.value) leaves.push(fromFixture(inp.value, { requiresGrad: inp.requiresGrad ?? false }));
+    else throw new Error(`${c.name}: fixture input has neither a value nor a ref`);
+  });
   const xs = leaves.map((t, i) => c.inputs[i]!.view.reduce(applyView, t));
   const result = fn(xs, new Args(c.args, c.op));
   const outs = Array.isArray(result) ? result : [result];
@@ -235,6 +242,7 @@ export function runCase(c: ParityCase): void {
   });
   if (roots.length > 0) runBackward(roots, seeds);
   leaves.forEach((leaf, i) => {
+    if (c.inputs[i]!.ref !== undefined) return;
     const want = c.grads[i] ?? null;
     if (want === null) {
       expect(leaf.grad, `${c.name} input ${i} grad`).toBeNull();
