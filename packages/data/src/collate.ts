@@ -28,6 +28,15 @@ function isTypedArray(x: unknown): x is Float32Array | Int32Array | Float64Array
   return x instanceof Float32Array || x instanceof Int32Array || x instanceof Float64Array;
 }
 
+function kindOf(x: unknown): string {
+  if (x instanceof Tensor) return "tensor";
+  if (isTypedArray(x)) return "typed array";
+  if (Array.isArray(x)) return "array";
+  if (typeof x === "number" || typeof x === "boolean" || typeof x === "string") return typeof x;
+  if (typeof x === "object" && x !== null && Object.getPrototypeOf(x) === Object.prototype) return "object";
+  return "other";
+}
+
 function collateNumbers(values: readonly number[]): Tensor {
   const dtype: DType = values.every((v) => Number.isInteger(v)) ? "int32" : "float32";
   return tensor(values as number[], { dtype });
@@ -47,13 +56,10 @@ export function defaultCollate<T>(batch: readonly T[]): Collated<T> {
 function collateAny(batch: readonly unknown[], path: string): unknown {
   if (batch.length === 0) throw new Error("defaultCollate: batch must not be empty");
   const first = batch[0];
+  const kind = kindOf(first);
+  if (kind === "other") throw new Error(`defaultCollate: ${path}: cannot collate ${describe(first)}`);
   for (const [k, x] of batch.entries()) {
-    const sameKind =
-      (first instanceof Tensor && x instanceof Tensor) ||
-      (isTypedArray(first) && isTypedArray(x)) ||
-      (Array.isArray(first) && Array.isArray(x)) ||
-      (typeof first === typeof x && first !== null && x !== null && !Array.isArray(x) && !(x instanceof Tensor) && !isTypedArray(x) && !(first instanceof Tensor) && !isTypedArray(first) && !Array.isArray(first));
-    if (!sameKind) throw new Error(`defaultCollate: ${path}: sample 0 is ${describe(first)} but sample ${k} is ${describe(x)}`);
+    if (kindOf(x) !== kind) throw new Error(`defaultCollate: ${path}: sample 0 is ${describe(first)} but sample ${k} is ${describe(x)}`);
   }
   if (first instanceof Tensor) {
     const tensors = batch as readonly Tensor[];
@@ -88,16 +94,13 @@ function collateAny(batch: readonly unknown[], path: string): unknown {
     }
     return first.map((_, j) => collateAny(arrays.map((a) => a[j]), `${path}[${j}]`));
   }
-  if (typeof first === "object" && first !== null && Object.getPrototypeOf(first) === Object.prototype) {
-    const records = batch as readonly Record<string, unknown>[];
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(first)) {
-      for (const [k, r] of records.entries()) {
-        if (!(key in r)) throw new Error(`defaultCollate: ${path}: sample ${k} has no key "${key}"`);
-      }
-      out[key] = collateAny(records.map((r) => r[key]), `${path}.${key}`);
+  const records = batch as readonly Record<string, unknown>[];
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(first as object)) {
+    for (const [k, r] of records.entries()) {
+      if (!(key in r)) throw new Error(`defaultCollate: ${path}: sample ${k} has no key "${key}"`);
     }
-    return out;
+    out[key] = collateAny(records.map((r) => r[key]), `${path}.${key}`);
   }
-  throw new Error(`defaultCollate: ${path}: cannot collate ${describe(first)}`);
+  return out;
 }
