@@ -47,14 +47,15 @@ export function sineWave(opts: SineWaveOptions = {}): SequenceTask {
   const g = new Generator(opts.seed ?? 0);
   const x = new Float32Array(count * length);
   const y = new Float32Array(count * length);
-  for (let n = 0; n < count; n++) {
-    const f = fLow + (fHigh - fLow) * g.uniform64();
-    const phase = 2 * Math.PI * g.uniform64();
+  // Waves first, noise after, so adding noise leaves the clean series (and targets) unchanged.
+  const waves = Array.from({ length: count }, () => [fLow + (fHigh - fLow) * g.uniform64(), 2 * Math.PI * g.uniform64()] as const);
+  waves.forEach(([f, phase], n) => {
     for (let t = 0; t < length; t++) {
-      x[n * length + t] = Math.sin(2 * Math.PI * f * t + phase) + (noise > 0 ? noise * g.normal() : 0);
+      x[n * length + t] = Math.sin(2 * Math.PI * f * t + phase);
       y[n * length + t] = Math.sin(2 * Math.PI * f * (t + 1) + phase);
     }
-  }
+  });
+  if (noise > 0) for (let i = 0; i < x.length; i++) x[i] = x[i]! + noise * g.normal();
   return task(tensor(x, { shape: [count, length, 1] }), tensor(y, { shape: [count, length, 1] }));
 }
 
