@@ -1,5 +1,4 @@
-import { describe } from "vitest";
 import { parityTests } from "./parityOps.js";
 
 // Forward values, dtypes, shapes and input gradients against torch (tools/parity/ops.py).
-describe("parity with torch: binary ops", () => parityTests("ops_binary.json"));
+parityTests("ops_binary.json", "parity with torch: binary ops");

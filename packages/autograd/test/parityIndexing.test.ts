@@ -1,5 +1,4 @@
-import { describe } from "vitest";
 import { parityTests } from "./parityOps.js";
 
 // Forward values, dtypes, shapes and input gradients against torch (tools/parity/ops.py).
-describe("parity with torch: indexing ops", () => parityTests("ops_indexing.json"));
+parityTests("ops_indexing.json", "parity with torch: indexing ops");

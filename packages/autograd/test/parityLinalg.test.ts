@@ -1,5 +1,4 @@
-import { describe } from "vitest";
 import { parityTests } from "./parityOps.js";
 
 // Forward values, dtypes, shapes and input gradients against torch (tools/parity/ops.py).
-describe("parity with torch: linalg ops", () => parityTests("ops_linalg.json"));
+parityTests("ops_linalg.json", "parity with torch: linalg ops");

@@ -1,4 +1,5 @@
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setBackend, wasmBackend, type Backend, type BackendName } from "@rnnkit/tensor";
 import { runBackward, Tensor, cat, div, oneHot, pow, stack, where, type DType } from "@rnnkit/autograd";
 import { decodeNumber, expectTensorClose, fromFixture, loadFixture, type FixtureTensor } from "./helpers.js";
 
@@ -253,8 +254,20 @@ export function runCase(c: ParityCase): void {
   });
 }
 
-/** Registers one vitest test per case of a fixture file. */
-export function parityTests(file: string): void {
+/** The backends this runtime has: js always, wasm where WebAssembly SIMD exists. */
+export const BACKENDS: BackendName[] = wasmBackend() ? ["js", "wasm"] : ["js"];
+
+/** Registers one vitest test per case of a fixture file, once under every available backend. */
+export function parityTests(file: string, title: string): void {
   const { cases } = loadFixture<{ cases: ParityCase[] }>(file);
-  for (const c of cases) it(c.name, () => runCase(c));
+  describe.each(BACKENDS)(`${title} (%s backend)`, (name) => {
+    let prev: Backend | undefined;
+    beforeAll(() => {
+      prev = setBackend(name);
+    });
+    afterAll(() => {
+      if (prev) setBackend(prev);
+    });
+    for (const c of cases) it(c.name, () => runCase(c));
+  });
 }

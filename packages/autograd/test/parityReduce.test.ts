@@ -1,5 +1,4 @@
-import { describe } from "vitest";
 import { parityTests } from "./parityOps.js";
 
 // Forward values, dtypes, shapes and input gradients against torch (tools/parity/ops.py).
-describe("parity with torch: reduce ops", () => parityTests("ops_reduce.json"));
+parityTests("ops_reduce.json", "parity with torch: reduce ops");

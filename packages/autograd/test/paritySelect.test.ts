@@ -1,5 +1,4 @@
-import { describe } from "vitest";
 import { parityTests } from "./parityOps.js";
 
 // Forward values, dtypes, shapes and input gradients against torch (tools/parity/ops.py).
-describe("parity with torch: select ops", () => parityTests("ops_select.json"));
+parityTests("ops_select.json", "parity with torch: select ops");

@@ -1,5 +1,4 @@
-import { describe } from "vitest";
 import { parityTests } from "./parityOps.js";
 
 // Forward values, dtypes, shapes and input gradients against torch (tools/parity/ops.py).
-describe("parity with torch: shape ops", () => parityTests("ops_shape.json"));
+parityTests("ops_shape.json", "parity with torch: shape ops");
