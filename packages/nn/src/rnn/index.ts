@@ -1,0 +1,10 @@
+export { affine, gruStep, inputGates, lstmStep, rnnReluStep, rnnTanhStep, type CellStep, type CellWeights } from "./cells.js";
+export { CELL_STEP, GATE_COUNT, RNNBase, type RNNBaseOptions, type RNNMode, type RunResult } from "./rnnBase.js";
+export { RNN, type RNNNonlinearity, type RNNOptions } from "./rnn.js";
+export { LSTM, type LSTMOptions, type LSTMState } from "./lstm.js";
+export { GRU, type GRUOptions } from "./gru.js";
+export { RNNCellBase, type RNNCellBaseOptions } from "./rnnCellBase.js";
+export { RNNCell, type RNNCellOptions } from "./rnnCell.js";
+export { LSTMCell } from "./lstmCell.js";
+export { GRUCell } from "./gruCell.js";
+export { splitAlong } from "./splitAlong.js";

@@ -1,0 +1,2 @@
+export * as rnn from "./rnn.js";
+export { clipGradNorm, clipGradValue } from "./clipGrad.js";
