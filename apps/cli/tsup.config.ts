@@ -1,6 +1,7 @@
 import { defineConfig } from "tsup";
 
-// rnnkit, commander and cli-progress stay external (resolved from node_modules at run time).
+// rnnkit is bundled from its TypeScript sources (the "@rnnkit/source" condition), so the
+// command builds without the packages' dist; commander and cli-progress stay external.
 export default defineConfig({
   entry: { cli: "src/cli.ts" },
   format: ["esm"],
@@ -8,5 +9,9 @@ export default defineConfig({
   sourcemap: true,
   target: "node20",
   platform: "node",
+  noExternal: ["rnnkit", /^@rnnkit\//],
+  esbuildOptions(options) {
+    options.conditions = ["@rnnkit/source"];
+  },
   banner: { js: "#!/usr/bin/env node" },
 });

@@ -1,0 +1,69 @@
+import * as rk from "rnnkit";
+import type { CharLM, RecurrentState } from "./charModel.js";
+import type { Vocab } from "./vocab.js";
+
+/** Options of `sampleText`. */
+export interface SampleOptions {
+  prime: string;
+  length: number;
+  /** Logits are divided by it; 0 means greedy (argmax). */
+  temperature: number;
+  /** Keep only the k most likely characters (0 keeps all). */
+  topK: number;
+  generator: rk.Generator;
+}
+
+/**
+ * Index drawn from the categorical distribution `softmax(logits / temperature)` restricted to
+ * the top k: `u = generator.uniform()` (torch.rand's float32 draw), then the first index whose
+ * float64 cumulative probability exceeds `u`. Python: `int((p.double().cumsum(0) > u).nonzero()[0])`.
+ */
+export function drawIndex(logits: Float32Array, temperature: number, topK: number, generator: rk.Generator): number {
+  const n = logits.length;
+  if (temperature === 0) {
+    let best = 0;
+    for (let i = 1; i < n; i++) if (logits[i]! > logits[best]!) best = i;
+    return best;
+  }
+  let masked = rk.tensor(logits).div(temperature);
+  if (topK > 0 && topK < n) {
+    const sorted = Float32Array.from(masked.data()).sort((a, b) => b - a);
+    const kth = sorted[topK - 1]!;
+    masked = masked.maskedFill(masked.lt(kth), -Infinity);
+  }
+  const p = masked.softmax(0).data();
+  const u = generator.uniform();
+  let cum = 0;
+  let last = 0;
+  for (let i = 0; i < n; i++) {
+    if (p[i]! > 0) last = i;
+    cum += p[i]!;
+    if (cum > u) return i;
+  }
+  return last;
+}
+
+/**
+ * Continues `prime` by `length` characters: the prime runs through the model once, then one
+ * character at a time is drawn from the last step's logits and fed back.
+ */
+export function sampleText(model: CharLM, vocab: Vocab, ids: Int32Array, opts: Omit<SampleOptions, "prime">): string {
+  const wasTraining = model.training;
+  model.eval();
+  const out: number[] = [];
+  rk.noGrad(() => {
+    let state: RecurrentState | undefined;
+    let input = rk.tensor(ids, { shape: [1, ids.length], dtype: "int32" });
+    for (let i = 0; i < opts.length; i++) {
+      const [logits, next] = model.forward(input, state);
+      state = next;
+      const t = logits.shape[1]!;
+      const last = logits.select(1, t - 1).reshape(-1).data() as Float32Array;
+      const id = drawIndex(last, opts.temperature, opts.topK, opts.generator);
+      out.push(id);
+      input = rk.tensor(new Int32Array([id]), { shape: [1, 1], dtype: "int32" });
+    }
+  });
+  model.train(wasTraining);
+  return vocab.decode(out);
+}

@@ -1,0 +1,309 @@
+import * as rk from "rnnkit";
+import { existsSync } from "node:fs";
+import { CharLM, detachState, type CellKind, type CharLMConfig, type RecurrentState } from "./charModel.js";
+import { loadCheckpoint, metaJson, saveCheckpoint, type Checkpoint } from "./checkpoint.js";
+import { META, packTensors, unpackTensors, TRAIN_PREFIX, OPTIM_PREFIX, isTrainingStateKey, type Packed } from "./checkpointFormat.js";
+import { bundledCorpus, BUNDLED_CORPUS_NAME } from "./corpus.js";
+import { CliError, EXIT_INTERRUPTED } from "./errors.js";
+import { Logger } from "./logger.js";
+import { currentLr, makeOptimizer, Schedule, type OptimizerName, type SchedulerName } from "./optimSetup.js";
+import { sampleText } from "./sampling.js";
+import { evaluateLoss, readText, Streams, textHash, unigramLoss } from "./textData.js";
+import { Vocab } from "./vocab.js";
+
+/** Checkpoint format name of character language models. */
+export const CHARLM_FORMAT = "rnnkit.charlm";
+
+/** Hyper-parameters of `rnnkit train` (saved as `train.options` for `--resume`). */
+export interface TrainOptions {
+  data: string | null;
+  model: CellKind;
+  embedding: number;
+  hidden: number;
+  layers: number;
+  dropout: number;
+  seqLen: number;
+  batchSize: number;
+  epochs: number | null;
+  steps: number | null;
+  lr: number;
+  optimizer: OptimizerName;
+  scheduler: SchedulerName;
+  clip: number;
+  valSplit: number;
+  seed: number;
+  sampleLength: number;
+}
+
+/** Where training stands (saved as `train.progress`). */
+interface Progress {
+  epoch: number;
+  stepInEpoch: number;
+  globalStep: number;
+  epochLossSum: number;
+  epochLossCount: number;
+  history: { epoch: number; steps: number; trainLoss: number; valLoss: number }[];
+  seconds: number;
+}
+
+/** What the command line gave besides the hyper-parameters. */
+export interface TrainRun {
+  options: TrainOptions;
+  /** Names of options given explicitly on the command line. */
+  explicit: ReadonlySet<keyof TrainOptions>;
+  out: string;
+  resume: string | null;
+  json: boolean;
+}
+
+/** Default number of epochs when neither `--epochs` nor `--steps` is given. */
+export const DEFAULT_EPOCHS = 1;
+
+const OP = "rnnkit train";
+
+/**
+ * `rnnkit train`: a character-level language model trained with truncated BPTT. The training
+ * text is cut into `batchSize` contiguous streams; each step reads the next `seqLen` characters
+ * of every stream and starts from the previous chunk's final hidden state, detached (so
+ * gradients flow back `seqLen` steps while the state carries context across the epoch).
+ */
+export async function trainCommand(run: TrainRun): Promise<void> {
+  const log = Logger.create(run.json);
+  const resumed = run.resume === null ? null : loadCheckpoint(run.resume, OP, CHARLM_FORMAT);
+  const opts = resumed ? resumeOptions(resumed, run) : run.options;
+  checkOptions(opts);
+
+  const text = opts.data === null ? bundledCorpus() : readText(opts.data, OP);
+  const hash = textHash(text);
+  let vocab: Vocab;
+  if (resumed) {
+    const saved = metaJson<{ dataHash: string }>(resumed, `${TRAIN_PREFIX}data`, run.resume!, OP);
+    if (saved.dataHash !== hash) {
+      throw new CliError(`${OP}: --resume: the data (${opts.data ?? BUNDLED_CORPUS_NAME}) is not the text ${run.resume} was trained on`);
+    }
+    vocab = new Vocab(metaJson<string[]>(resumed, META.vocab, run.resume!, OP));
+  } else {
+    vocab = Vocab.fromText(text);
+  }
+  const ids = vocab.encode(text, OP, "the data");
+  const nVal = Math.floor(ids.length * opts.valSplit);
+  const trainIds = ids.subarray(0, ids.length - nVal);
+  const valIds = ids.subarray(ids.length - nVal);
+  const streams = new Streams(trainIds, opts.batchSize);
+  const stepsPerEpoch = streams.windows(opts.seqLen);
+  if (stepsPerEpoch < 1) {
+    throw new CliError(`${OP}: the training text has ${trainIds.length} characters, too few for --batch-size ${opts.batchSize} × --seq-len ${opts.seqLen} (need more than ${opts.batchSize * opts.seqLen})`);
+  }
+  if (opts.valSplit > 0 && valIds.length < 2) {
+    throw new CliError(`${OP}: --val-split ${opts.valSplit} leaves ${valIds.length} validation characters; need at least 2`);
+  }
+
+  rk.manualSeed(opts.seed);
+  const config: CharLMConfig = {
+    model: opts.model, vocabSize: vocab.size, embedding: opts.embedding, hidden: opts.hidden,
+    layers: opts.layers, dropout: opts.dropout,
+  };
+  const model = new CharLM(config);
+  const maxSteps = opts.steps ?? Infinity;
+  const maxEpochs = opts.epochs ?? (opts.steps === null ? DEFAULT_EPOCHS : Infinity);
+  const totalSteps = Math.min(maxSteps, maxEpochs * stepsPerEpoch);
+  const optimizer = makeOptimizer(opts.optimizer, model.parameters(), opts.lr);
+  const schedule = new Schedule(opts.scheduler, optimizer, opts.lr, totalSteps);
+
+  let progress: Progress = { epoch: 0, stepInEpoch: 0, globalStep: 0, epochLossSum: 0, epochLossCount: 0, history: [], seconds: 0 };
+  let state: RecurrentState | undefined;
+  if (resumed) {
+    const path = run.resume!;
+    const modelTensors: Record<string, rk.Tensor> = {};
+    for (const [k, t] of Object.entries(resumed.tensors)) if (!isTrainingStateKey(k)) modelTensors[k] = t;
+    try {
+      model.loadStateDict(modelTensors);
+      optimizer.loadStateDict(unpackTensors(metaJson<Packed>(resumed, `${TRAIN_PREFIX}optim`, path, OP), resumed.tensors) as never);
+    } catch (e) {
+      throw new CliError(`${OP}: --resume: ${path} does not match its configuration: ${(e as Error).message}`);
+    }
+    schedule.loadStateDict(unpackTensors(metaJson<Packed>(resumed, `${TRAIN_PREFIX}scheduler`, path, OP), resumed.tensors) as Record<string, unknown>);
+    progress = metaJson<Progress>(resumed, `${TRAIN_PREFIX}progress`, path, OP);
+    const rng = metaJson<{ default: ReturnType<rk.Generator["getState"]> }>(resumed, `${TRAIN_PREFIX}rng`, path, OP);
+    rk.defaultGenerator.setState(rng.default);
+    const h = resumed.tensors[`${TRAIN_PREFIX}state.h`];
+    const c = resumed.tensors[`${TRAIN_PREFIX}state.c`];
+    if (h) state = c ? [h, c] : h;
+  }
+
+  const baseline = valIds.length > 0 ? unigramLoss(trainIds, valIds, vocab.size) : NaN;
+  const numParams = model.numParameters();
+  log.event("start", {
+    model: opts.model, parameters: numParams, vocabSize: vocab.size, trainChars: trainIds.length,
+    valChars: valIds.length, stepsPerEpoch, totalSteps, unigramValLoss: baseline,
+    resumedFrom: run.resume, resumedAtStep: progress.globalStep,
+  }, [
+    `${run.resume ? `resuming ${run.resume} at step ${progress.globalStep}: ` : ""}${opts.model.toUpperCase()} char model, ${numParams.toLocaleString("en-US")} parameters, vocabulary ${vocab.size}`,
+    `data: ${opts.data ?? BUNDLED_CORPUS_NAME} (${trainIds.length} training, ${valIds.length} validation characters); ${stepsPerEpoch} steps per epoch of ${opts.batchSize}×${opts.seqLen} characters`,
+    valIds.length > 0 ? `unigram baseline validation loss ${baseline.toFixed(4)}` : "no validation split",
+  ].join("\n"));
+
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+  };
+  process.on("SIGINT", onSigint);
+  const started = Date.now();
+  const secondsBefore = progress.seconds;
+  let tokensThisRun = 0;
+  const elapsed = (): number => secondsBefore + (Date.now() - started) / 1000;
+
+  let lastReport: { trainLoss: number; valLoss: number | null } | null = null;
+  const checkpoint = (withState: boolean): Checkpoint => {
+    progress.seconds = elapsed();
+    const tensors: Record<string, rk.Tensor> = { ...model.stateDict() };
+    const last = lastReport ?? progress.history[progress.history.length - 1];
+    const metadata: Record<string, string> = {
+      [META.format]: CHARLM_FORMAT,
+      [META.config]: JSON.stringify(config),
+      [META.vocab]: JSON.stringify(vocab.chars),
+      [META.summary]: JSON.stringify({
+        data: opts.data ?? BUNDLED_CORPUS_NAME, epochs: progress.epoch, steps: progress.globalStep,
+        trainLoss: last?.trainLoss ?? null, valLoss: last?.valLoss ?? null, unigramValLoss: Number.isFinite(baseline) ? baseline : null,
+        seconds: Math.round(progress.seconds),
+      }),
+      [`${TRAIN_PREFIX}options`]: JSON.stringify(opts),
+      [`${TRAIN_PREFIX}data`]: JSON.stringify({ dataHash: hash }),
+      [`${TRAIN_PREFIX}progress`]: JSON.stringify(progress),
+      [`${TRAIN_PREFIX}rng`]: JSON.stringify({ default: rk.defaultGenerator.getState() }),
+      [`${TRAIN_PREFIX}optim`]: JSON.stringify(packTensors(optimizer.stateDict(), OPTIM_PREFIX, tensors)),
+      [`${TRAIN_PREFIX}scheduler`]: JSON.stringify(packTensors(schedule.stateDict(), `${TRAIN_PREFIX}scheduler.`, tensors)),
+    };
+    if (withState && state !== undefined) {
+      if (Array.isArray(state)) {
+        tensors[`${TRAIN_PREFIX}state.h`] = state[0];
+        tensors[`${TRAIN_PREFIX}state.c`] = state[1];
+      } else {
+        tensors[`${TRAIN_PREFIX}state.h`] = state;
+      }
+    }
+    return { tensors, metadata };
+  };
+  const save = (withState: boolean): void => {
+    saveCheckpoint(run.out, checkpoint(withState));
+    log.event("checkpoint", { path: run.out, step: progress.globalStep }, `saved ${run.out}`);
+  };
+
+  /** Validation, a sample and the epoch's line; a full epoch also records it and steps the schedule. */
+  const endOfEpoch = (full: boolean): void => {
+    const trainLoss = progress.epochLossSum / Math.max(1, progress.epochLossCount);
+    const valLoss = valIds.length > 0 ? evaluateLoss(model, valIds, opts.batchSize, opts.seqLen) : NaN;
+    if (full) schedule.afterEpoch(valLoss);
+    const gen = new rk.Generator(opts.seed + 1000 + progress.epoch);
+    const sample = opts.sampleLength > 0
+      ? sampleText(model, vocab, vocab.encode(firstChar(text), OP), { length: opts.sampleLength, temperature: 0.8, topK: 0, generator: gen })
+      : "";
+    const steps = progress.epochLossCount;
+    if (full) progress.history.push({ epoch: progress.epoch + 1, steps, trainLoss, valLoss: Number.isFinite(valLoss) ? valLoss : trainLoss });
+    lastReport = { trainLoss, valLoss: Number.isFinite(valLoss) ? valLoss : null };
+    log.event("epoch", {
+      epoch: progress.epoch + 1, complete: full, steps, globalStep: progress.globalStep, trainLoss,
+      valLoss: Number.isFinite(valLoss) ? valLoss : null, valPerplexity: Number.isFinite(valLoss) ? Math.exp(valLoss) : null,
+      lr: currentLr(optimizer), sample,
+    }, [
+      `epoch ${progress.epoch + 1}${full ? "" : ` (partial, ${steps} of ${stepsPerEpoch} steps)`}: train loss ${trainLoss.toFixed(4)}${Number.isFinite(valLoss) ? `, validation loss ${valLoss.toFixed(4)} (perplexity ${Math.exp(valLoss).toFixed(2)})` : ""}, lr ${currentLr(optimizer).toPrecision(3)}`,
+      ...(sample ? [`sample: ${JSON.stringify(sample)}`] : []),
+    ].join("\n"));
+  };
+
+  try {
+    log.startBar(totalSteps, progress.globalStep);
+    while (progress.epoch < maxEpochs && progress.globalStep < maxSteps) {
+      model.train();
+      while (progress.stepInEpoch < stepsPerEpoch && progress.globalStep < maxSteps) {
+        const [x, y] = streams.window(progress.stepInEpoch, opts.seqLen);
+        optimizer.zeroGrad();
+        const [logits, next] = model.forward(x, state);
+        const loss = rk.F.crossEntropy(logits.reshape(-1, vocab.size), y.reshape(-1));
+        const value = loss.item();
+        if (!Number.isFinite(value)) {
+          const kept = existsSync(run.out) ? `the last good checkpoint ${run.out} is kept` : `no checkpoint was written`;
+          throw new CliError(`${OP}: loss became ${value} at epoch ${progress.epoch + 1}, step ${progress.globalStep + 1}; stopped (${kept}). Try a lower --lr or --clip.`);
+        }
+        loss.backward();
+        if (opts.clip > 0) rk.nn.utils.clipGradNorm(model.parameters(), opts.clip);
+        optimizer.step();
+        schedule.afterStep();
+        state = detachState(next);
+        progress.stepInEpoch += 1;
+        progress.globalStep += 1;
+        progress.epochLossSum += value;
+        progress.epochLossCount += 1;
+        tokensThisRun += x.numel();
+        const tps = tokensThisRun / Math.max(1e-3, (Date.now() - started) / 1000);
+        log.event("step", { epoch: progress.epoch + 1, step: progress.globalStep, loss: value, lr: currentLr(optimizer), tokensPerSec: Math.round(tps) });
+        log.progress(progress.globalStep, totalSteps, value, tps);
+        await new Promise((r) => setImmediate(r));
+        if (interrupted) {
+          log.stopBar();
+          save(true);
+          throw new CliError(`${OP}: interrupted at step ${progress.globalStep}; saved ${run.out} (continue with --resume)`, EXIT_INTERRUPTED);
+        }
+      }
+      if (progress.stepInEpoch < stepsPerEpoch) break;
+      log.stopBar();
+      endOfEpoch(true);
+      progress.epoch += 1;
+      progress.stepInEpoch = 0;
+      progress.epochLossSum = 0;
+      progress.epochLossCount = 0;
+      state = undefined;
+      save(false);
+      if (progress.epoch < maxEpochs && progress.globalStep < maxSteps) log.startBar(totalSteps, progress.globalStep);
+    }
+    log.stopBar();
+    if (progress.stepInEpoch > 0) {
+      // Stopped by --steps inside an epoch: report and save with the carried state, so a
+      // later --resume continues this epoch exactly.
+      endOfEpoch(false);
+      save(true);
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    log.stopBar();
+  }
+  const last = lastReport ?? progress.history[progress.history.length - 1];
+  log.event("done", {
+    steps: progress.globalStep, epochs: progress.epoch, seconds: Math.round(elapsed()),
+    valLoss: last?.valLoss ?? null, unigramValLoss: Number.isFinite(baseline) ? baseline : null, out: run.out,
+  }, `done: ${progress.globalStep} steps in ${elapsed().toFixed(1)} s; model saved to ${run.out}`);
+}
+
+function firstChar(text: string): string {
+  return Array.from(text.slice(0, 2))[0] ?? "";
+}
+
+/** The saved hyper-parameters of a resumed run, with the stopping point and data taken from the command line. */
+function resumeOptions(ckpt: Checkpoint, run: TrainRun): TrainOptions {
+  const saved = metaJson<TrainOptions>(ckpt, `${TRAIN_PREFIX}options`, run.resume!, OP);
+  const opts: TrainOptions = { ...saved };
+  for (const k of ["epochs", "steps", "sampleLength", "data"] as const) {
+    if (run.explicit.has(k)) (opts as unknown as Record<string, unknown>)[k] = run.options[k];
+  }
+  if (run.explicit.has("epochs") && !run.explicit.has("steps")) opts.steps = null;
+  if (run.explicit.has("steps") && !run.explicit.has("epochs")) opts.epochs = null;
+  return opts;
+}
+
+function checkOptions(o: TrainOptions): void {
+  const positiveInts: [keyof TrainOptions, string][] = [
+    ["embedding", "--embedding"], ["hidden", "--hidden"], ["layers", "--layers"], ["seqLen", "--seq-len"], ["batchSize", "--batch-size"],
+  ];
+  for (const [k, flag] of positiveInts) {
+    const v = o[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new CliError(`${OP}: ${flag} must be a positive integer, got ${String(v)}`);
+  }
+  if (o.epochs !== null && (!Number.isInteger(o.epochs) || o.epochs < 1)) throw new CliError(`${OP}: --epochs must be a positive integer, got ${o.epochs}`);
+  if (o.steps !== null && (!Number.isInteger(o.steps) || o.steps < 1)) throw new CliError(`${OP}: --steps must be a positive integer, got ${o.steps}`);
+  if (!(o.dropout >= 0 && o.dropout < 1)) throw new CliError(`${OP}: --dropout must be in [0, 1), got ${o.dropout}`);
+  if (!(o.valSplit >= 0 && o.valSplit < 1)) throw new CliError(`${OP}: --val-split must be in [0, 1), got ${o.valSplit}`);
+  if (!(o.lr > 0)) throw new CliError(`${OP}: --lr must be positive, got ${o.lr}`);
+  if (!(o.clip >= 0)) throw new CliError(`${OP}: --clip must be >= 0 (0 disables clipping), got ${o.clip}`);
+  if (!Number.isInteger(o.sampleLength) || o.sampleLength < 0) throw new CliError(`${OP}: --sample-length must be a non-negative integer, got ${o.sampleLength}`);
+}

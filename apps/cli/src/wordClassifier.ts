@@ -1,0 +1,50 @@
+import * as rk from "rnnkit";
+import { makeRecurrent, runRecurrent, type CellKind } from "./charModel.js";
+
+/** Configuration of a word classifier, stored as JSON in the checkpoint. */
+export interface ClassifierConfig {
+  model: CellKind;
+  /** Characters plus the padding id 0. */
+  vocabSize: number;
+  embedding: number;
+  hidden: number;
+  layers: number;
+  numClasses: number;
+  /** Whether input text is lower-cased before encoding (the bundled word lists are). */
+  lowercase: boolean;
+}
+
+/**
+ * `Embedding(V, E, padding_idx=0) → GRU/LSTM/RNN(E, H, layers, batch_first) → Linear(H, C)` over
+ * packed variable-length words; the top layer's final hidden state gives the class scores.
+ * Keys: `embed.weight`, `rnn.*`, `head.weight`, `head.bias`.
+ */
+export class WordClassifier extends rk.nn.Module {
+  embed: rk.nn.Embedding;
+  rnn: ReturnType<typeof makeRecurrent>;
+  head: rk.nn.Linear;
+
+  constructor(readonly config: ClassifierConfig) {
+    super();
+    this.embed = new rk.nn.Embedding(config.vocabSize, config.embedding, { paddingIdx: 0 });
+    this.rnn = makeRecurrent(config.model, config.embedding, config.hidden, config.layers, 0);
+    this.head = new rk.nn.Linear(config.hidden, config.numClasses);
+  }
+
+  /** `padded (B, T) int32`, `lengths[b] ≤ T` → class scores `(B, C)`. */
+  forward(padded: rk.Tensor, lengths: number[]): rk.Tensor {
+    const packed = rk.nn.utils.rnn.packPaddedSequence(this.embed.forward(padded), lengths, { batchFirst: true, enforceSorted: false });
+    const [, state] = runRecurrent(this.rnn, packed);
+    const hn = Array.isArray(state) ? state[0] : state;
+    return this.head.forward(hn.select(0, this.config.layers - 1));
+  }
+}
+
+/** Pads id sequences into a `(B, maxLen)` int32 batch (pad id 0) with their lengths. */
+export function padBatch(seqs: Int32Array[]): [rk.Tensor, number[]] {
+  const lengths = seqs.map((s) => s.length);
+  const t = Math.max(...lengths);
+  const data = new Int32Array(seqs.length * t);
+  seqs.forEach((s, b) => data.set(s, b * t));
+  return [rk.tensor(data, { shape: [seqs.length, t], dtype: "int32" }), lengths];
+}

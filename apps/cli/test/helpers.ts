@@ -1,0 +1,81 @@
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const CLI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const REPO = resolve(CLI_DIR, "..", "..");
+export const BIN = join(CLI_DIR, "dist", "cli.js");
+const LOCK = join(CLI_DIR, ".build-lock");
+
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue;
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function sourcesMtime(): number {
+  const dirs = [join(CLI_DIR, "src"), join(CLI_DIR, "tsup.config.ts")];
+  for (const pkg of readdirSync(join(REPO, "packages"))) {
+    dirs.push(join(REPO, "packages", pkg, "src"), join(REPO, "packages", pkg, "datasets"));
+  }
+  return Math.max(...dirs.map((d) => (existsSync(d) && statSync(d).isFile() ? statSync(d).mtimeMs : newestMtime(d))));
+}
+
+function isFresh(): boolean {
+  return existsSync(BIN) && statSync(BIN).mtimeMs >= sourcesMtime();
+}
+
+/**
+ * Builds apps/cli/dist/cli.js when it is missing or older than any source it bundles. Test files
+ * run in parallel, so one builds under a lock directory while the others wait for it.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!isFresh()) {
+    try {
+      mkdirSync(LOCK);
+    } catch {
+      if (Date.now() > deadline) throw new Error("ensureBuilt: timed out waiting for another test file's build");
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 110_000) rmSync(LOCK, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
+    try {
+      if (!isFresh()) {
+        const r = spawnSync(join(REPO, "node_modules", ".bin", "tsup"), [], { cwd: CLI_DIR, encoding: "utf8" });
+        if (r.status !== 0) throw new Error(`building the CLI failed:\n${r.stdout}\n${r.stderr}`);
+      }
+    } finally {
+      rmSync(LOCK, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Runs the built `rnnkit` with `args` and waits for it. */
+export function rnnkit(args: string[], opts: { cwd?: string } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? REPO, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** Runs the built `rnnkit` without waiting: for signal tests. */
+export function rnnkitAsync(args: string[], opts: { cwd?: string } = {}): ReturnType<typeof spawn> {
+  return spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? REPO, env: { ...process.env, FORCE_COLOR: "0" } });
+}
+
+/** A fresh temporary directory. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "rnnkit-cli-"));
+}
+
+/** The JSON objects of a `--json` run's stdout. */
+export function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+}
