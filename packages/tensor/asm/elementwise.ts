@@ -43,10 +43,11 @@ const LN2_LO: f32 = -2.12194440e-4;
   return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
 }
 
-/** 1 / (1 + e^{−x}) on four lanes. */
+/** σ(x) on four lanes from e = e^{−|x|}: 1 / (1 + e) for x ≥ 0, e / (1 + e) below, so nothing overflows. */
 @inline function sigmoidv(x: v128): v128 {
-  const one = f32x4.splat(1.0);
-  return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(x))));
+  const e = expv(f32x4.neg(f32x4.abs(x)));
+  const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
+  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, f32x4.splat(0)));
 }
 
 @inline function unaryv(op: i32, x: v128): v128 {
