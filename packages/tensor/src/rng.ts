@@ -27,6 +27,8 @@ export class Generator {
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
     this.index = 624;
+    // torch's manual_seed also forgets the cached second Box–Muller sample.
+    this.cachedNormal = null;
     return this;
   }
 
