@@ -4,3 +4,4 @@ export {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, Loss, MSELoss, NLLLoss, SmoothL1Loss,
 } from "./losses/lossModules.js";
 export * from "./optimizers/index.js";
+export * as lrScheduler from "./lrScheduler/index.js";
