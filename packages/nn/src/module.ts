@@ -22,16 +22,55 @@ export interface LoadResult {
 export abstract class Module {
   /** True in training mode (dropout active), false after `eval()`. */
   training = true;
-  private readonly buffers = new Map<string, Tensor | null>();
+  private readonly bufferNames = new Set<string>();
   private readonly nonPersistent = new Set<string>();
 
   abstract forward(...args: never[]): unknown;
 
-  /** Registers a saved, non-trained tensor under `name` (it is also set as a property). */
+  /**
+   * Registers a saved, non-trained tensor under `name` and sets it as a property; later
+   * assignments to that property replace the buffer. Non-persistent buffers stay out of `stateDict()`.
+   * @example this.registerBuffer("runningMean", zeros([n]));
+   */
   registerBuffer(name: string, value: Tensor | null, opts: { persistent?: boolean } = {}): void {
-    this.buffers.set(name, value);
+    checkName(this, name, "registerBuffer", this.bufferNames.has(name));
+    if (value !== null && !(value instanceof Tensor)) {
+      throw new Error(`registerBuffer: buffer "${name}" must be a Tensor or null`);
+    }
+    if (value instanceof Parameter) throw new Error(`registerBuffer: "${name}" is a Parameter; assign it as a property instead`);
+    this.bufferNames.add(name);
     if (opts.persistent === false) this.nonPersistent.add(name);
+    else this.nonPersistent.delete(name);
     (this as unknown as Record<string, unknown>)[name] = value;
+  }
+
+  /**
+   * Sets a parameter (or null for an absent one) under `name`, as `this[name] = p` does.
+   * @example this.registerParameter("bias", null);
+   */
+  registerParameter(name: string, param: Parameter | null): void {
+    checkName(this, name, "registerParameter", (this as unknown as Record<string, unknown>)[name] instanceof Parameter);
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new Error(`registerParameter: "${name}" must be a Parameter or null`);
+    }
+    (this as unknown as Record<string, unknown>)[name] = param;
+  }
+
+  /** Sets a submodule under `name`, as `this[name] = m` does (torch's add_module). */
+  addModule(name: string, module: Module | null): void {
+    checkName(this, name, "addModule", (this as unknown as Record<string, unknown>)[name] instanceof Module);
+    if (module !== null && !(module instanceof Module)) throw new Error(`addModule: "${name}" must be a Module or null`);
+    (this as unknown as Record<string, unknown>)[name] = module;
+  }
+
+  /** This module's own buffers (not its children's) that are currently tensors. */
+  private ownBuffers(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const k of this.bufferNames) {
+      const v = (this as unknown as Record<string, unknown>)[k];
+      if (v instanceof Tensor) out.push([k, v]);
+    }
+    return out;
   }
 
   /** Direct submodules with their property names, in registration order. */
@@ -56,7 +95,7 @@ export abstract class Module {
   /** This module's own parameters (not its children's), in registration order. */
   private ownParameters(): [string, Parameter][] {
     const out: [string, Parameter][] = [];
-    for (const [k, v] of Object.entries(this)) if (v instanceof Parameter) out.push([k, v]);
+    for (const [k, v] of Object.entries(this)) if (v instanceof Parameter && !this.bufferNames.has(k)) out.push([k, v]);
     return out;
   }
 
@@ -77,16 +116,27 @@ export abstract class Module {
   parameters(recurse = true): Parameter[] {
     return this.namedParameters("", recurse).map(([, p]) => p);
   }
+  /** Buffers of this module and its descendants with dotted names. */
   namedBuffers(prefix = ""): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [mp, m] of this.namedModules(prefix)) {
-      for (const [k, b] of m.buffers) if (b) out.push([mp ? `${mp}.${k}` : k, b]);
+      for (const [k, b] of m.ownBuffers()) out.push([mp ? `${mp}.${k}` : k, b]);
     }
     return out;
+  }
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** Sets `requiresGrad` on every parameter (freezing with `false`). */
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad = flag;
+    return this;
   }
 
   /** Sets training mode here and in every descendant. */
   train(mode = true): this {
+    if (typeof mode !== "boolean") throw new Error(`train: training mode is expected to be boolean, got ${String(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -113,10 +163,7 @@ export abstract class Module {
   /** Parameters and persistent buffers by PyTorch name, detached (the values are shared). */
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    for (const [mp, m] of this.namedModules()) {
-      for (const [k, p] of m.ownParameters()) out[mp ? `${mp}.${k}` : k] = p.detach();
-      for (const [k, b] of m.buffers) if (b && !m.nonPersistent.has(k)) out[mp ? `${mp}.${k}` : k] = b.detach();
-    }
+    for (const [k, t] of this.stateEntries()) out[k] = t.detach();
     return out;
   }
 
@@ -126,24 +173,22 @@ export abstract class Module {
    */
   loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
     const strict = opts.strict ?? true;
-    const own = new Map<string, Tensor>();
-    for (const [mp, m] of this.namedModules()) {
-      for (const [k, p] of m.ownParameters()) own.set(mp ? `${mp}.${k}` : k, p);
-      for (const [k, b] of m.buffers) if (b && !m.nonPersistent.has(k)) own.set(mp ? `${mp}.${k}` : k, b);
-    }
-    const missingKeys = [...own.keys()].filter((k) => !(k in sd));
+    const own = new Map<string, Tensor>(this.stateEntries());
+    const missingKeys = [...own.keys()].filter((k) => !Object.hasOwn(sd, k));
     const unexpectedKeys = Object.keys(sd).filter((k) => !own.has(k));
     const errors: string[] = [];
-    for (const [k, t] of own) {
-      const src = sd[k];
-      if (!src) continue;
-      if (src.shape.length !== t.shape.length || src.shape.some((s, i) => s !== t.shape[i])) {
-        errors.push(`size mismatch for ${k}: copying a param with shape ${fmt(src.shape)}, the shape in the current model is ${fmt(t.shape)}`);
-      }
-    }
     if (strict) {
       if (missingKeys.length) errors.push(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(", ")}`);
       if (unexpectedKeys.length) errors.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}`);
+    }
+    for (const [k, t] of own) {
+      const src = sd[k];
+      if (!Object.hasOwn(sd, k) || src === undefined) continue;
+      if (!(src instanceof Tensor)) {
+        errors.push(`for ${k}: expected a Tensor in the state dict, got ${typeof src}`);
+      } else if (src.shape.length !== t.shape.length || src.shape.some((s, i) => s !== t.shape[i])) {
+        errors.push(`size mismatch for ${k}: copying a param with shape ${fmt(src.shape)} from checkpoint, the shape in current model is ${fmt(t.shape)}`);
+      }
     }
     if (errors.length) {
       throw new Error(`loadStateDict: error(s) in loading state_dict for ${this.constructor.name}:\n  ${errors.join("\n  ")}`);
@@ -151,14 +196,34 @@ export abstract class Module {
     noGrad(() => {
       for (const [k, t] of own) {
         const src = sd[k];
-        if (src) t.copy_(src);
+        if (Object.hasOwn(sd, k) && src instanceof Tensor) t.copy_(src);
       }
     });
     return { missingKeys, unexpectedKeys };
   }
 
+  /** Parameters and persistent buffers of the whole tree by dotted name, in torch's state-dict order. */
+  private stateEntries(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [mp, m] of this.namedModules()) {
+      for (const [k, p] of m.ownParameters()) out.push([mp ? `${mp}.${k}` : k, p]);
+      for (const [k, b] of m.ownBuffers()) if (!m.nonPersistent.has(k)) out.push([mp ? `${mp}.${k}` : k, b]);
+    }
+    return out;
+  }
+
   /** Total number of parameter elements. */
   numParameters(): number {
     return this.parameters().reduce((n, p) => n + p.numel(), 0);
+  }
+}
+
+/** Rejects names that are empty, dotted, or already taken by another kind of member. */
+function checkName(m: Module, name: string, op: string, sameKind: boolean): void {
+  if (typeof name !== "string" || name === "" || name.includes(".")) {
+    throw new Error(`${op}: name must be a non-empty string without ".", got "${String(name)}"`);
+  }
+  if (name in m && !sameKind && (m as unknown as Record<string, unknown>)[name] !== undefined) {
+    throw new Error(`${op}: attribute "${name}" already exists on ${m.constructor.name}`);
   }
 }
