@@ -49,9 +49,9 @@ export class Schedule {
     const L = rk.optim.lrScheduler;
     switch (name) {
       case "none": this.sched = null; break;
-      case "step": this.sched = new L.StepLR(opt, { stepSize: 1, gamma: 0.5 }); break;
-      case "cosine": this.sched = new L.CosineAnnealingLR(opt, { tMax: totalSteps }); break;
-      case "onecycle": this.sched = new L.OneCycleLR(opt, { maxLr: lr, totalSteps }); break;
+      case "step": this.sched = new L.StepLR(opt, 1, { gamma: 0.5 }); break;
+      case "cosine": this.sched = new L.CosineAnnealingLR(opt, totalSteps); break;
+      case "onecycle": this.sched = new L.OneCycleLR(opt, lr, { totalSteps }); break;
       case "plateau": this.sched = new L.ReduceLROnPlateau(opt, { factor: 0.5, patience: 0 }); break;
     }
   }

@@ -7,3 +7,4 @@ export {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, Loss, MSELoss, NLLLoss, SmoothL1Loss,
 } from "@rnnkit/optim";
 export * as functional from "./functional.js";
+export * as F from "./functional.js";
