@@ -675,6 +675,28 @@ case("indexing", "indexAdd_dup", "indexAdd", [In(rn(3, 2)), In(torch.tensor([0, 
 case("indexing", "scatterAdd_dup", "scatterAdd", [In(rn(2, 3)), In(torch.tensor([[0, 0, 0], [0, 0, 0]], dtype=I32)), In(rn(2, 3))], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
 case("indexing", "oneHot_2d_neg1", "oneHot", [In(torch.tensor([[0, 3], [1, 1]], dtype=I32))], lambda i: torch.nn.functional.one_hot(L(i)), {"numClasses": -1})
 
+# dtype rules of scalars, 0-d tensors and mixed operands
+ix = ints(-3, 4, 2, 3, dtype=I32)
+case("select", "maskedFill_int_float_value", "maskedFill", [In(ix), In(idx(2, 2, 3))], lambda x, m: x.masked_fill(m.bool(), 2.7), {"value": 2.7})
+case("select", "maskedFill_0d_mask", "maskedFill", [In(rn(2, 3)), In(torch.tensor(1, dtype=I32))], lambda x, m: x.masked_fill(m.bool(), 0.5), {"value": 0.5})
+case("select", "where_int_scalar_float", "where_scalar", [In(idx(2, 2, 3)), In(ix)], lambda c, a: torch.where(c.bool(), a, 0.5), {"other": 0.5})
+case("select", "where_int_scalar_int", "where_scalar", [In(idx(2, 2, 3)), In(ix)], lambda c, a: torch.where(c.bool(), a, 2), {"other": 2})
+case("select", "where_0d_cond", "where", [In(torch.tensor(0, dtype=I32)), In(rn(2, 3)), In(rn(3))], where_fn)
+case("select", "where_int_int", "where", [In(idx(2, 2, 3)), In(ix), In(ints(0, 9, 3, dtype=I32))], where_fn)
+case("unary", "clamp_int_float_bound", "clamp", [In(ix)], lambda a: torch.clamp(a, min=0.5), {"min": 0.5})
+case("binary", "pow_int_int_tensor", "pow", [In(ints(-3, 4, 2, 3, dtype=I32)), In(ints(0, 3, 2, 3, dtype=I32))], lambda a, b: a ** b)
+case("binary", "pow_float_int_tensor", "pow", [In(rn(2, 3)), In(ints(0, 4, 2, 3, dtype=I32))], lambda a, b: a ** b)
+case("binary", "add_int_float0d", "add", [In(ix), In(rn())], lambda a, b: a + b)
+case("binary", "mul_float_int0d", "mul", [In(rn(2, 3)), In(torch.tensor(3, dtype=I32))], lambda a, b: a * b)
+case("binary", "rsub_tensor", "rsub", [In(rn(2, 3)), In(rn(3))], lambda a, b: torch.rsub(a, b))
+case("binary", "radd_scalar", "radd_scalar", [In(rn(2, 3))], lambda a: 1.5 + a, {"other": 1.5})
+case("binary", "rmul_scalar", "rmul_scalar", [In(rn(2, 3))], lambda a: -2.0 * a, {"other": -2.0})
+case("reduce", "sum_dim_empty_list", "sum", [In(rn(2, 3))], lambda x: x.sum(dim=[]), {"dim": []})
+for p, jp in [(0, 0), (0.5, 0.5), (-float("inf"), "-Infinity"), (4, 4)]:
+    case("reduce", f"norm_p{p}_dim1", "norm", [In(torch.tensor([[1.0, -2.0, 0.0, 0.5], [0.0, 3.0, -1.0, 2.0]]), grad=(p != 0.5 and p != 0))], lambda x, p=p: torch.norm(x, p, 1), {"p": jp, "dim": 1, "keepdim": False})
+case("reduce", "norm_p0.5_nonzero", "norm", [In(pos(2, 4))], lambda x: torch.norm(x, 0.5, 1), {"p": 0.5, "dim": 1, "keepdim": False})
+case("linalg", "matmul_1d_empty", "matmul", [In(rn(0)), In(rn(0))], torch.matmul)
+
 # ---------------------------------------------------------------------------------------------
 for group, cases in GROUPS.items():
     names = [c["name"] for c in cases]

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setBackend, wasmBackend, type Backend, type BackendName } from "@rnnkit/tensor";
-import { runBackward, Tensor, cat, div, oneHot, pow, stack, where, type DType } from "@rnnkit/autograd";
+import { runBackward, Tensor, add, cat, div, mul, oneHot, pow, stack, where, type DType } from "@rnnkit/autograd";
 import { decodeNumber, expectTensorClose, fromFixture, loadFixture, type FixtureTensor } from "./helpers.js";
 
 /** One view op applied to a fixture input before the op under test (tools/parity/ops.py). */
@@ -79,6 +79,9 @@ export const OPS: Record<string, OpFn> = {
   sub: (xs, a) => first(xs).sub(second(xs), alphaOpt(a)),
   sub_scalar: (xs, a) => first(xs).sub(a.num("other"), alphaOpt(a)),
   rsub_scalar: (xs, a) => first(xs).rsub(a.num("other")),
+  rsub: (xs) => first(xs).rsub(second(xs)),
+  radd_scalar: (xs, a) => add(a.num("other"), first(xs)),
+  rmul_scalar: (xs, a) => mul(a.num("other"), first(xs)),
   mul: (xs) => first(xs).mul(second(xs)),
   mul_scalar: (xs, a) => first(xs).mul(a.num("other")),
   div: (xs) => first(xs).div(second(xs)),

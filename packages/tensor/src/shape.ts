@@ -59,9 +59,9 @@ export function normDim(dim: number, ndim: number, op: string): number {
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }
 
-/** Normalizes a list of dims (or all dims when undefined), rejecting repeats. */
+/** Normalizes a list of dims (all dims when undefined or empty, as torch's reductions), rejecting repeats. */
 export function normDims(dims: number | readonly number[] | undefined, ndim: number, op: string): number[] {
-  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (dims === undefined || (typeof dims !== "number" && dims.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dims === "number" ? [dims] : dims;
   const out = list.map((d) => normDim(d, ndim, op));
   if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${fmt(list as number[])} has a repeated dim`);

@@ -197,7 +197,8 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 /** Fills entries where `mask` is non-zero with `value` (broadcasting the mask). */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (mask.dtype !== "int32") throw new Error(`maskedFill: mask must be an int32 (0/1) tensor, got ${mask.dtype}`);
-  const out = where(mask, new Tensor(NDArray.scalar(value, promoteWithScalar(x.dtype, value))), x);
+  // The result keeps x's dtype, as torch's: a float value fills an int32 tensor truncated.
+  const out = where(mask, new Tensor(NDArray.scalar(value, x.dtype)), x);
   if (out.shape.length !== x.shape.length || out.shape.some((s, i) => s !== x.shape[i])) {
     throw new Error(`maskedFill: mask of shape ${fmt(mask.shape)} does not broadcast to the input's ${fmt(x.shape)}`);
   }
