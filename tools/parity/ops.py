@@ -697,6 +697,39 @@ for p, jp in [(0, 0), (0.5, 0.5), (-float("inf"), "-Infinity"), (4, 4)]:
 case("reduce", "norm_p0.5_nonzero", "norm", [In(pos(2, 4))], lambda x: torch.norm(x, 0.5, 1), {"p": 0.5, "dim": 1, "keepdim": False})
 case("linalg", "matmul_1d_empty", "matmul", [In(rn(0)), In(rn(0))], torch.matmul)
 
+# index tensors that are themselves non-contiguous views
+case("indexing", "gather_index_transposed", "gather", [In(rn(3, 4)), In(idx(3, 5, 3), [TR])], lambda x, i: x.gather(1, L(i)), {"dim": 1})
+case("indexing", "gather_index_sliced", "gather", [In(rn(4, 3)), In(idx(4, 6, 3), [V("slice", 0, 0, 6, 2)])], lambda x, i: x.gather(0, L(i)), {"dim": 0})
+case("indexing", "gather_index_expanded", "gather", [In(rn(3, 4)), In(idx(4, 1, 2), [V("expand", [3, 2])])], lambda x, i: x.gather(1, L(i)), {"dim": 1})
+case("indexing", "indexSelect_index_sliced", "indexSelect", [In(rn(5, 2)), In(idx(5, 8), [V("slice", 0, 1, 8, 2)])], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
+case("indexing", "indexSelect_index_0d", "indexSelect", [In(rn(5, 2)), In(torch.tensor(3, dtype=I32))], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
+case("indexing", "scatterAdd_index_transposed", "scatterAdd", [In(rn(3, 4)), In(idx(3, 4, 3), [TR]), In(rn(3, 4))], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
+case("indexing", "indexAdd_index_sliced", "indexAdd", [In(rn(4, 3)), In(idx(4, 10), [V("slice", 0, 0, 10, 2)]), In(rn(5, 3))], lambda x, i, s: x.index_add(0, L(i), s), {"dim": 0})
+case("indexing", "oneHot_index_transposed", "oneHot", [In(idx(4, 3, 2), [TR])], lambda i: torch.nn.functional.one_hot(L(i), 4), {"numClasses": 4})
+case("select", "where_cond_expanded", "where", [In(idx(2, 1, 4), [V("expand", [3, 4])]), In(rn(3, 4)), In(rn(3, 4))], where_fn)
+case("select", "maskedFill_mask_transposed", "maskedFill", [In(rn(3, 4)), In(idx(2, 4, 3), [TR])], lambda x, m: x.masked_fill(m.bool(), 9.0), {"value": 9.0})
+case("binary", "add_int_views", "add", [In(ints(0, 9, 4, 3, dtype=I32), [TR]), In(ints(0, 9, 3, 8, dtype=I32), [V("slice", 1, 0, 8, 2)])], lambda a, b: a + b)
+case("reduce", "sum_int_view", "sum", [In(ints(0, 9, 4, 3, dtype=I32), [TR])], lambda x: x.sum(0), {"dim": 0})
+case("reduce", "argmax_int_view", "argmax", [In(ints(0, 9, 4, 3, dtype=I32), [TR])], lambda x: x.argmax(1), {"dim": 1})
+
+# matmul over many operand layouts: transposed, strided, broadcast (stride-0) rows and columns
+MMV = {
+    "plain": lambda r, c: (In(rn(r, c)),),
+    "T": lambda r, c: (In(rn(c, r), [TR]),),
+    "rowstep": lambda r, c: (In(rn(2 * r, c), [V("slice", 0, 0, 2 * r, 2)]),),
+    "colstep": lambda r, c: (In(rn(r, 2 * c), [V("slice", 1, 1, 2 * c, 2)]),),
+    "bcastrow": lambda r, c: (In(rn(1, c), [V("expand", [r, c])]),),
+    "bcastcol": lambda r, c: (In(rn(r, 1), [V("expand", [r, c])]),),
+    "narrow": lambda r, c: (In(rn(r + 2, c + 1), [V("narrow", 0, 1, r), V("narrow", 1, 1, c)]),),
+}
+for la, fa in MMV.items():
+    for lb, fb in MMV.items():
+        case("linalg", f"matmul_layout_{la}_{lb}", "matmul", [fa(3, 5)[0], fb(5, 4)[0]], torch.matmul)
+for la, fa in [("bT", lambda: In(rn(2, 5, 3), [V("transpose", 1, 2)])), ("bperm", lambda: In(rn(3, 2, 5), [V("permute", [1, 0, 2])])),
+               ("bexp", lambda: In(rn(1, 3, 5), [V("expand", [2, 3, 5])])), ("bstep", lambda: In(rn(4, 3, 5), [V("slice", 0, 0, 4, 2)]))]:
+    for lb, fb in [("plain", lambda: In(rn(2, 5, 4))), ("bT", lambda: In(rn(2, 4, 5), [V("transpose", 1, 2)])), ("2d", lambda: In(rn(5, 4))), ("2dT", lambda: In(rn(4, 5), [TR]))]:
+        case("linalg", f"matmul_batch_{la}_{lb}", "matmul", [fa(), fb()], torch.matmul)
+
 # ---------------------------------------------------------------------------------------------
 for group, cases in GROUPS.items():
     names = [c["name"] for c in cases]
