@@ -124,12 +124,22 @@ function embedExercise(kind: "rnn" | "lstm" | "gru" | "lstm-manual"): [rk.nn.Mod
   return [net, () => {
     const scores = net.forward(inputs);
     return { loss: criterion.forward(scores, labels), predicted: argmaxRows(scores) };
-  }, 0.05];
+  }, kind === "lstm" || kind === "lstm-manual" ? 0.1 : 0.05];
 }
 
 function argmaxRows(scores: rk.Tensor): number[] {
   return Array.from(scores.argmax(1).data());
 }
+
+const DESCRIPTIONS: Record<Exclude<TutorialModel, "all">, string> = {
+  rnncell: "RNNCell(4, 4) stepped by hand over one-hot inputs (5, 1, 4), loss summed per step; Adam lr 0.1",
+  rnn: "RNN(4, 4, numLayers 1) over the whole one-hot sequence, output viewed as (5, 4); Adam lr 0.1",
+  "embedding-rnn": "Embedding(4, 10) → RNN(10, 8, numLayers 2, batchFirst) → Linear(8, 4); Adam lr 0.05",
+  // LSTMs start slower (four gates, saturating forget gate): lr 0.1 lets them reach "ohlol" in 15 epochs.
+  "lstm-manual": "Embedding(4, 10) → LSTM written from Linear layers (2 layers, hidden 8) → Linear(8, 4); Adam lr 0.1",
+  lstm: "Embedding(4, 10) → LSTM(10, 8, numLayers 2, batchFirst) → Linear(8, 4); Adam lr 0.1",
+  gru: "Embedding(4, 10) → GRU(10, 8, numLayers 2, batchFirst) → Linear(8, 4); Adam lr 0.05",
+};
 
 const BUILDERS: Record<Exclude<TutorialModel, "all">, () => [rk.nn.Module, EpochFn, number]> = {
   rnncell: rnnCellExercise,
@@ -171,7 +181,7 @@ export function tutorialCommand(model: TutorialModel, seed: number): void {
   const names = model === "all" ? (TUTORIAL_MODELS.filter((m) => m !== "all") as Exclude<TutorialModel, "all">[]) : [model];
   const results: TutorialResult[] = [];
   for (const name of names) {
-    if (names.length > 1) print(`\n== ${name} ==`);
+    print(`${names.length > 1 ? "\n" : ""}== ${name}: ${DESCRIPTIONS[name]} ==`);
     results.push(runExercise(name, seed, print));
   }
   if (model !== "all") return;
