@@ -10,6 +10,10 @@ Writes packages/nn/test/fixtures/:
                    one step and a short unrolled loop, with gradients
   rnn_utils.json   pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence (with
                    gradients through them) and clip_grad_norm_ / clip_grad_value_
+and packages/optim/test/fixtures/:
+  rnn_exercises.json  the classic "hello" -> "ohlol" exercises (RNNCell, RNN, Embedding + RNN / LSTM /
+                   GRU + Linear) trained with CrossEntropyLoss and Adam from a seed: the loss and
+                   the predicted string of every epoch
 
 Run: /usr/bin/python3 tools/parity/rnn.py
 """
@@ -321,7 +325,105 @@ def util_cases():
     return out
 
 
+# ---- the classic exercises ---------------------------------------------------------------------
+
+IDX2CHAR = ["e", "l", "h", "o"]
+X_DATA = [2, 0, 1, 1, 3]  # "hello"
+Y_DATA = [3, 2, 1, 3, 1]  # "ohlol"
+
+
+def decode(idx):
+    return "".join(IDX2CHAR[i] for i in idx)
+
+
+def exercise_rnncell(seed, epochs=15, lr=0.1):
+    torch.manual_seed(seed)
+    cell = nn.RNNCell(4, 4)
+    crit = nn.CrossEntropyLoss()
+    opt = torch.optim.Adam(cell.parameters(), lr=lr)
+    inputs = torch.eye(4)[X_DATA].view(-1, 1, 4)
+    labels = torch.tensor(Y_DATA).view(-1, 1)
+    losses, preds = [], []
+    for _ in range(epochs):
+        opt.zero_grad()
+        hidden = torch.zeros(1, 4)
+        loss = 0
+        idx = []
+        for inp, lab in zip(inputs, labels):
+            hidden = cell(inp, hidden)
+            loss = loss + crit(hidden, lab)
+            idx.append(hidden.argmax(dim=1).item())
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        preds.append(decode(idx))
+    return {"name": "RNNCell", "seed": seed, "lr": lr, "losses": losses, "predictions": preds}
+
+
+def exercise_rnn(seed, epochs=15, lr=0.05):
+    torch.manual_seed(seed)
+    rnn = nn.RNN(4, 4, num_layers=1)
+    crit = nn.CrossEntropyLoss()
+    opt = torch.optim.Adam(rnn.parameters(), lr=lr)
+    inputs = torch.eye(4)[X_DATA].view(-1, 1, 4)
+    labels = torch.tensor(Y_DATA)
+    losses, preds = [], []
+    for _ in range(epochs):
+        opt.zero_grad()
+        out, _ = rnn(inputs, torch.zeros(1, 1, 4))
+        out = out.view(-1, 4)
+        loss = crit(out, labels)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        preds.append(decode(out.argmax(dim=1).tolist()))
+    return {"name": "RNN", "seed": seed, "lr": lr, "losses": losses, "predictions": preds}
+
+
+class EmbeddingModel(nn.Module):
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+        self.emb = nn.Embedding(4, 10)
+        self.rnn = CLASSES[kind](10, 8, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        h0 = torch.zeros(2, x.size(0), 8)
+        state = (h0, torch.zeros(2, x.size(0), 8)) if self.kind == "LSTM" else h0
+        out, _ = self.rnn(self.emb(x), state)
+        return self.fc(out).view(-1, 4)
+
+
+def exercise_embedding(kind, seed, epochs=15, lr=0.05):
+    torch.manual_seed(seed)
+    model = EmbeddingModel(kind)
+    crit = nn.CrossEntropyLoss()
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    x = torch.tensor([X_DATA])
+    y = torch.tensor(Y_DATA)
+    losses, preds = [], []
+    for _ in range(epochs):
+        opt.zero_grad()
+        out = model(x)
+        loss = crit(out, y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        preds.append(decode(out.argmax(dim=1).tolist()))
+    return {"name": f"Embedding+{kind}+Linear", "kind": kind, "seed": seed, "lr": lr, "losses": losses, "predictions": preds}
+
+
+def exercise_cases():
+    cases = [exercise_rnncell(0), exercise_rnn(0)]
+    # LSTM has four gates to fit and needs more epochs than the others to settle on "ohlol".
+    cases += [exercise_embedding("RNN", 0), exercise_embedding("LSTM", 0, epochs=30), exercise_embedding("GRU", 0)]
+    return cases
+
+
 def main():
+    path = write_fixture("optim", "rnn_exercises", {"cases": exercise_cases()})
+    print(f"wrote {path} ({os.path.getsize(path)} bytes)")
     for name, payload in [("rnn_init", {"cases": init_cases()}), ("rnn_layers", {"cases": layer_cases()}),
                           ("rnn_cells", {"cases": cell_cases()}), ("rnn_utils", util_cases())]:
         path = write_fixture("nn", name, payload)
