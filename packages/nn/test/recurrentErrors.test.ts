@@ -16,6 +16,10 @@ describe("recurrent constructors reject bad options like torch", () => {
     expect(() => new LSTM(3, 4, { projSize: 4 })).toThrow("LSTM: projSize (4) has to be smaller than hiddenSize (4)");
     expect(() => new LSTM(3, 4, { projSize: 7 })).toThrow(/has to be smaller than hiddenSize/);
   });
+  it("projSize on RNN or GRU", () => {
+    expect(() => new GRU(3, 4, { projSize: 2 } as never)).toThrow("GRU: projSize is only supported for LSTM, not RNN or GRU");
+    expect(() => new RNN(3, 4, { projSize: 1 } as never)).toThrow("RNN: projSize is only supported for LSTM, not RNN or GRU");
+  });
   it("bad sizes and nonlinearity", () => {
     expect(() => new LSTM(3, 0)).toThrow("LSTM: hiddenSize must be an integer >= 1, got 0");
     expect(() => new GRU(3, 4, { numLayers: 0 })).toThrow("GRU: numLayers must be an integer >= 1, got 0");
@@ -54,6 +58,14 @@ describe("recurrent forward rejects bad inputs with shapes in the message", () =
     expect(() => rnn.forward(randn([3, 4]), zeros([1, 2, 5]))).toThrow("RNN.forward: for unbatched 2-D input, hx should also be 2-D, got shape [1, 2, 5]");
     expect(() => rnn.forward(randn([3, 2, 4]), zeros([2, 5]))).toThrow("RNN.forward: for batched 3-D input, hx should also be 3-D, got shape [2, 5]");
     expect(() => rnn.forward(randn([3, 4]), zeros([2, 5]))).toThrow("RNN.forward: expected hx of shape [1, 5], got [2, 5]");
+  });
+  it("dtypes and missing state tensors", () => {
+    expect(() => new RNN(2, 3).forward(tensor([[1, 2]], { dtype: "int32" }))).toThrow("RNN.forward: input must be float32 like the parameters, got int32");
+    expect(() => new GRU(2, 3).forward(randn([4, 1, 2]), zeros([1, 1, 3], { dtype: "float64" }))).toThrow("GRU.forward: hx must be float32 like the input, got float64");
+    expect(() => new LSTM(2, 3).forward(randn([4, 1, 2]), [zeros([1, 1, 3]), null as never])).toThrow("LSTM.forward: cx must be a Tensor, got null");
+    expect(() => new GRUCell(2, 3).forward(randn([2], { dtype: "float64" }))).toThrow("GRUCell.forward: input must be float32 like the parameters, got float64");
+    expect(new RNN(2, 3).forward(randn([4, 1, 2]), null)[1].shape).toEqual([1, 1, 3]);
+    expect(new LSTM(2, 3).forward(randn([4, 2]), null)[1][1].shape).toEqual([1, 3]);
   });
   it("cells", () => {
     const cell = new LSTMCell(4, 5);

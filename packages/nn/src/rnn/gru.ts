@@ -16,14 +16,14 @@ export type GRUOptions = Omit<RNNBaseOptions, "projSize">;
  */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, opts: GRUOptions = {}) {
-    super("GRU", inputSize, hiddenSize, { ...opts, projSize: 0 });
+    super("GRU", inputSize, hiddenSize, opts);
   }
 
-  forward(input: Tensor, hx?: Tensor): [Tensor, Tensor];
-  forward(input: PackedSequence, hx?: Tensor): [PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, hx?: Tensor): [Tensor | PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, hx?: Tensor): [Tensor | PackedSequence, Tensor] {
-    const { output, state } = this.run(input, hx === undefined ? undefined : [hx]);
+  forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
+  forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
+    const { output, state } = this.run(input, hx == null ? undefined : [hx]);
     return [output, state[0]!];
   }
 }

@@ -23,14 +23,14 @@ export class LSTM extends RNNBase {
     super("LSTM", inputSize, hiddenSize, opts);
   }
 
-  forward(input: Tensor, hx?: LSTMState): [Tensor, LSTMState];
-  forward(input: PackedSequence, hx?: LSTMState): [PackedSequence, LSTMState];
-  forward(input: Tensor | PackedSequence, hx?: LSTMState): [Tensor | PackedSequence, LSTMState];
-  forward(input: Tensor | PackedSequence, hx?: LSTMState): [Tensor | PackedSequence, LSTMState] {
-    if (hx !== undefined && (!Array.isArray(hx) || hx.length !== 2)) {
+  forward(input: Tensor, hx?: LSTMState | null): [Tensor, LSTMState];
+  forward(input: PackedSequence, hx?: LSTMState | null): [PackedSequence, LSTMState];
+  forward(input: Tensor | PackedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState];
+  forward(input: Tensor | PackedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState] {
+    if (hx != null && (!Array.isArray(hx) || hx.length !== 2)) {
       throw new Error(`LSTM.forward: the initial state must be a pair [h0, c0], got ${Array.isArray(hx) ? `${hx.length} tensor(s)` : typeof hx}`);
     }
-    const { output, state } = this.run(input, hx);
+    const { output, state } = this.run(input, hx ?? undefined);
     return [output, [state[0]!, state[1]!]];
   }
 }

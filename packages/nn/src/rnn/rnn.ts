@@ -32,15 +32,15 @@ export class RNN extends RNNBase {
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
     const nonlinearity = opts.nonlinearity ?? "tanh";
-    super(rnnMode(nonlinearity, "RNN"), inputSize, hiddenSize, { ...opts, projSize: 0 });
+    super(rnnMode(nonlinearity, "RNN"), inputSize, hiddenSize, opts);
     this.nonlinearity = nonlinearity;
   }
 
-  forward(input: Tensor, hx?: Tensor): [Tensor, Tensor];
-  forward(input: PackedSequence, hx?: Tensor): [PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, hx?: Tensor): [Tensor | PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, hx?: Tensor): [Tensor | PackedSequence, Tensor] {
-    const { output, state } = this.run(input, hx === undefined ? undefined : [hx]);
+  forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
+  forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
+    const { output, state } = this.run(input, hx == null ? undefined : [hx]);
     return [output, state[0]!];
   }
 }

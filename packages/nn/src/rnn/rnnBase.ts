@@ -203,14 +203,18 @@ export abstract class RNNBase extends Module {
       const shown = input instanceof PackedSequence ? `packed data shape ${fmt(data.shape)}` : `input shape ${fmt(input.shape)}`;
       throw new Error(`${op}: input.size(-1) must be equal to inputSize, expected ${this.inputSize}, got ${inSize} (${shown})`);
     }
+    const dtype = this.cellWeights(0, 0).weightIh.dtype;
+    if (data.dtype !== dtype) throw new Error(`${op}: input must be ${dtype} like the parameters, got ${data.dtype}`);
     const batch = batchSizes[0] ?? 0;
 
     let state: Tensor[];
     if (hx === undefined) {
-      state = spec.map((s) => zeros([layersDirs, batch, s.size], { dtype: data.dtype }));
+      state = spec.map((s) => zeros([layersDirs, batch, s.size], { dtype }));
     } else {
       state = hx.map((h, i) => {
         const s = spec[i]!;
+        if (!(h instanceof Tensor)) throw new Error(`${op}: ${s.name} must be a Tensor, got ${h === null ? "null" : typeof h}`);
+        if (h.dtype !== dtype) throw new Error(`${op}: ${s.name} must be ${dtype} like the input, got ${h.dtype}`);
         const want = unbatched ? 2 : 3;
         if (h.ndim !== want) {
           const kind = unbatched ? "unbatched 2-D" : "batched 3-D";

@@ -63,6 +63,8 @@ export abstract class RNNCellBase extends Module {
     if (input.ndim !== 1 && input.ndim !== 2) {
       throw new Error(`${op}: expected input to be 1-D or 2-D, got shape ${fmt(input.shape)}`);
     }
+    const dtype = this.weight_ih.dtype;
+    if (input.dtype !== dtype) throw new Error(`${op}: input must be ${dtype} like the parameters, got ${input.dtype}`);
     const batched = input.ndim === 2;
     const x = batched ? input : input.unsqueeze(0);
     if (x.shape[1] !== this.inputSize) {
@@ -72,6 +74,7 @@ export abstract class RNNCellBase extends Module {
     const hs = state.map((h, i) => {
       if (h === null) return zeros([batch, this.hiddenSize], { dtype: x.dtype });
       const name = names[i]!;
+      if (h.dtype !== dtype) throw new Error(`${op}: ${name} must be ${dtype} like the input, got ${h.dtype}`);
       if (h.ndim !== input.ndim) {
         throw new Error(`${op}: ${name} must be ${input.ndim}-D like the ${batched ? "batched" : "unbatched"} input of shape ${fmt(input.shape)}, got shape ${fmt(h.shape)}`);
       }
