@@ -129,7 +129,7 @@ export function bernoulli(p: Tensor, opts: RandomOptions = {}): Tensor {
   for (let i = 0; i < probs.length; i++) {
     const q = probs[i]!;
     if (!(q >= 0 && q <= 1)) throw new Error(`bernoulli: probabilities must be in [0, 1], got ${q} (shape ${fmt(p.shape)})`);
-    out.data[i] = g.bernoulli(q);
+    out.data[i] = g.bernoulli(q, p.dtype === "float64" ? 53 : 24);
   }
   return make(out, {});
 }

@@ -1,3 +1,5 @@
+import { boxMuller16f32 } from "./normalFill.js";
+
 /**
  * A seeded random generator: Mersenne Twister (mt19937), the engine torch's CPU generator
  * uses, with torch's float32 transforms, so the same seed gives the same numbers in Node
@@ -38,15 +40,16 @@ export class Generator {
   }
 
   /** The full state, for saving and restoring a stream. */
-  getState(): { mt: number[]; index: number; seed: number } {
-    return { mt: Array.from(this.mt), index: this.index, seed: this.seedValue };
+  getState(): { mt: number[]; index: number; seed: number; cachedNormal?: number | null } {
+    return { mt: Array.from(this.mt), index: this.index, seed: this.seedValue, cachedNormal: this.cachedNormal };
   }
 
-  setState(state: { mt: readonly number[]; index: number; seed: number }): this {
+  setState(state: { mt: readonly number[]; index: number; seed: number; cachedNormal?: number | null }): this {
     if (state.mt.length !== 624) throw new Error(`Generator.setState: expected 624 state words, got ${state.mt.length}`);
     this.mt.set(state.mt);
     this.index = state.index;
     this.seedValue = state.seed;
+    this.cachedNormal = state.cachedNormal ?? null;
     return this;
   }
 
@@ -85,16 +88,22 @@ export class Generator {
     return ((hi & 0x1fffff) * 4294967296 + lo) / 9007199254740992;
   }
 
-  /** An integer in [low, high). */
+  /** An integer in [low, high): one 32-bit draw modulo the range, or a 64-bit one past 2³² (as torch). */
   randint(low: number, high: number): number {
     if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
     const range = high - low;
-    if (range <= 4294967296) return low + (this.nextUint32() % range);
-    return low + Math.floor(this.uniform64() * range);
+    if (range < 4294967296) return low + (this.nextUint32() % range);
+    const hi = BigInt(this.nextUint32());
+    const lo = BigInt(this.nextUint32());
+    return low + Number(((hi << 32n) | lo) % BigInt(range));
   }
 
-  /** Fills `out` with uniforms in [from, to). */
+  /** Fills `out` with uniforms in [from, to): 24 random bits per float32, 53 per float64 (as torch). */
   fillUniform(out: Float32Array | Float64Array, from = 0, to = 1): void {
+    if (out instanceof Float64Array) {
+      for (let i = 0; i < out.length; i++) out[i] = this.uniform64() * (to - from) + from;
+      return;
+    }
     for (let i = 0; i < out.length; i++) out[i] = this.uniform() * (to - from) + from;
   }
 
@@ -105,13 +114,17 @@ export class Generator {
   fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): void {
     const n = out.length;
     if (n >= 16) {
-      for (let i = 0; i < n; i++) out[i] = this.uniform();
-      for (let i = 0; i + 16 <= n; i += 16) boxMuller16(out, i, mean, std);
+      // float32 follows torch's x86 vector kernel (float32 math); float64 its double loop.
+      const f64 = out instanceof Float64Array;
+      const draw = f64 ? () => this.uniform64() : () => this.uniform();
+      const fill16 = f64 ? boxMuller16 : (d: Float32Array | Float64Array, at: number, m: number, s: number) => boxMuller16f32(d as Float32Array, at, m, s);
+      for (let i = 0; i < n; i++) out[i] = draw();
+      for (let i = 0; i + 16 <= n; i += 16) fill16(out, i, mean, std);
       if (n % 16 !== 0) {
         // The tail: redraw the last 16 entries and transform them again, as torch does.
         const start = n - 16;
-        for (let i = 0; i < 16; i++) out[start + i] = this.uniform();
-        boxMuller16(out, start, mean, std);
+        for (let i = 0; i < 16; i++) out[start + i] = draw();
+        fill16(out, start, mean, std);
       }
       return;
     }
@@ -135,9 +148,12 @@ export class Generator {
     return r * Math.cos(theta) * std + mean;
   }
 
-  /** 1 with probability p, else 0. */
-  bernoulli(p: number): number {
-    return this.uniform64() < p ? 1 : 0;
+  /**
+   * 1 with probability p, else 0, from one uniform: 53 random bits by default (torch's double
+   * path, e.g. `bernoulli_(p)` with a scalar), 24 bits for a float32 probability tensor.
+   */
+  bernoulli(p: number, bits: 24 | 53 = 53): number {
+    return (bits === 24 ? this.uniform() : this.uniform64()) < p ? 1 : 0;
   }
 }
 
