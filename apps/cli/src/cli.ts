@@ -165,4 +165,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A closed pipe (`rnnkit sample m | head`) ends the command quietly, as other tools do.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 process.exitCode = await main(process.argv);
