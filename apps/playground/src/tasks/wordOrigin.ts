@@ -1,0 +1,72 @@
+import * as rk from "rnnkit";
+import type { PlaygroundNet } from "../model.js";
+import type { Batch, Predictions, Task } from "./task.js";
+
+/** Classify a word's language from its letters (the bundled word-origin set). */
+export class WordOriginTask implements Task {
+  readonly name = "word origin";
+  readonly kind = "classify" as const;
+  readonly symbols: readonly string[];
+  readonly inputSize: number;
+  readonly outputs: number;
+  readonly labelNames: readonly string[];
+  private readonly train: rk.data.WordOriginDataset;
+  private readonly test: rk.data.WordOriginDataset;
+  private readonly gen: rk.Generator;
+  private readonly val: Batch;
+
+  constructor(private readonly batchSize: number, seed: number) {
+    this.train = rk.data.wordOrigin({ split: "train", seed });
+    this.test = rk.data.wordOrigin({ split: "test", seed });
+    this.symbols = this.train.vocab.tokens;
+    this.inputSize = this.symbols.length;
+    this.labelNames = this.train.labelNames;
+    this.outputs = this.labelNames.length;
+    this.gen = new rk.Generator(seed + 1);
+    // A fixed, label-balanced slice of the held-out words (they are stored grouped by label).
+    const step = Math.max(1, Math.floor(this.test.length / 256));
+    this.val = this.collect(this.test, Array.from({ length: Math.min(256, this.test.length) }, (_, i) => i * step));
+  }
+
+  private collect(set: rk.data.WordOriginDataset, idx: readonly number[]): Batch {
+    const items = idx.map((i) => set.get(i));
+    return {
+      x: rk.nn.utils.rnn.padSequence(items.map(([ids]) => ids), { batchFirst: true }),
+      y: rk.tensor(items.map(([, label]) => label), { dtype: "int32" }),
+      lengths: items.map(([ids]) => ids.shape[0]!),
+    };
+  }
+
+  nextBatch(): Batch {
+    const n = this.train.length;
+    return this.collect(this.train, Array.from({ length: this.batchSize }, () => this.gen.randint(0, n)));
+  }
+  validationBatch(): Batch {
+    return this.val;
+  }
+  loss(model: PlaygroundNet, batch: Batch): rk.Tensor {
+    return rk.F.crossEntropy(model.classify(batch.x, batch.lengths!), batch.y);
+  }
+  predictions(model: PlaygroundNet): Predictions {
+    const probs = rk.noGrad(() => model.classify(this.val.x, this.val.lengths!).softmax(1));
+    const rows = probs.toArray() as number[][];
+    const labels = Array.from(this.val.y.data());
+    const correct = rows.filter((r, i) => r.indexOf(Math.max(...r)) === labels[i]).length;
+    const step = Math.max(1, Math.floor(rows.length / 8));
+    const shown = Array.from({ length: Math.min(8, rows.length) }, (_, k) => k * step).map((i) => {
+      const r = rows[i]!;
+      const top = r
+        .map((p, k) => ({ label: this.labelNames[k]!, p }))
+        .sort((a, b) => b.p - a.p)
+        .slice(0, 3);
+      const ids = this.val.x.select(0, i).narrow(0, 0, this.val.lengths![i]!).data();
+      return { text: Array.from(ids, (id) => this.symbols[id]!).join(""), label: this.labelNames[labels[i]!]!, top };
+    });
+    return { kind: "classes", rows: shown, accuracy: correct / rows.length };
+  }
+  example(): { x: rk.Tensor; steps: string[] } {
+    const len = this.val.lengths![0]!;
+    const x = this.val.x.narrow(0, 0, 1).narrow(1, 0, len);
+    return { x, steps: Array.from(x.data(), (id) => this.symbols[id]!) };
+  }
+}
