@@ -55,6 +55,19 @@ describe("init", () => {
     expect(constant_(tensor([1, 2]), 0.5).toArray()).toEqual([0.5, 0.5]);
   });
 
+  it("initializes a view of a parameter in place, leaving the rest of the base alone", () => {
+    const w = zeros([4, 3]).requiresGrad_();
+    constant_(w.narrow(0, 1, 2), 7);
+    expect(w.toArray()).toEqual([[0, 0, 0], [7, 7, 7], [7, 7, 7], [0, 0, 0]]);
+    orthogonal_(w.narrow(0, 0, 2));
+    const top = w.narrow(0, 0, 2).detach();
+    const g = matmul(top, top.t()).toArray() as number[][];
+    expect(g[0]![0]).toBeCloseTo(1, 5);
+    expect(g[0]![1]).toBeCloseTo(0, 5);
+    expect((w.toArray() as number[][])[2]).toEqual([7, 7, 7]);
+    expect(w.isLeaf && w.requiresGrad).toBe(true);
+  });
+
   it("leaves zero-element tensors untouched without drawing", () => {
     manualSeed(0);
     kaimingUniform_(zeros([0, 3]));

@@ -1,5 +1,5 @@
-import { defaultGenerator, Generator, noGrad, Tensor } from "@rnnkit/autograd";
-import { fmt, NDArray } from "@rnnkit/tensor";
+import { defaultGenerator, Generator, type Tensor } from "@rnnkit/autograd";
+import { fmt } from "@rnnkit/tensor";
 
 /**
  * Weight initialization (torch.nn.init). Every function fills its tensor in place, outside the
@@ -74,9 +74,16 @@ function correctFan(t: Tensor, mode: FanMode, op: string): number {
   throw new Error(`${op}: mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
 }
 
-/** Writes `values` (row-major, length numel) into `t` without recording. */
-function write(t: Tensor, values: Float32Array): Tensor {
-  noGrad(() => t.copy_(new Tensor(new NDArray(values, [...t.shape]))));
+/**
+ * Writes `values` (row-major, length numel) into `t`'s storage without recording, so a view
+ * (`w.narrow(0, 0, h)`) initializes that part of its base tensor, as in torch.
+ */
+function write(t: Tensor, values: ArrayLike<number>): Tensor {
+  const data = t.value.data;
+  let k = 0;
+  t.value.forEachOffset((o) => {
+    data[o] = values[k++]!;
+  });
   return t;
 }
 
@@ -150,8 +157,7 @@ export function normal_(t: Tensor, mean?: number | NormalOptions, std?: number, 
  * @example constant_(bias, 0.1)
  */
 export function constant_(t: Tensor, val: number): Tensor {
-  noGrad(() => t.fill_(val));
-  return t;
+  return write(t, new Array<number>(t.numel()).fill(t.dtype === "int32" ? Math.trunc(val) : val));
 }
 
 /** Fills `t` with zeros. @example zeros_(bias) */
