@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { manualSeed, noGrad, randn, stack, tensor, zeros } from "@rnnkit/autograd";
-import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, gruStep, inputGates, lstmStep, splitAlong, utils } from "@rnnkit/nn";
+import { gradcheck, manualSeed, noGrad, randn, stack, tensor, zeros } from "@rnnkit/autograd";
+import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, gruStep, inputGates, lstmStep, rnnReluStep, rnnTanhStep, splitAlong, utils, type CellStep } from "@rnnkit/nn";
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -126,5 +126,40 @@ describe("splitAlong", () => {
     b!.mul(tensor([[1, 2], [3, 4]])).sum().backward();
     expect(x.grad!.toArray()).toEqual([[0, 1, 2], [0, 3, 4]]);
     expect(() => splitAlong(x, 0, [1, 2])).toThrow("splitAlong: sizes [1, 2] sum to 3, but dim 0 of shape [2, 3] has size 2");
+  });
+});
+
+describe("finite-difference gradients (float64) of the step functions and packing", () => {
+  const w64 = (shape: number[]) => randn(shape, { dtype: "float64", requiresGrad: true });
+  it("lstmStep with a projection, gruStep, rnnTanhStep, rnnReluStep", () => {
+    manualSeed(10);
+    const [b, inp, hid, proj] = [3, 2, 4, 2];
+    const x = w64([b, inp]);
+    const check = (step: CellStep, gates: number, stateSizes: number[], withProj: boolean) => {
+      const real = withProj ? proj : hid;
+      const inputs = [x, ...stateSizes.map((s) => w64([b, s])), w64([gates * hid, inp]), w64([gates * hid, real]), w64([gates * hid]), w64([gates * hid])];
+      if (withProj) inputs.push(w64([proj, hid]));
+      const n = stateSizes.length;
+      expect(gradcheck((xi, ...rest) => {
+        const w = { weightIh: rest[n]!, weightHh: rest[n + 1]!, biasIh: rest[n + 2]!, biasHh: rest[n + 3]!, weightHr: withProj ? rest[n + 4]! : null };
+        return step(inputGates(xi, w), rest.slice(0, n), w);
+      }, inputs)).toBe(true);
+    };
+    check(lstmStep, 4, [proj, hid], true);
+    check(lstmStep, 4, [hid, hid], false);
+    check(gruStep, 3, [hid], false);
+    check(rnnTanhStep, 1, [hid], false);
+    check(rnnReluStep, 1, [hid], false);
+  });
+
+  it("packPaddedSequence, padPackedSequence, padSequence and splitAlong", () => {
+    manualSeed(11);
+    const x = w64([4, 3, 2]);
+    expect(gradcheck((t) => {
+      const p = utils.rnn.packPaddedSequence(t, [2, 4, 1], { enforceSorted: false });
+      return [p.data, utils.rnn.padPackedSequence(p, { totalLength: 5, paddingValue: 3 })[0]];
+    }, [x])).toBe(true);
+    expect(gradcheck((a, c) => utils.rnn.padSequence([a, c], { batchFirst: true }), [w64([3, 2]), w64([1, 2])])).toBe(true);
+    expect(gradcheck((t) => splitAlong(t, 1, [1, 0, 2]), [w64([2, 3])])).toBe(true);
   });
 });

@@ -19,6 +19,7 @@ export class GRUCell extends RNNCellBase {
     return "GRUCell";
   }
 
+  /** The next hidden state, `(B, hiddenSize)` or `(hiddenSize)`. */
   forward(input: Tensor, hx?: Tensor | null): Tensor {
     return this.runStep(gruStep, input, [hx ?? null], ["hx"])[0]!;
   }

@@ -23,6 +23,7 @@ export class LSTM extends RNNBase {
     super("LSTM", inputSize, hiddenSize, opts);
   }
 
+  /** `[output, [hn, cn]]`; a PackedSequence in gives a PackedSequence out. `hx` defaults to zeros. */
   forward(input: Tensor, hx?: LSTMState | null): [Tensor, LSTMState];
   forward(input: PackedSequence, hx?: LSTMState | null): [PackedSequence, LSTMState];
   forward(input: Tensor | PackedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState];

@@ -20,6 +20,7 @@ export class LSTMCell extends RNNCellBase {
     return "LSTMCell";
   }
 
+  /** The next `[h, c]`, each `(B, hiddenSize)` or `(hiddenSize)`. */
   forward(input: Tensor, hx?: LSTMState | null): LSTMState {
     if (hx && (!Array.isArray(hx) || hx.length !== 2)) {
       throw new Error(`LSTMCell.forward: the state must be a pair [h, c], got ${Array.isArray(hx) ? `${hx.length} tensor(s)` : typeof hx}`);

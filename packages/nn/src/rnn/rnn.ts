@@ -36,6 +36,7 @@ export class RNN extends RNNBase {
     this.nonlinearity = nonlinearity;
   }
 
+  /** `[output, hn]`; a PackedSequence in gives a PackedSequence out. `hx` defaults to zeros. */
   forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
   forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
   forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];

@@ -31,6 +31,7 @@ export class RNNCell extends RNNCellBase {
     return "RNNCell";
   }
 
+  /** The next hidden state, `(B, hiddenSize)` or `(hiddenSize)`. */
   forward(input: Tensor, hx?: Tensor | null): Tensor {
     const step = this.nonlinearity === "relu" ? rnnReluStep : rnnTanhStep;
     return this.runStep(step, input, [hx ?? null], ["hx"])[0]!;
