@@ -98,6 +98,12 @@ describe("utils.rnn rejects bad arguments", () => {
     expect(() => utils.rnn.padSequence([randn([2, 3]), randn([2, 4])])).toThrow("padSequence: every sequence must have trailing shape [3] like entry 0 [2, 3], got [2, 4] at entry 1");
     expect(() => utils.rnn.padSequence([])).toThrow("padSequence: expected a non-empty list of sequences");
   });
+  it("malformed PackedSequence into a layer", () => {
+    const bad = new utils.rnn.PackedSequence(randn([4, 2]), tensor([2, 1], { dtype: "int32" }));
+    expect(() => new GRU(2, 3).forward(bad)).toThrow("GRU.forward: packed batchSizes [2, 1] must be positive, non-increasing and sum to the 4 rows of data");
+    const rising = new utils.rnn.PackedSequence(randn([3, 2]), tensor([1, 2], { dtype: "int32" }));
+    expect(() => new GRU(2, 3).forward(rising)).toThrow(/packed batchSizes \[1, 2\] must be positive, non-increasing/);
+  });
   it("PackedSequence batchSizes", () => {
     expect(() => new utils.rnn.PackedSequence(randn([3, 2]), tensor([2, 1]))).toThrow("PackedSequence: batchSizes must be a 1-D int32 tensor, got float32 of shape [2]");
   });

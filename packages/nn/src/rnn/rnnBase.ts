@@ -5,6 +5,7 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { PackedSequence } from "../utils/rnn.js";
 import { gruStep, inputGates, lstmStep, rnnReluStep, rnnTanhStep, type CellStep, type CellWeights } from "./cells.js";
+import { runSequence } from "./fusedSequence.js";
 import { splitAlong } from "./splitAlong.js";
 
 /** The recurrence an `RNNBase` runs (torch's mode strings). */
@@ -109,6 +110,12 @@ export abstract class RNNBase extends Module {
     this.resetParameters();
   }
 
+  /**
+   * Run each layer × direction as one fused sequence op (`runSequence`, the default) or as
+   * per-step cell ops (the reference path the fused one is tested against).
+   */
+  static fused = true;
+
   /** `_l{layer}`, plus `_reverse` for the backward direction. */
   static suffix(layer: number, dir: number): string {
     return `_l${layer}${dir === 1 ? "_reverse" : ""}`;
@@ -186,6 +193,10 @@ export abstract class RNNBase extends Module {
       data = input.data;
       if (data.ndim !== 2) throw new Error(`${op}: packed input data must be 2-D (N, inputSize), got shape ${fmt(data.shape)}`);
       batchSizes = input.batchSizeList();
+      const rows = batchSizes.reduce((a, b) => a + b, 0);
+      if (rows !== data.shape[0] || batchSizes.some((b, t) => b <= 0 || b > (batchSizes[t - 1] ?? b))) {
+        throw new Error(`${op}: packed batchSizes [${batchSizes.join(", ")}] must be positive, non-increasing and sum to the ${data.shape[0]} rows of data`);
+      }
     } else {
       if (!(input instanceof Tensor)) throw new Error(`${op}: input must be a Tensor or a PackedSequence`);
       if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`${op}: input must be 2-D or 3-D, got shape ${fmt(input.shape)}`);
@@ -258,7 +269,7 @@ export abstract class RNNBase extends Module {
   private runLayers(data: Tensor, batchSizes: readonly number[], state: readonly Tensor[]): { output: Tensor; finals: Tensor[] } {
     const dirs = this.numDirections;
     const step = CELL_STEP[this.mode];
-    const initial = state.map((s) => s.unbind(0));
+    const initial = state.map((s) => splitAlong(s, 0, new Array<number>(s.shape[0]!).fill(1)).map((t) => t.squeeze(0)));
     const finals: Tensor[][] = state.map(() => []);
     let layerInput = data;
     for (let layer = 0; layer < this.numLayers; layer++) {
@@ -268,7 +279,11 @@ export abstract class RNNBase extends Module {
         const w = this.cellWeights(layer, dir);
         const h0 = initial.map((s) => s[idx]!);
         const gi = inputGates(layerInput, w);
-        const res = dir === 0 ? runForward(step, gi, batchSizes, h0, w) : runReverse(step, gi, batchSizes, h0, w);
+        const res = RNNBase.fused
+          ? runSequence(this.mode, gi, batchSizes, h0, w, dir === 1)
+          : dir === 0
+            ? runForward(step, gi, batchSizes, h0, w)
+            : runReverse(step, gi, batchSizes, h0, w);
         outs.push(res.output);
         res.final.forEach((f, i) => finals[i]!.push(f));
       }
