@@ -1,7 +1,7 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { fmt } from "@rnnkit/tensor";
 import * as F from "./functional/activation.js";
-import { Module } from "./module.js";
+import { Module, pyFloat } from "./module.js";
 
 /** `max(0, x)` elementwise. @example new ReLU().forward(x) */
 export class ReLU extends Module {
@@ -38,6 +38,10 @@ export class LeakyReLU extends Module {
     super();
     this.negativeSlope = typeof negativeSlope === "number" ? negativeSlope : negativeSlope.negativeSlope ?? 0.01;
   }
+  override extraRepr(): string {
+    return `negative_slope=${pyFloat(this.negativeSlope)}`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.leakyRelu(input, this.negativeSlope);
   }
@@ -50,6 +54,10 @@ export class ELU extends Module {
     super();
     this.alpha = typeof alpha === "number" ? alpha : alpha.alpha ?? 1;
   }
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.elu(input, this.alpha);
   }
@@ -62,6 +70,10 @@ export class CELU extends Module {
     super();
     this.alpha = typeof alpha === "number" ? alpha : alpha.alpha ?? 1;
   }
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.celu(input, this.alpha);
   }
@@ -84,6 +96,10 @@ export class GELU extends Module {
       throw new Error(`GELU: approximate must be "none" or "tanh", got ${String(this.approximate)}`);
     }
   }
+  override extraRepr(): string {
+    return `approximate='${this.approximate}'`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.gelu(input, { approximate: this.approximate });
   }
@@ -112,6 +128,10 @@ export class Softplus extends Module {
     this.beta = opts.beta ?? 1;
     this.threshold = opts.threshold ?? 20;
   }
+  override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.softplus(input, { beta: this.beta, threshold: this.threshold });
   }
@@ -135,6 +155,10 @@ export class Hardtanh extends Module {
     this.maxVal = o.maxVal ?? 1;
     if (!(this.minVal <= this.maxVal)) throw new Error(`Hardtanh: minVal (${this.minVal}) must be less than or equal to maxVal (${this.maxVal})`);
   }
+  override extraRepr(): string {
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.hardtanh(input, this.minVal, this.maxVal);
   }
@@ -175,6 +199,10 @@ export class Softshrink extends Module {
     super();
     this.lambd = typeof lambd === "number" ? lambd : lambd.lambd ?? 0.5;
   }
+  override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+
   forward(input: Tensor): Tensor {
     return F.softshrink(input, this.lambd);
   }
@@ -187,6 +215,10 @@ export class Hardshrink extends Module {
     super();
     this.lambd = typeof lambd === "number" ? lambd : lambd.lambd ?? 0.5;
   }
+  override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+
   forward(input: Tensor): Tensor {
     return F.hardshrink(input, this.lambd);
   }
@@ -197,6 +229,10 @@ export class Threshold extends Module {
   constructor(readonly threshold: number, readonly value: number) {
     super();
   }
+  override extraRepr(): string {
+    return `threshold=${this.threshold}, value=${this.value}`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.threshold(input, this.threshold, this.value);
   }
@@ -218,6 +254,10 @@ export class Softmax extends Module {
     super();
     this.dim = softmaxDim(dim);
   }
+  override extraRepr(): string {
+    return `dim=${this.dim ?? "None"}`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.softmax(input, this.dim ?? implicitDim(input));
   }
@@ -230,6 +270,10 @@ export class LogSoftmax extends Module {
     super();
     this.dim = softmaxDim(dim);
   }
+  override extraRepr(): string {
+    return `dim=${this.dim ?? "None"}`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.logSoftmax(input, this.dim ?? implicitDim(input));
   }
@@ -242,6 +286,10 @@ export class Softmin extends Module {
     super();
     this.dim = softmaxDim(dim);
   }
+  override extraRepr(): string {
+    return `dim=${this.dim ?? "None"}`;
+  }
+
   forward(input: Tensor): Tensor {
     return F.softmin(input, this.dim ?? implicitDim(input));
   }
@@ -259,6 +307,10 @@ export class Flatten extends Module {
     this.startDim = opts.startDim ?? 1;
     this.endDim = opts.endDim ?? -1;
   }
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+
   forward(input: Tensor): Tensor {
     const n = Math.max(input.ndim, 1);
     for (const d of [this.startDim, this.endDim]) {

@@ -1,6 +1,6 @@
 import type { Generator, Tensor } from "@rnnkit/autograd";
 import { checkDropoutP, dropout } from "./functional/dropout.js";
-import { Module } from "./module.js";
+import { Module, pyFloat } from "./module.js";
 
 /**
  * In training, zeroes each element with probability `p` (default 0.5) and scales the rest by
@@ -18,6 +18,10 @@ export class Dropout extends Module {
     checkDropoutP(p, "Dropout");
     this.p = p;
     this.generator = opts.generator;
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=False`;
   }
 
   forward(input: Tensor): Tensor {

@@ -3,7 +3,7 @@ import { fmt } from "@rnnkit/tensor";
 import { embeddingImpl, resolvePaddingIdx } from "./functional/embedding.js";
 import { normal_ } from "./init.js";
 import { checkSize } from "./linear.js";
-import { Module } from "./module.js";
+import { Module, pyFloat } from "./module.js";
 import { Parameter } from "./parameter.js";
 
 /** Options of `Embedding`. */
@@ -103,6 +103,15 @@ export class Embedding extends Module {
         for (let c = 0; c < this.embeddingDim; c++) w.data[w.offset + row * w.strides[0]! + c * w.strides[1]!] = 0;
       });
     }
+  }
+
+  override extraRepr(): string {
+    let s = `${this.numEmbeddings}, ${this.embeddingDim}`;
+    if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;
+    if (this.maxNorm !== null) s += `, max_norm=${this.maxNorm}`;
+    if (this.normType !== 2) s += `, norm_type=${pyFloat(this.normType)}`;
+    if (this.scaleGradByFreq) s += ", scale_grad_by_freq=True";
+    return s;
   }
 
   forward(input: Tensor): Tensor {

@@ -2,7 +2,7 @@ import { type Generator, Tensor, zeros } from "@rnnkit/autograd";
 import { fmt } from "@rnnkit/tensor";
 import { linear, bilinear } from "./functional/linear.js";
 import { kaimingUniform_, uniform_ } from "./init.js";
-import { Module } from "./module.js";
+import { Module, pyBool } from "./module.js";
 import { Parameter } from "./parameter.js";
 
 /** Options of `Linear`. */
@@ -50,6 +50,10 @@ export class Linear extends Module {
     }
   }
 
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
+  }
+
   forward(input: Tensor): Tensor {
     if (!(input instanceof Tensor)) throw new Error("Linear.forward: input must be a Tensor");
     if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
@@ -90,6 +94,10 @@ export class Bilinear extends Module {
     const bound = 1 / Math.sqrt(this.in1Features);
     uniform_(this.weight, { a: -bound, b: bound, generator });
     if (this.bias) uniform_(this.bias, { a: -bound, b: bound, generator });
+  }
+
+  override extraRepr(): string {
+    return `in1_features=${this.in1Features}, in2_features=${this.in2Features}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 
   forward(input1: Tensor, input2: Tensor): Tensor {

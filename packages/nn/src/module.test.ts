@@ -1,6 +1,9 @@
 import { ones, type Tensor, tensor, zeros } from "@rnnkit/autograd";
 import { describe, expect, it } from "vitest";
-import { Linear } from "./linear.js";
+import { ELU, Flatten, GELU, Hardtanh, LeakyReLU, ReLU, Softmax, Softplus, Softshrink, Threshold } from "./activationModules.js";
+import { Dropout } from "./dropout.js";
+import { Embedding } from "./embedding.js";
+import { Bilinear, Linear } from "./linear.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 import { Sequential } from "./sequential.js";
@@ -134,6 +137,28 @@ describe("Module", () => {
     m.addModule("tail", new Linear(1, 1));
     expect(m.namedChildren().map(([k]) => k)).toEqual(["inner", "head", "tail"]);
     expect(() => m.addModule("forward", new Linear(1, 1))).toThrow(/attribute "forward" already exists/);
+  });
+
+  it("prints like torch's repr", () => {
+    const net = new Sequential(
+      new Linear(4, 8), new ReLU(), new Dropout(0.25),
+      new Sequential(new Embedding(10, 3, { paddingIdx: 0, maxNorm: 1 }), new LeakyReLU()), new Softmax(-1),
+    );
+    expect(String(net)).toBe([
+      "Sequential(",
+      "  (0): Linear(in_features=4, out_features=8, bias=True)",
+      "  (1): ReLU()",
+      "  (2): Dropout(p=0.25, inplace=False)",
+      "  (3): Sequential(",
+      "    (0): Embedding(10, 3, padding_idx=0, max_norm=1)",
+      "    (1): LeakyReLU(negative_slope=0.01)",
+      "  )",
+      "  (4): Softmax(dim=-1)",
+      ")",
+    ].join("\n"));
+    expect(String(new Embedding(5, 2, { normType: 1, maxNorm: 2.5, scaleGradByFreq: true }))).toBe("Embedding(5, 2, max_norm=2.5, norm_type=1.0, scale_grad_by_freq=True)");
+    expect([new GELU({ approximate: "tanh" }), new Hardtanh(), new Softshrink(), new Flatten(), new Softplus(), new Threshold(0.1, 20), new Bilinear(2, 3, 4), new ELU()].map(String).join(" "))
+      .toBe("GELU(approximate='tanh') Hardtanh(min_val=-1.0, max_val=1.0) Softshrink(0.5) Flatten(start_dim=1, end_dim=-1) Softplus(beta=1, threshold=20) Threshold(threshold=0.1, value=20) Bilinear(in1_features=2, in2_features=3, out_features=4, bias=True) ELU(alpha=1.0)");
   });
 
   it("requiresGrad_(false) freezes every parameter", () => {

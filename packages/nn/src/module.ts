@@ -216,6 +216,37 @@ export abstract class Module {
   numParameters(): number {
     return this.parameters().reduce((n, p) => n + p.numel(), 0);
   }
+
+  /** The settings shown inside this module's parentheses by `toString()` (torch's extra_repr). */
+  extraRepr(): string {
+    return "";
+  }
+
+  /**
+   * torch's module printout: the class name, `extraRepr()`, and each child indented as `(name): …`.
+   * @example String(new Sequential(new Linear(4, 2), new ReLU()))
+   * // Sequential(\n  (0): Linear(in_features=4, out_features=2, bias=True)\n  (1): ReLU()\n)
+   */
+  toString(): string {
+    const children = this.namedChildren().map(([k, m]) => `(${k}): ${String(m).split("\n").join("\n  ")}`);
+    const extra = this.extraRepr();
+    const lines = [...(extra ? extra.split("\n") : []), ...children];
+    if (lines.length === 0) return `${this.constructor.name}()`;
+    if (children.length === 0 && lines.length === 1) return `${this.constructor.name}(${extra})`;
+    return `${this.constructor.name}(\n  ${lines.join("\n  ")}\n)`;
+  }
+}
+
+/** A number as Python prints a float (`1.0`, `0.5`), for `extraRepr`. */
+export function pyFloat(v: number): string {
+  if (v === Infinity) return "inf";
+  if (v === -Infinity) return "-inf";
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
+
+/** A boolean as Python prints it. */
+export function pyBool(v: boolean): string {
+  return v ? "True" : "False";
 }
 
 /** Rejects names that are empty, dotted, or already taken by another kind of member. */
