@@ -5,7 +5,7 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: { cli: "src/cli.ts" },
   format: ["esm"],
-  clean: true,
+  clean: false,
   sourcemap: true,
   target: "node20",
   platform: "node",
