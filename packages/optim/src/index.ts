@@ -5,3 +5,4 @@ export {
 } from "./losses/lossModules.js";
 export * from "./optimizers/index.js";
 export * as lrScheduler from "./lrScheduler/index.js";
+export { clipGradNorm, clipGradValue } from "./clipGrad.js";
