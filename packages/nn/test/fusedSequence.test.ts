@@ -1,0 +1,123 @@
+import { describe, expect, it, afterEach } from "vitest";
+import { gradcheck, manualSeed, randn, Tensor } from "@rnnkit/autograd";
+import { GRU, LSTM, RNN, RNNBase, type CellWeights, type RNNMode } from "../src/index.js";
+import { runSequence } from "../src/rnn/fusedSequence.js";
+import { utils } from "../src/index.js";
+
+// The fused whole-sequence op must compute exactly what the per-step cell ops compute:
+// values, final states, and the gradients of input, initial state and every parameter.
+
+afterEach(() => {
+  RNNBase.fused = true;
+});
+
+type Layer = RNN | LSTM | GRU;
+
+type Input = { x: Tensor | ReturnType<typeof utils.rnn.packSequence>; leaves: Tensor[] };
+
+function runBoth(make: () => Layer, input: () => Input, withState: boolean) {
+  const results = [true, false].map((fused) => {
+    manualSeed(3);
+    const m = make();
+    RNNBase.fused = fused;
+    const { x, leaves } = input();
+    const isLstm = m instanceof LSTM;
+    const dirs = m.bidirectional ? 2 : 1;
+    const b = x instanceof Tensor ? x.shape[m.batchFirst ? 0 : 1]! : x.batchSizes.data()[0]!;
+    const h0 = withState ? randn([m.numLayers * dirs, b, m.outputHiddenSize], { requiresGrad: true }) : undefined;
+    const c0 = withState && isLstm ? randn([m.numLayers * dirs, b, m.hiddenSize], { requiresGrad: true }) : undefined;
+    let out: Tensor;
+    let finals: Tensor[];
+    if (m instanceof LSTM) {
+      const [o, [h, c]] = m.forward(x as Tensor, h0 && c0 ? [h0, c0] : undefined);
+      out = o instanceof Tensor ? o : o.data;
+      finals = [h, c];
+    } else {
+      const [o, h] = (m as RNN).forward(x as Tensor, h0);
+      out = o instanceof Tensor ? o : o.data;
+      finals = [h];
+    }
+    manualSeed(99);
+    let loss = out.mul(randn(out.shape)).sum();
+    for (const f of finals) loss = loss.add(f.mul(randn(f.shape)).sum());
+    loss.backward();
+    return {
+      values: [out, ...finals].map((t) => Array.from(t.data())),
+      grads: [...leaves, h0, c0, ...m.parameters()].filter((t): t is Tensor => t !== undefined).map((t) => Array.from(t.grad!.data())),
+    };
+  });
+  const [fused, perOp] = results;
+  expect(fused!.values.length).toBe(perOp!.values.length);
+  fused!.values.forEach((v, i) => v.forEach((a, j) => expect(Math.abs(a - perOp!.values[i]![j]!)).toBeLessThan(2e-6 + 1e-5 * Math.abs(a))));
+  expect(fused!.grads.length).toBe(perOp!.grads.length);
+  fused!.grads.forEach((v, i) => v.forEach((a, j) => expect(Math.abs(a - perOp!.grads[i]![j]!)).toBeLessThan(1e-5 + 1e-4 * Math.abs(a))));
+}
+
+const configs: [string, () => Layer][] = [
+  ["RNN tanh 2 layers", () => new RNN(3, 5, { numLayers: 2 })],
+  ["RNN relu bidirectional batchFirst", () => new RNN(3, 4, { nonlinearity: "relu", bidirectional: true, batchFirst: true })],
+  ["LSTM 2 layers bidirectional", () => new LSTM(3, 5, { numLayers: 2, bidirectional: true })],
+  ["LSTM projSize, no bias", () => new LSTM(3, 6, { projSize: 2, bias: false, numLayers: 2 })],
+  ["GRU 3 layers", () => new GRU(4, 5, { numLayers: 3 })],
+  ["GRU bidirectional no bias", () => new GRU(2, 3, { bidirectional: true, bias: false })],
+];
+
+describe("fused recurrent sequence = per-step cell ops", () => {
+  for (const [name, make] of configs) {
+    it(`${name}: padded input, with and without initial state`, () => {
+      const m = make();
+      const shape = m.batchFirst ? [3, 7, m.inputSize] : [7, 3, m.inputSize];
+      const padded = (): Input => {
+        const x = randn(shape, { requiresGrad: true });
+        return { x, leaves: [x] };
+      };
+      runBoth(make, padded, true);
+      runBoth(make, padded, false);
+    });
+    it(`${name}: packed unsorted sequences and unbatched input`, () => {
+      const m = make();
+      runBoth(make, () => {
+        const seqs = [5, 2, 7, 1].map((n) => randn([n, m.inputSize], { requiresGrad: true }));
+        return { x: utils.rnn.packSequence(seqs, { enforceSorted: false }), leaves: seqs };
+      }, true);
+      runBoth(make, () => {
+        const x = randn([4, m.inputSize], { requiresGrad: true });
+        return { x, leaves: [x] };
+      }, false);
+    });
+  }
+});
+
+describe("fused recurrent sequence gradients (float64 finite differences)", () => {
+  const modes: [RNNMode, number][] = [["RNN_TANH", 1], ["RNN_RELU", 1], ["LSTM", 4], ["GRU", 3]];
+  for (const [mode, G] of modes) {
+    for (const reverse of [false, true]) {
+      it(`${mode}${reverse ? " reverse" : ""}, packed batch sizes [3, 3, 2, 1]`, () => {
+        manualSeed(5);
+        const H = 3;
+        const proj = mode === "LSTM" && !reverse ? 2 : 0;
+        const R = proj || H;
+        const batchSizes = [3, 3, 2, 1];
+        const N = 9;
+        const d = { dtype: "float64" as const, requiresGrad: true };
+        const gi = randn([N, G * H], d);
+        const whh = randn([G * H, R], d).mul(0.5).detach().requiresGrad_();
+        const bhh = randn([G * H], d);
+        const whr = proj ? randn([R, H], d) : null;
+        const h0 = randn([3, R], d);
+        const c0 = mode === "LSTM" ? randn([3, H], d) : null;
+        const inputs = [gi, whh, bhh, ...(whr ? [whr] : []), h0, ...(c0 ? [c0] : [])];
+        const fn = (...xs: Tensor[]) => {
+          let k = 0;
+          const [g, wh, bh] = [xs[k++]!, xs[k++]!, xs[k++]!];
+          const wr = whr ? xs[k++]! : null;
+          const s = [xs[k++]!, ...(c0 ? [xs[k++]!] : [])];
+          const w: CellWeights = { weightIh: g, weightHh: wh, biasIh: null, biasHh: bh, weightHr: wr };
+          const r = runSequence(mode, g, batchSizes, s, w, reverse);
+          return [r.output, ...r.final];
+        };
+        expect(gradcheck(fn, inputs, { eps: 1e-6, atol: 1e-6, rtol: 1e-4 })).toBe(true);
+      });
+    }
+  }
+});
