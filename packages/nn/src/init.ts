@@ -323,3 +323,91 @@ export function orthogonal_(t: Tensor, opts: number | XavierOptions = {}): Tenso
   }
   return write(t, out);
 }
+
+/** erf in double precision: its Taylor series below 2.5, a continued fraction for erfc above. */
+function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 2.5) {
+    let term = x;
+    let sum = x;
+    const x2 = x * x;
+    for (let n = 1; n < 200; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc(x) = e^(−x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + …)))) by Lentz's method.
+  const tiny = 1e-300;
+  let f = ax;
+  let c = ax;
+  let d = 0;
+  for (let n = 1; n < 300; n++) {
+    const an = n / 2;
+    d = ax + an * d;
+    d = d === 0 ? tiny : 1 / d;
+    c = ax + an / c;
+    if (c === 0) c = tiny;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+  return x > 0 ? 1 - erfc : erfc - 1;
+}
+
+/** torch's erfinv: a rational first guess refined by two Newton steps. */
+function erfinv(y: number): number {
+  const ay = Math.abs(y);
+  if (ay > 1) return NaN;
+  if (ay === 1) return y * Infinity;
+  let x: number;
+  if (ay <= 0.7) {
+    const z = y * y;
+    const num = ((-0.140543331 * z + 0.914624893) * z - 1.645349621) * z + 0.886226899;
+    const dem = (((0.012229801 * z - 0.329097515) * z + 1.442710462) * z - 2.118377725) * z + 1;
+    x = (y * num) / dem;
+  } else {
+    const z = Math.sqrt(-Math.log((1 - ay) / 2));
+    const num = ((1.641345311 * z + 3.429567803) * z - 1.624906493) * z - 1.970840454;
+    const dem = (1.6370678 * z + 3.5438892) * z + 1;
+    x = (Math.sign(y) * num) / dem;
+  }
+  for (let i = 0; i < 2; i++) x -= (erf(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
+  return x;
+}
+
+/** Options of `truncNormal_`. */
+export interface TruncNormalOptions extends NormalOptions {
+  /** Lower cut-off (default −2). */
+  a?: number;
+  /** Upper cut-off (default 2). */
+  b?: number;
+}
+
+/**
+ * N(mean, std²) truncated to [a, b] (torch's trunc_normal_: inverse-CDF of a uniform draw on
+ * [Φ(α), Φ(β)]). Defaults: mean 0, std 1, a −2, b 2.
+ * @example truncNormal_(w, { std: 0.02, a: -0.04, b: 0.04 })
+ */
+export function truncNormal_(t: Tensor, opts: TruncNormalOptions = {}): Tensor {
+  const mean = opts.mean ?? 0;
+  const std = opts.std ?? 1;
+  const a = opts.a ?? -2;
+  const b = opts.b ?? 2;
+  checkFloat(t, "truncNormal_");
+  if (!(std > 0) || !(a < b)) throw new Error(`truncNormal_: expects std > 0 and a < b, got std=${std}, a=${a}, b=${b}`);
+  const cdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
+  const l = cdf((a - mean) / std);
+  const u = cdf((b - mean) / std);
+  const v = uniformValues(t.numel(), 2 * l - 1, 2 * u - 1, opts.generator ?? defaultGenerator);
+  const scale = Math.fround(std * Math.SQRT2);
+  const [m, lo, hi] = [Math.fround(mean), Math.fround(a), Math.fround(b)];
+  for (let i = 0; i < v.length; i++) {
+    const x = Math.fround(Math.fround(Math.fround(erfinv(v[i]!)) * scale) + m);
+    v[i] = Math.min(Math.max(x, lo), hi);
+  }
+  return write(t, v);
+}

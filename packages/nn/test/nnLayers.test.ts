@@ -5,7 +5,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { expectClose, ft, type FT, nnLayersFixture } from "./nnLayersFixture.js";
 
-type InitFn = "uniform_" | "normal_" | "constant_" | "zeros_" | "ones_" | "eye_" | "xavierUniform_" | "xavierNormal_"
+type InitFn = "uniform_" | "normal_" | "truncNormal_" | "constant_" | "zeros_" | "ones_" | "eye_" | "xavierUniform_" | "xavierNormal_"
   | "kaimingUniform_" | "kaimingNormal_" | "orthogonal_";
 
 interface Fixture {
@@ -87,6 +87,7 @@ describe("init functions equal torch.nn.init", () => {
         switch (c.fn) {
           case "uniform_": init.uniform_(t, o.a as number | undefined, o.b as number | undefined); break;
           case "normal_": init.normal_(t, { mean: o.mean as number | undefined, std: o.std as number | undefined }); break;
+          case "truncNormal_": init.truncNormal_(t, { mean: o.mean as number | undefined, std: o.std as number | undefined, a: o.a as number | undefined, b: o.b as number | undefined }); break;
           case "constant_": init.constant_(t, o.val as number); break;
           case "zeros_": init.zeros_(t); break;
           case "ones_": init.ones_(t); break;
