@@ -36,6 +36,14 @@ def default_init():
             if b:
                 c["biasValue"] = enc(m.bias)
             cases.append(c)
+    for seed in (0, 13):
+        for (i1, i2, o, b) in ((4, 3, 5, True), (1, 2, 1, False), (6, 6, 2, True)):
+            torch.manual_seed(seed)
+            m = nn.Bilinear(i1, i2, o, bias=b)
+            c = {"kind": "bilinear", "seed": seed, "in1": i1, "in2": i2, "out": o, "bias": b, "weight": enc(m.weight)}
+            if b:
+                c["biasValue"] = enc(m.bias)
+            cases.append(c)
     emb_cfgs = [(10, 3, None), (3, 4, None), (5, 5, 2), (20, 7, -1), (1, 1, None), (3, 5, None), (4, 4, 0), (17, 1, None), (2, 9, 1)]
     for seed in (0, 7, 99):
         for (n, d, pad) in emb_cfgs:

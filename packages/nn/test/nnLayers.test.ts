@@ -11,6 +11,7 @@ type InitFn = "uniform_" | "normal_" | "truncNormal_" | "constant_" | "zeros_" |
 interface Fixture {
   defaultInit: ({ seed: number } & (
     | { kind: "linear"; in: number; out: number; bias: boolean; weight: FT; biasValue?: FT }
+    | { kind: "bilinear"; in1: number; in2: number; out: number; bias: boolean; weight: FT; biasValue?: FT }
     | { kind: "embedding"; num: number; dim: number; paddingIdx: number | null; weight: FT }
     | { kind: "sequence"; params: FT[] }
     | { kind: "reseed"; weight: FT }))[];
@@ -41,6 +42,19 @@ describe("default initialization under manualSeed equals torch's", () => {
       if (c.biasValue) expectClose(m.bias, c.biasValue, `${what} bias`, 0);
       else expect(m.bias).toBeNull();
     }
+  });
+  it("Bilinear: weight and bias bit-for-bit", () => {
+    let n = 0;
+    for (const c of fx.defaultInit) {
+      if (c.kind !== "bilinear") continue;
+      manualSeed(c.seed);
+      const m = new Bilinear(c.in1, c.in2, c.out, { bias: c.bias });
+      expectClose(m.weight, c.weight, `Bilinear(${c.in1}, ${c.in2}, ${c.out}) seed ${c.seed} weight`, 0);
+      if (c.biasValue) expectClose(m.bias, c.biasValue, `Bilinear seed ${c.seed} bias`, 0);
+      else expect(m.bias).toBeNull();
+      n++;
+    }
+    expect(n).toBe(6);
   });
   it("Embedding: N(0, 1) weight with the padding row zeroed", () => {
     for (const c of fx.defaultInit) {
