@@ -62,7 +62,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 /** `steps` evenly spaced values from `start` to `end` inclusive. */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
-  const out = NDArray.zeros([steps], opts.dtype ?? "float32");
+  const out = NDArray.zeros(checkShape([steps], "linspace"), opts.dtype ?? "float32");
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // torch fills the two halves from each end so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
@@ -72,7 +72,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 
 /** The n × m identity matrix. */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
-  const out = NDArray.zeros([n, m], opts.dtype ?? "float32");
+  const out = NDArray.zeros(checkShape([n, m], "eye"), opts.dtype ?? "float32");
   for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
   return make(out, opts);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cat, noGrad, ones, randn, stack, tensor, zeros } from "./index.js";
+import { cat, eye, linspace, noGrad, ones, randn, stack, tensor, zeros } from "./index.js";
 
 const x23 = () => tensor([[1, 2, 3], [4, 5, 6]]);
 const idx = (d: number[]) => tensor(d, { dtype: "int32" });
@@ -55,6 +55,14 @@ describe("errors name the op, the argument and the shapes", () => {
     ["matmul int/float", () => idx([1, 2]).matmul(tensor([1, 2])), "matmul: expected both operands to have the same dtype, got int32 and float32"],
   ])("wrong dtype or index: %s", (_n, fn, msg) => {
     expect(fn).toThrow(msg);
+  });
+
+  it("creation and norm errors name their own op", () => {
+    expect(() => tensor([1, 2, 3], { shape: [2, 2] })).toThrow("tensor: shape [2, 2] needs 4 values, got 3");
+    expect(tensor([1, 2, 3, 4], { shape: [-1, 2] }).shape).toEqual([2, 2]);
+    expect(() => eye(-1)).toThrow("eye: invalid shape [-1, -1] (sizes must be non-negative integers)");
+    expect(() => linspace(0, 1, -2)).toThrow("linspace: invalid shape [-2] (sizes must be non-negative integers)");
+    expect(() => x23().norm(2, 5)).toThrow("norm: dim 5 is out of range for a 2-D tensor (expected in [-2, 1])");
   });
 
   it("view on a non-contiguous input says why and what to use", () => {

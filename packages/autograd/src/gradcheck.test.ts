@@ -236,7 +236,7 @@ describe("gradcheck: indexing", () => {
   it("indexSelect with repeated indices, along every dim", () => {
     ok((a) => a.indexSelect(0, I([2, 0, 2])).exp(), N([3, 2]));
     ok((a) => a.indexSelect(1, I([1, 1])).exp(), N([3, 2]));
-    ok((a) => a.indexSelect(0, I([-1, 0])).exp(), N([3]));
+    ok((a) => a.indexSelect(0, I([2, 0])).exp(), N([3]));
   });
   it("gather and scatterAdd", () => {
     ok((a) => a.gather(1, I([[0, 0, 2], [1, 2, 1]])).exp(), N([2, 3]));

@@ -90,7 +90,12 @@ export class NDArray {
     };
     walk(values as NestedArray, 0);
     const out = new NDArray(data, shape);
-    if (opts.shape) return out.reshape(opts.shape);
+    if (opts.shape) {
+      if (numel(checkShape(opts.shape, "tensor", n)) !== n) {
+        throw new Error(`tensor: shape ${fmt(opts.shape)} needs ${numel(opts.shape)} values, got ${n}`);
+      }
+      return out.reshape(opts.shape);
+    }
     return out;
   }
 

@@ -189,6 +189,7 @@ export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
 
 /** p-norm: (Σ |x|^p)^(1/p); p = Infinity gives max |x|, p = 0 the count of non-zeros. */
 export function norm(x: Tensor, p: number, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
+  normDims(dim, x.ndim, "norm");
   if (p === Infinity) return x.abs().amax(dim, keepdim);
   if (p === -Infinity) return x.abs().amin(dim, keepdim);
   if (p === 0) return x.ne(0).float().sum(dim, keepdim);
