@@ -1,7 +1,7 @@
-import { describe, it } from "vitest";
+import { it } from "vitest";
 import { stack, Tensor } from "@rnnkit/autograd";
 import { GRUCell, LSTMCell, RNNCell } from "@rnnkit/nn";
-import { buildModule, expectClose, expectParamGrads, fromFixture, loadFixture, stateDictFrom, type FixtureTensor } from "./recurrentHelpers.js";
+import { buildModule, describeEachBackend, expectClose, expectParamGrads, fromFixture, loadFixture, stateDictFrom, type FixtureTensor } from "./recurrentHelpers.js";
 
 interface CellCase {
   name: string;
@@ -52,7 +52,7 @@ function runCase(c: CellCase): void {
 }
 
 for (const kind of ["RNNCell", "LSTMCell", "GRUCell"] as const) {
-  describe(`${kind} matches torch`, () => {
+  describeEachBackend(`${kind} matches torch`, () => {
     for (const c of cases.filter((x) => x.kind === kind)) it(c.name, () => runCase(c));
   });
 }

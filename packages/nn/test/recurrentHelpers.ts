@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Tensor, tensor } from "@rnnkit/autograd";
-import { fmt } from "@rnnkit/tensor";
+import { fmt, setBackend, wasmBackend, type Backend, type BackendName } from "@rnnkit/tensor";
+import { afterAll, beforeAll, describe } from "vitest";
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, type Module } from "@rnnkit/nn";
 
 /** A tensor as tools/parity/common.py writes it. */
@@ -100,4 +101,21 @@ export function expectParamGrads(m: Module, grads: Record<string, FixtureTensor>
     if (!g) throw new Error(`${what}: fixture has no gradient for ${name}`);
     expectClose(p.grad, g, `${what}: grad of ${name}`);
   }
+}
+
+/** The backends this runtime has: js always, wasm where WebAssembly SIMD exists. */
+export const BACKENDS: BackendName[] = wasmBackend() ? ["js", "wasm"] : ["js"];
+
+/** Registers `body`'s tests once under every available backend. */
+export function describeEachBackend(title: string, body: () => void): void {
+  describe.each(BACKENDS)(`${title} (%s backend)`, (name) => {
+    let prev: Backend | undefined;
+    beforeAll(() => {
+      prev = setBackend(name);
+    });
+    afterAll(() => {
+      if (prev) setBackend(prev);
+    });
+    body();
+  });
 }

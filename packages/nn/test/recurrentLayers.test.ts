@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { manualSeed, Tensor } from "@rnnkit/autograd";
 import { GRU, LSTM, RNN, utils } from "@rnnkit/nn";
-import { buildModule, expectClose, expectParamGrads, fromFixture, loadFixture, stateDictFrom, type FixtureTensor } from "./recurrentHelpers.js";
+import { buildModule, describeEachBackend, expectClose, expectParamGrads, fromFixture, loadFixture, stateDictFrom, type FixtureTensor } from "./recurrentHelpers.js";
 
 interface LayerCase {
   name: string;
@@ -86,7 +86,7 @@ function runCase(c: LayerCase): void {
 }
 
 for (const kind of ["RNN", "LSTM", "GRU"] as const) {
-  describe(`${kind} matches torch (outputs, final states, gradients)`, () => {
+  describeEachBackend(`${kind} matches torch (outputs, final states, gradients)`, () => {
     for (const c of cases.filter((x) => x.kind === kind)) {
       it(c.name, () => runCase(c));
     }
