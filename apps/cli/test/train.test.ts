@@ -4,13 +4,13 @@ import * as rk from "rnnkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, jsonLines, rnnkit, rnnkitAsync, tempDir } from "./helpers.js";
 
-// A small text (the corpus' first 6000 characters) and a small, fast configuration with
+// A small text (the corpus' first 3000 characters) and a small, fast configuration with
 // 2 layers and dropout, so exact resumption also covers the dropout masks' random stream.
 const dir = tempDir();
 const data = join(dir, "small.txt");
 const SMALL = [
   "--data", data, "--hidden", "32", "--embedding", "16", "--layers", "2", "--dropout", "0.1",
-  "--batch-size", "8", "--seq-len", "32", "--lr", "0.01", "--sample-length", "20", "--json",
+  "--batch-size", "8", "--seq-len", "16", "--lr", "0.01", "--sample-length", "20", "--json",
 ];
 let reference: Record<string, unknown>[] = [];
 
@@ -23,7 +23,7 @@ function curve(lines: Record<string, unknown>[]): string[] {
 
 beforeAll(async () => {
   await ensureBuilt();
-  writeFileSync(data, rk.data.kjvText().slice(0, 6000));
+  writeFileSync(data, rk.data.kjvText().slice(0, 3000));
   const r = rnnkit(["train", ...SMALL, "--epochs", "2", "--out", join(dir, "ref.safetensors")]);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
@@ -135,7 +135,7 @@ describe("rnnkit train", () => {
     expect(r.stderr).toContain("is not a safetensors file");
     expect(readFileSync(bad, "utf8")).toBe("not a checkpoint, not even close");
     const other = join(dir, "other.txt");
-    writeFileSync(other, rk.data.kjvText().slice(6000, 12000));
+    writeFileSync(other, rk.data.kjvText().slice(3000, 6000));
     const o = rnnkit(["train", ...SMALL, "--data", other, "--epochs", "3", "--out", join(dir, "ref.safetensors"), "--resume"]);
     expect(o.status).toBe(1);
     expect(o.stderr).toContain("is not the text");
