@@ -53,11 +53,16 @@ def run(name, cls, opts, groups=None):
                 grads.append(enc(p.grad))
         opt.step()
         steps.append({"grads": grads, "params": [enc(p) for p in params]})
-    sd = opt.state_dict()
+        if s == 2:
+            mid = enc_state_dict(opt.state_dict())
+    return {"name": name, "optimizer": cls.__name__, "options": opts, "groups": groups, "init": init, "steps": steps,
+            "midStateDict": mid, "stateDict": enc_state_dict(opt.state_dict())}
+
+
+def enc_state_dict(sd):
     state = {str(k): {kk: enc_value(vv) for kk, vv in v.items()} for k, v in sd["state"].items()}
     pgroups = [{k: enc_value(v) for k, v in g.items()} for g in sd["param_groups"]]
-    return {"name": name, "optimizer": cls.__name__, "options": opts, "groups": groups, "init": init, "steps": steps,
-            "stateDict": {"state": state, "param_groups": pgroups}}
+    return {"state": state, "param_groups": pgroups}
 
 
 TWO_GROUPS = [{"params": [0, 2]}, {"params": [1], "options": {"lr": 0.003}}]

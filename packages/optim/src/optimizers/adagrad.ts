@@ -1,6 +1,6 @@
 import { Tensor } from "@rnnkit/autograd";
 import { NDArray } from "@rnnkit/tensor";
-import { check, flag, num, Optimizer, stateLike, storage, type ParamGroup, type ParamGroupSpec } from "./optimizer.js";
+import { check, flag, num, Optimizer, stateLike, storage, type HyperParams, type ParamGroup, type ParamGroupSpec } from "./optimizer.js";
 
 /** Options of `Adagrad` (torch's defaults: lr 1e-2, eps 1e-10). */
 export interface AdagradOptions {
@@ -28,6 +28,10 @@ export class Adagrad extends Optimizer {
       initialAccumulatorValue: opts.initialAccumulatorValue ?? 0,
       maximize: opts.maximize ?? false,
     });
+  }
+
+  protected override torchFlags(): HyperParams {
+    return { foreach: null };
   }
 
   protected validate(g: ParamGroup): void {

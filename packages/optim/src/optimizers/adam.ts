@@ -94,6 +94,9 @@ abstract class AdamBase extends Optimizer {
  */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
+  protected override torchFlags(): HyperParams {
+    return { foreach: null, capturable: false, differentiable: false, fused: false };
+  }
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec[], opts: AdamOptions = {}) {
     super(params, opts, 0);
   }
@@ -106,6 +109,9 @@ export class Adam extends AdamBase {
  */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
+  protected override torchFlags(): HyperParams {
+    return { foreach: null, capturable: false };
+  }
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec[], opts: AdamOptions = {}) {
     super(params, opts, 0.01);
   }

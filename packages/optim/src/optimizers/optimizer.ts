@@ -111,6 +111,14 @@ export abstract class Optimizer {
     this.initGroup(group as ParamGroup);
   }
 
+  /**
+   * Flags torch 1.13 keeps in every param group of this optimizer (`foreach`, `capturable`...)
+   * that have no effect here; `stateDict()` writes them so the layout is torch's exactly.
+   */
+  protected torchFlags(): HyperParams {
+    return {};
+  }
+
   /** Called for each new group; optimizers with eager state (Adagrad) create it here. */
   protected initGroup(_group: ParamGroup): void {}
 
@@ -153,7 +161,7 @@ export abstract class Optimizer {
   stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
     const paramGroups = this.paramGroups.map((g) => {
-      const out: Record<string, HyperValue> = {};
+      const out: Record<string, HyperValue> = { ...this.torchFlags() };
       for (const [k, v] of Object.entries(g)) {
         if (k !== "params") out[toSnake(k)] = copyHyper(v as HyperValue);
       }

@@ -1,5 +1,5 @@
 import type { Tensor } from "@rnnkit/autograd";
-import { check, flag, num, Optimizer, stateLike, storage, type ParamGroup, type ParamGroupSpec } from "./optimizer.js";
+import { check, flag, num, Optimizer, stateLike, storage, type HyperParams, type ParamGroup, type ParamGroupSpec } from "./optimizer.js";
 
 /** Options of `RMSprop` (torch's defaults: lr 1e-2, alpha 0.99, eps 1e-8). */
 export interface RMSpropOptions {
@@ -30,6 +30,10 @@ export class RMSprop extends Optimizer {
       weightDecay: opts.weightDecay ?? 0,
       maximize: opts.maximize ?? false,
     });
+  }
+
+  protected override torchFlags(): HyperParams {
+    return { foreach: null, differentiable: false };
   }
 
   protected validate(g: ParamGroup): void {

@@ -1,5 +1,5 @@
 import type { Tensor } from "@rnnkit/autograd";
-import { check, flag, num, Optimizer, stateLike, storage, type ParamGroup, type ParamGroupSpec } from "./optimizer.js";
+import { check, flag, num, Optimizer, stateLike, storage, type HyperParams, type ParamGroup, type ParamGroupSpec } from "./optimizer.js";
 
 /** Options of `SGD` (torch's defaults; `lr` is required). */
 export interface SGDOptions {
@@ -27,6 +27,10 @@ export class SGD extends Optimizer {
       nesterov: opts.nesterov ?? false,
       maximize: opts.maximize ?? false,
     });
+  }
+
+  protected override torchFlags(): HyperParams {
+    return { foreach: null, differentiable: false };
   }
 
   protected validate(g: ParamGroup): void {
