@@ -24,10 +24,11 @@ describe("gradcheck itself", () => {
     const sq = (x: Tensor) => badSquare([x.mul(x)], undefined);
     const x = tensor([1, 2, 3], { requiresGrad: true });
     expect(() => gradcheck((a) => sq(a), [x])).toThrow(
-      /Jacobian mismatch for output 0 element \[1\] with respect to input 0 element \[1\] \(input shape \[3\]\): numerical 4\.0000\d+, analytical 16 /,
+      /Jacobian mismatch for output 0 with respect to input 0, at input element \[1\] \(shape \[3\]\) and output element \[1\] \(shape \[3\]\): numerical 4\.0000\d+, analytical 16 /,
     );
     const y = tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(() => gradcheck((b, a) => b.add(sq(a)), [y, x.detach().requiresGrad_()])).toThrow(/with respect to input 1 element \[1\]/);
+    expect(() => gradcheck((b, a) => b.add(sq(a)), [y, x.detach().requiresGrad_()])).toThrow(/with respect to input 1, at input element \[1\]/);
+    expect(gradcheck((a) => sq(a), [x], { raiseException: false })).toBe(false);
   });
 
   it("catches an op that downcasts to float32 in forward or backward", () => {
@@ -51,8 +52,12 @@ describe("gradcheck itself", () => {
     ok((a, i) => a.gather(0, i), N([4]), I([3, 0, 0]));
   });
 
-  it("handles several outputs", () => {
+  it("handles several outputs and skips int32 ones", () => {
     ok((a, b) => [a.mul(b), a.sub(b).sum()], N([2, 2]), N([2]));
+    ok((a) => [a.argmax(), a.exp()], N([4]));
+    expect(() => gradcheck((a) => [a.argmax(), a.mul(a).add(defineOp<void>({ name: "zeroGrad", forward: ([t]) => t!.copy(), backward: (_c, g) => [g.mul(0)] })([a], undefined))], [N([3])])).toThrow(
+      /Jacobian mismatch for output 1 with respect to input 0/,
+    );
   });
 });
 

@@ -11,6 +11,8 @@ export interface GradcheckOptions {
   atol?: number;
   /** Relative tolerance, against the numerical value (default 1e-3). */
   rtol?: number;
+  /** Throw on a mismatch (default true); when false, return false instead. */
+  raiseException?: boolean;
 }
 
 /** Identity whose backward checks that the gradient reaching an input kept float64. */
@@ -45,7 +47,8 @@ function indexOf(flat: number, shape: readonly number[]): string {
  * Jacobian that backward gives, `|J_an − J_num| ≤ atol + rtol·|J_num|` elementwise. Float
  * inputs are copied to float64 first (int32 inputs pass through; only inputs with
  * `requiresGrad` are checked). Returns true, or throws an Error naming the output, the input
- * index, the element and both values (as torch.autograd.gradcheck).
+ * index, the element and both values (as torch.autograd.gradcheck), or returns false when
+ * `raiseException` is false. int32 outputs are not differentiable and are skipped.
  * @example gradcheck((a, b) => a.mul(b).sum(), [randn([3], { requiresGrad: true }), randn([3])]) // true
  */
 export function gradcheck(
@@ -53,6 +56,15 @@ export function gradcheck(
   inputs: readonly Tensor[],
   opts: GradcheckOptions = {},
 ): boolean {
+  try {
+    return check(fn, inputs, opts);
+  } catch (err) {
+    if (opts.raiseException === false && err instanceof Error && err.message.startsWith("gradcheck: Jacobian mismatch")) return false;
+    throw err;
+  }
+}
+
+function check(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradcheckOptions): boolean {
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;
@@ -64,13 +76,17 @@ export function gradcheck(
   const checked = xs.map((t, i) => (t.requiresGrad ? i : -1)).filter((i) => i >= 0);
   if (checked.length === 0) throw new Error("gradcheck: expects at least one input tensor to require gradient");
 
-  const outputs = asList(fn(...xs.map((x, i) => (x.requiresGrad ? probe([x], { index: i }) : x))));
-  outputs.forEach((o, k) => {
+  const all = asList(fn(...xs.map((x, i) => (x.requiresGrad ? probe([x], { index: i }) : x))));
+  all.forEach((o, k) => {
     if (!(o instanceof Tensor)) throw new Error(`gradcheck: output ${k} is not a Tensor`);
-    if (o.dtype !== "float64") {
+    if (o.dtype === "float32") {
       throw new Error(`gradcheck: output ${k} is ${o.dtype} though the float inputs are float64: an op downcast in forward`);
     }
   });
+
+  // Output indices that are differentiable (float); int32 outputs are skipped.
+  const diff = all.map((o, k) => (o.dtype === "int32" ? -1 : k)).filter((k) => k >= 0);
+  const outputs = diff.map((k) => all[k]!);
 
   // Analytic Jacobian rows: one backward per output element.
   const analytic = outputs.map((o) => checked.map((i) => new Float64Array(o.numel() * xs[i]!.numel())));
@@ -94,7 +110,10 @@ export function gradcheck(
 
   // Numerical Jacobian columns: perturb each element of each checked input both ways.
   const evalAt = (): Float64Array[] =>
-    noGrad(() => asList(fn(...xs)).map((o) => Float64Array.from(o.value.flat())));
+    noGrad(() => {
+      const outs = asList(fn(...xs));
+      return diff.map((k) => Float64Array.from(outs[k]!.value.flat()));
+    });
   checked.forEach((i, c) => {
     const x = xs[i]!;
     const data = x.value.data;
@@ -114,8 +133,9 @@ export function gradcheck(
           const ok = Math.abs(an - num) <= atol + rtol * Math.abs(num) || (Number.isNaN(an) && Number.isNaN(num));
           if (!ok) {
             throw new Error(
-              `gradcheck: Jacobian mismatch for output ${k} element ${indexOf(r, o.shape)} with respect to input ${i} element ${indexOf(j, x.shape)} ` +
-                `(input shape ${fmt(x.shape)}): numerical ${num}, analytical ${an} (eps ${eps}, atol ${atol}, rtol ${rtol})`,
+              `gradcheck: Jacobian mismatch for output ${diff[k]} with respect to input ${i}, ` +
+                `at input element ${indexOf(j, x.shape)} (shape ${fmt(x.shape)}) and output element ${indexOf(r, o.shape)} (shape ${fmt(o.shape)}): ` +
+                `numerical ${num}, analytical ${an} (eps ${eps}, atol ${atol}, rtol ${rtol})`,
             );
           }
         }
