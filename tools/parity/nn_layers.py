@@ -103,6 +103,10 @@ def init_cases():
             run("orthogonal_", shape, seed, lambda t: init.orthogonal_(t, gain=gain), gain=gain)
         if len(shape) == 2:
             run("eye_", shape, seed, lambda t: init.eye_(t))
+    for shape, sp, std in (((5, 3), 0.4, 0.01), ((10, 4), 0.1, 1.0), ((3, 7), 1.0, 0.5), ((4, 2), 0.0, 0.01)):
+        run("sparse_", shape, 21, lambda t: init.sparse_(t, sp, std=std), sparsity=sp, std=std)
+    for shape, groups in (((4, 4, 3), 1), ((6, 3, 3, 3), 2), ((2, 5, 2, 4), 1), ((4, 2, 3, 3, 3), 2), ((3, 5, 4), 3)):
+        run("dirac_", shape, 0, lambda t: init.dirac_(t, groups), groups=groups)
     # torch's defaults with no options at all.
     for shape in ((3, 4), (2, 3, 4)):
         run("kaimingUniform_", shape, 9, lambda t: init.kaiming_uniform_(t))

@@ -1,4 +1,4 @@
-import { defaultGenerator, Generator, type Tensor } from "@rnnkit/autograd";
+import { defaultGenerator, Generator, randperm, type Tensor } from "@rnnkit/autograd";
 import { fmt } from "@rnnkit/tensor";
 
 /**
@@ -408,6 +408,53 @@ export function truncNormal_(t: Tensor, opts: TruncNormalOptions = {}): Tensor {
   for (let i = 0; i < v.length; i++) {
     const x = Math.fround(Math.fround(Math.fround(erfinv(v[i]!)) * scale) + m);
     v[i] = Math.min(Math.max(x, lo), hi);
+  }
+  return write(t, v);
+}
+
+/**
+ * Sparse init for a 2-D weight: N(0, std²) values (default std 0.01), then in each column
+ * ⌈sparsity · rows⌉ entries, chosen by a random permutation, set to zero (torch's sparse_).
+ * @example sparse_(w, 0.1)
+ */
+export function sparse_(t: Tensor, sparsity: number, opts: { std?: number; generator?: Generator } = {}): Tensor {
+  if (t.ndim !== 2) throw new Error(`sparse_: only tensors with 2 dimensions are supported, got shape ${fmt(t.shape)}`);
+  if (!(sparsity >= 0 && sparsity <= 1)) throw new Error(`sparse_: sparsity must be in [0, 1], got ${sparsity}`);
+  const gen = opts.generator ?? defaultGenerator;
+  const [rows, cols] = [t.shape[0]!, t.shape[1]!];
+  const numZeros = Math.ceil(sparsity * rows);
+  const v = normalValues(rows * cols, 0, opts.std ?? 0.01, gen);
+  for (let c = 0; c < cols; c++) {
+    const perm = randperm(rows, { generator: gen }).data();
+    for (let k = 0; k < numZeros; k++) v[perm[k]! * cols + c] = 0;
+  }
+  return write(t, v);
+}
+
+/**
+ * Dirac delta init for a 3-, 4- or 5-D convolution weight `(out, in, *kernel)`: the centre tap
+ * of channel `i` in group `g` is 1, so the layer passes its input through (torch's dirac_).
+ * @example dirac_(zeros([4, 4, 3]))
+ */
+export function dirac_(t: Tensor, groups = 1): Tensor {
+  const d = t.ndim;
+  if (d < 3 || d > 5) throw new Error(`dirac_: only tensors with 3, 4, or 5 dimensions are supported, got shape ${fmt(t.shape)}`);
+  if (!Number.isInteger(groups) || groups < 1 || t.shape[0]! % groups !== 0) {
+    throw new Error(`dirac_: dim 0 (${t.shape[0]}) must be divisible by groups (${groups})`);
+  }
+  const outPerGroup = t.shape[0]! / groups;
+  const minDim = Math.min(outPerGroup, t.shape[1]!);
+  const strides: number[] = [];
+  let acc = 1;
+  for (let i = d - 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= t.shape[i]!;
+  }
+  const v = new Float32Array(t.numel());
+  let centre = 0;
+  for (let i = 2; i < d; i++) centre += Math.floor(t.shape[i]! / 2) * strides[i]!;
+  for (let g = 0; g < groups; g++) {
+    for (let k = 0; k < minDim; k++) v[(g * outPerGroup + k) * strides[0]! + k * strides[1]! + centre] = 1;
   }
   return write(t, v);
 }

@@ -5,7 +5,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { expectClose, ft, type FT, nnLayersFixture } from "./nnLayersFixture.js";
 
-type InitFn = "uniform_" | "normal_" | "truncNormal_" | "constant_" | "zeros_" | "ones_" | "eye_" | "xavierUniform_" | "xavierNormal_"
+type InitFn = "uniform_" | "normal_" | "truncNormal_" | "sparse_" | "dirac_" | "constant_" | "zeros_" | "ones_" | "eye_" | "xavierUniform_" | "xavierNormal_"
   | "kaimingUniform_" | "kaimingNormal_" | "orthogonal_";
 
 interface Fixture {
@@ -91,7 +91,7 @@ describe("default initialization under manualSeed equals torch's", () => {
 });
 
 describe("init functions equal torch.nn.init", () => {
-  const exact = new Set<InitFn>(["uniform_", "xavierUniform_", "kaimingUniform_", "constant_", "zeros_", "ones_", "eye_"]);
+  const exact = new Set<InitFn>(["uniform_", "xavierUniform_", "kaimingUniform_", "constant_", "zeros_", "ones_", "eye_", "dirac_"]);
   for (const fn of [...new Set(fx.init.map((c) => c.fn))]) {
     it(fn, () => {
       for (const c of fx.init.filter((k) => k.fn === fn)) {
@@ -103,6 +103,8 @@ describe("init functions equal torch.nn.init", () => {
           case "normal_": init.normal_(t, { mean: o.mean as number | undefined, std: o.std as number | undefined }); break;
           case "truncNormal_": init.truncNormal_(t, { mean: o.mean as number | undefined, std: o.std as number | undefined, a: o.a as number | undefined, b: o.b as number | undefined }); break;
           case "constant_": init.constant_(t, o.val as number); break;
+          case "sparse_": init.sparse_(t, o.sparsity as number, { std: o.std as number }); break;
+          case "dirac_": init.dirac_(t, o.groups as number); break;
           case "zeros_": init.zeros_(t); break;
           case "ones_": init.ones_(t); break;
           case "eye_": init.eye_(t); break;
