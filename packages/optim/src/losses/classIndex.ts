@@ -49,10 +49,7 @@ export interface ClassTargets {
 export function classTargets(op: string, input: Tensor, target: Tensor, weight: Tensor | null | undefined, ignoreIndex: number): ClassTargets {
   const expected = lossShape(input);
   if (target.dtype !== "int32") {
-    throw new Error(
-      `${op}: class-index target must be int32, got ${target.dtype} with shape ${fmt(target.shape)} ` +
-        `(input shape ${fmt(input.shape)}; probability targets must have the input's shape)`,
-    );
+    throw new Error(`${op}: class-index target must be int32, got ${target.dtype} with shape ${fmt(target.shape)} (input shape ${fmt(input.shape)})`);
   }
   if (target.shape.length !== expected.length || target.shape.some((s, i) => s !== expected[i])) {
     throw new Error(`${op}: target shape ${fmt(target.shape)} does not match input shape ${fmt(input.shape)} (expected target shape ${fmt(expected)})`);

@@ -13,7 +13,9 @@ function pyMod(a: number, n: number): number {
  * @example const sched = new CosineAnnealingLR(opt, 100, { etaMin: 1e-5 });
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Half-period T in epochs (torch's `T_max`). */
   tMax: number;
+  /** The lowest lr (torch's `eta_min`). */
   etaMin: number;
   constructor(optimizer: Optimizer, tMax: number, opts: { etaMin?: number; lastEpoch?: number } = {}) {
     super(optimizer, opts.lastEpoch);

@@ -6,6 +6,7 @@ import { LRScheduler, readNumber, type SchedulerStateDict } from "./lrScheduler.
  * @example const sched = new ExponentialLR(opt, 0.95);
  */
 export class ExponentialLR extends LRScheduler {
+  /** Factor applied every epoch. */
   gamma: number;
   constructor(optimizer: Optimizer, gamma: number, opts: { lastEpoch?: number } = {}) {
     super(optimizer, opts.lastEpoch);

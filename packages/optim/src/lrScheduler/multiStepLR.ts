@@ -8,6 +8,7 @@ import { LRScheduler, readNumber, type SchedulerStateDict } from "./lrScheduler.
 export class MultiStepLR extends LRScheduler {
   /** How many times each milestone was listed (torch's Counter). */
   milestones: Map<number, number>;
+  /** Factor applied at each milestone. */
   gamma: number;
   constructor(optimizer: Optimizer, milestones: readonly number[], opts: { gamma?: number; lastEpoch?: number } = {}) {
     super(optimizer, opts.lastEpoch);

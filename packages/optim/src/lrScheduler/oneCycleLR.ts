@@ -46,9 +46,13 @@ function annealLinear(start: number, end: number, pct: number): number {
  * @example const sched = new OneCycleLR(opt, 0.1, { totalSteps: 1000 });
  */
 export class OneCycleLR extends LRScheduler {
+  /** Steps in the cycle. */
   totalSteps: number;
+  /** `"cos"` or `"linear"` annealing. */
   readonly annealStrategy: "cos" | "linear";
+  /** Whether momentum (or beta1) is cycled. */
   readonly cycleMomentum: boolean;
+  /** True when the optimizer has `betas` (Adam): beta1 is cycled instead of momentum. */
   readonly useBeta1: boolean;
   private readonly phases: Phase[];
 

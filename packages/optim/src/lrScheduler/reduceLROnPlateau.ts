@@ -1,3 +1,4 @@
+import { Tensor } from "@rnnkit/autograd";
 import type { Optimizer } from "../optimizers/optimizer.js";
 import { perGroup, readNumber, readNumbers, type SchedulerStateDict } from "./lrScheduler.js";
 
@@ -31,18 +32,29 @@ export interface ReduceLROnPlateauOptions {
  */
 export class ReduceLROnPlateau {
   readonly optimizer: Optimizer;
+  /** Whether the metric should fall (`min`) or rise (`max`). */
   mode: "min" | "max";
+  /** lr multiplier on a plateau. */
   factor: number;
+  /** Bad epochs tolerated before a reduction. */
   patience: number;
+  /** Minimum significant change. */
   threshold: number;
+  /** Whether `threshold` is relative or absolute. */
   thresholdMode: "rel" | "abs";
+  /** Epochs to wait after a reduction. */
   cooldown: number;
+  /** Lower bound of each group's lr. */
   minLrs: number[];
+  /** Smallest lr change applied. */
   eps: number;
   /** Best metric so far. */
   best: number;
+  /** Epochs since the last improvement. */
   numBadEpochs = 0;
+  /** Epochs of cooldown left. */
   cooldownCounter = 0;
+  /** Epochs recorded so far. */
   lastEpoch = 0;
   private lastLr: number[];
 
@@ -85,8 +97,9 @@ export class ReduceLROnPlateau {
     return a > best + this.threshold;
   }
 
-  /** Records one epoch's metric and reduces the lrs after `patience` bad epochs. */
-  step(metric: number, epoch?: number): void {
+  /** Records one epoch's metric (a number or a one-element tensor) and reduces the lrs after `patience` bad epochs. */
+  step(metrics: number | Tensor, epoch?: number): void {
+    const metric = metrics instanceof Tensor ? metrics.item() : metrics;
     this.lastEpoch = epoch ?? this.lastEpoch + 1;
     if (this.isBetter(metric, this.best)) {
       this.best = metric;

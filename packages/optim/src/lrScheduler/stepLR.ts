@@ -6,7 +6,9 @@ import { groupNumber, LRScheduler, readNumber, type SchedulerStateDict } from ".
  * @example const sched = new StepLR(opt, 30, { gamma: 0.1 }); // lr 0.05, then 0.005 from epoch 30
  */
 export class StepLR extends LRScheduler {
+  /** Epochs between decays. */
   stepSize: number;
+  /** Factor applied every `stepSize` epochs. */
   gamma: number;
   constructor(optimizer: Optimizer, stepSize: number, opts: { gamma?: number; lastEpoch?: number } = {}) {
     super(optimizer, opts.lastEpoch);
