@@ -24,6 +24,7 @@ export class Dropout extends Module {
     return `p=${pyFloat(this.p)}, inplace=False`;
   }
 
+  /** Any shape → same shape (masked in training, unchanged in eval). */
   forward(input: Tensor): Tensor {
     return dropout(input, { p: this.p, training: this.training, generator: this.generator });
   }

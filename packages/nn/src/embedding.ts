@@ -1,4 +1,4 @@
-import { type Generator, noGrad, Tensor, zeros } from "@rnnkit/autograd";
+import { type Generator, Tensor, zeros } from "@rnnkit/autograd";
 import { fmt } from "@rnnkit/tensor";
 import { embeddingImpl, resolvePaddingIdx } from "./functional/embedding.js";
 import { normal_ } from "./init.js";
@@ -98,10 +98,8 @@ export class Embedding extends Module {
     normal_(this.weight, { generator });
     if (this.paddingIdx !== null) {
       const row = this.paddingIdx;
-      noGrad(() => {
-        const w = this.weight.value;
-        for (let c = 0; c < this.embeddingDim; c++) w.data[w.offset + row * w.strides[0]! + c * w.strides[1]!] = 0;
-      });
+      const w = this.weight.value;
+      for (let c = 0; c < this.embeddingDim; c++) w.data[w.offset + row * w.strides[0]! + c * w.strides[1]!] = 0;
     }
   }
 
@@ -114,6 +112,7 @@ export class Embedding extends Module {
     return s;
   }
 
+  /** int32 indices `(*)` → `(*, embeddingDim)`. */
   forward(input: Tensor): Tensor {
     if (!(input instanceof Tensor)) throw new Error("Embedding.forward: input must be an int32 Tensor");
     return embeddingImpl(input, this.weight, {

@@ -13,6 +13,7 @@ export interface LinearOptions {
   generator?: Generator;
 }
 
+/** Throws unless `value` is a non-negative integer, naming the layer and the argument. */
 export function checkSize(value: number, what: string, op: string): void {
   if (!Number.isInteger(value) || value < 0) throw new Error(`${op}: ${what} must be a non-negative integer, got ${value}`);
 }
@@ -54,6 +55,7 @@ export class Linear extends Module {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 
+  /** `(*, inFeatures)` → `(*, outFeatures)`. */
   forward(input: Tensor): Tensor {
     if (!(input instanceof Tensor)) throw new Error("Linear.forward: input must be a Tensor");
     if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
@@ -100,6 +102,7 @@ export class Bilinear extends Module {
     return `in1_features=${this.in1Features}, in2_features=${this.in2Features}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 
+  /** `(*, in1Features)` and `(*, in2Features)` → `(*, outFeatures)`. */
   forward(input1: Tensor, input2: Tensor): Tensor {
     if (input1.shape[input1.ndim - 1] !== this.in1Features || input2.shape[input2.ndim - 1] !== this.in2Features) {
       throw new Error(`Bilinear.forward: expected inputs with last dims ${this.in1Features} and ${this.in2Features}, got shapes ${fmt(input1.shape)} and ${fmt(input2.shape)}`);

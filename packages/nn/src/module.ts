@@ -79,6 +79,7 @@ export abstract class Module {
     for (const [k, v] of Object.entries(this)) if (v instanceof Module) out.push([k, v]);
     return out;
   }
+  /** Direct submodules in registration order. */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -88,6 +89,7 @@ export abstract class Module {
     for (const [k, m] of this.namedChildren()) out.push(...m.namedModules(prefix ? `${prefix}.${k}` : k));
     return out;
   }
+  /** This module and every descendant, depth first. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -113,6 +115,7 @@ export abstract class Module {
     }
     return out;
   }
+  /** Every parameter of this module and (with `recurse`) its descendants, each once. */
   parameters(recurse = true): Parameter[] {
     return this.namedParameters("", recurse).map(([, p]) => p);
   }
@@ -124,6 +127,7 @@ export abstract class Module {
     }
     return out;
   }
+  /** Every buffer of this module and its descendants. */
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, b]) => b);
   }

@@ -26,6 +26,7 @@ abstract class ModuleContainer extends Module {
     return m;
   }
 
+  /** Iterates over the contained modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.items()[Symbol.iterator]();
   }
@@ -86,6 +87,7 @@ export class Sequential extends ModuleContainer {
     }
   }
 
+  /** Feeds `input` through every module in order. */
   forward(input: Tensor): Tensor {
     let x: unknown = input;
     for (const m of this.items()) x = (m as unknown as Forwardable).forward(x);
