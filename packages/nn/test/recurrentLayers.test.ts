@@ -1,6 +1,6 @@
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualSeed, Tensor } from "@rnnkit/autograd";
-import { GRU, LSTM, RNN, utils } from "@rnnkit/nn";
+import { GRU, LSTM, RNN, RNNBase, utils } from "@rnnkit/nn";
 import { buildModule, describeEachBackend, expectClose, expectParamGrads, fromFixture, loadFixture, stateDictFrom, type FixtureTensor } from "./recurrentHelpers.js";
 
 interface LayerCase {
@@ -92,3 +92,17 @@ for (const kind of ["RNN", "LSTM", "GRU"] as const) {
     }
   });
 }
+
+// The per-step path (cell step functions in a time loop) is the reference the fused sequence
+// op is checked against; it must match torch on its own too.
+describe("the per-step reference path matches torch", () => {
+  let prev = RNNBase.fused;
+  beforeAll(() => {
+    prev = RNNBase.fused;
+    RNNBase.fused = false;
+  });
+  afterAll(() => {
+    RNNBase.fused = prev;
+  });
+  for (const c of cases) it(c.name, () => runCase(c));
+});
