@@ -130,3 +130,21 @@ describe("decodeSafetensors validation: nothing truncated is read as a smaller t
     expect(() => decodeSafetensors(craft('{"a":{"dtype":"BOOL","shape":[1],"data_offsets":[0,1]}}', new Uint8Array([2])))).toThrow(/BOOL\) holds byte 2/);
   });
 });
+
+describe("safetensors bytes", () => {
+  it("NaN payloads and -0 survive an encode/decode round trip bit for bit", () => {
+    const bits = new Uint32Array([0x7fc00001, 0xffc12345, 0x80000000, 0x3f800000]);
+    const a = new NDArray(new Float32Array(bits.buffer), [4]);
+    const back = decodeSafetensors(encodeSafetensors({ a })).tensors.a!;
+    expect(Array.from(new Uint32Array(back.flat().buffer))).toEqual(Array.from(bits));
+  });
+
+  it("decodes from a Uint8Array that is a view at an odd offset of a larger buffer", () => {
+    const bytes = encodeSafetensors({ w: NDArray.from([[1.5, -2], [3, 4]]), i: NDArray.from([7], { dtype: "int32" }) });
+    const big = new Uint8Array(bytes.length + 3);
+    big.set(bytes, 3);
+    const { tensors } = decodeSafetensors(big.subarray(3));
+    expect(tensors.w!.toArray()).toEqual([[1.5, -2], [3, 4]]);
+    expect(tensors.i!.toArray()).toEqual([7]);
+  });
+});

@@ -19,6 +19,9 @@ const READ_AS: Partial<Record<StDtype, DType>> = {
 
 const WRITE_AS: Record<DType, StDtype> = { float32: "F32", int32: "I32", float64: "F64" };
 
+/** True on little-endian hosts (all common ones), where raw typed-array bytes are the file bytes. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** The reference reader refuses headers larger than this. */
 const MAX_HEADER = 100_000_000;
 
@@ -85,6 +88,12 @@ export function encodeSafetensors(record: Record<string, NDArray>, metadata?: Re
   let at = 8 + headerLen;
   for (const e of entries) {
     const flat = e.array.flat();
+    if (LITTLE_ENDIAN) {
+      // The typed array's own bytes: fast, and NaN payloads survive unchanged.
+      out.set(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength), at);
+      at += flat.byteLength;
+      continue;
+    }
     for (let i = 0; i < flat.length; i++, at += ITEM_SIZE[e.dtype]) {
       const v = flat[i]!;
       if (e.dtype === "F32") view.setFloat32(at, v, true);
@@ -140,6 +149,13 @@ function readTensor(e: Entry, view: DataView, base: number): NDArray {
   const out = allocArray(dtype, n);
   const size = ITEM_SIZE[e.dtype];
   let at = base + e.start;
+  const native = e.dtype === "F32" || e.dtype === "F64" || e.dtype === "I32";
+  if (LITTLE_ENDIAN && native) {
+    // Copy the bytes (the slice also fixes any misalignment) and view them as the typed array.
+    const bytes = new Uint8Array(view.buffer, view.byteOffset + at, n * size).slice();
+    const arr = e.dtype === "F32" ? new Float32Array(bytes.buffer) : e.dtype === "F64" ? new Float64Array(bytes.buffer) : new Int32Array(bytes.buffer);
+    return new NDArray(arr, e.shape);
+  }
   const outOfRange = (i: number, value: string): never => {
     throw new Error(`decodeSafetensors: tensor "${e.name}" (${e.dtype}, shape ${fmt(e.shape)}) holds ${value} at element ${i}, outside the int32 range rnnkit reads ${e.dtype} into`);
   };
