@@ -165,6 +165,19 @@ describe("optimizer behaviour", () => {
     opt.zeroGrad();
     expect(a.grad).toBeNull();
   });
+  it("rejects a gradient whose shape differs from its parameter's", () => {
+    const a = p();
+    a.grad = toTensor({ shape: [3], dtype: "float32", data: [1, 2, 3] });
+    expect(() => new Adam([a]).step()).toThrow("Adam.step: gradient of shape [3] does not match its parameter's shape [2]");
+  });
+  it("zeroGrad(false) zeroes the gradient tensor in place", () => {
+    const a = p();
+    const g = toTensor({ shape: [2], dtype: "float32", data: [3, 4] });
+    a.grad = g;
+    new SGD([a], { lr: 1 }).zeroGrad(false);
+    expect(a.grad).toBe(g);
+    expect(Array.from(g.data())).toEqual([0, 0]);
+  });
   it("calls the closure with gradients enabled and returns its loss", () => {
     const a = p();
     const opt = new SGD([a], { lr: 0.1 });

@@ -68,7 +68,7 @@ export class Adagrad extends Optimizer {
       stepData[0] = stepData[0]! + 1;
       const clr = lr / (1 + (stepData[0]! - 1) * lrDecay);
       const x = storage(p);
-      const grad = p.grad.value.flat();
+      const grad = this.gradData(p, p.grad);
       const sum = storage(state.sum as Tensor);
       for (let i = 0; i < x.length; i++) {
         let gi = sign * grad[i]!;

@@ -59,7 +59,7 @@ abstract class AdamBase extends Optimizer {
       stepData[0] = stepData[0]! + 1;
       const step = stepData[0]!;
       const x = storage(p);
-      const grad = p.grad.value.flat();
+      const grad = this.gradData(p, p.grad);
       const m = storage(state.exp_avg as Tensor);
       const v = storage(state.exp_avg_sq as Tensor);
       const vmax = amsgrad ? storage(state.max_exp_avg_sq as Tensor) : null;

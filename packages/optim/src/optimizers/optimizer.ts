@@ -138,10 +138,24 @@ export abstract class Optimizer {
   zeroGrad(setToNone = true): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        if (setToNone || p.grad === null) p.grad = null;
-        else p.grad = new Tensor(NDArray.zeros(p.grad.shape, p.grad.dtype));
+        if (setToNone || p.grad === null) {
+          p.grad = null;
+        } else {
+          const g = p.grad;
+          if (g.gradFn !== null) g.detach_();
+          else g.requiresGrad = false;
+          noGrad(() => g.zero_());
+        }
       }
     }
+  }
+
+  /** The gradient of `p` as a contiguous flat array, checked against the parameter's shape. */
+  protected gradData(p: Tensor, g: Tensor): ArrayLike<number> {
+    if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
+      throw new Error(`${this.constructor.name}.step: gradient of shape ${fmt(g.shape)} does not match its parameter's shape ${fmt(p.shape)}`);
+    }
+    return g.value.flat();
   }
 
   /** The state of `p`, created empty on first use. */

@@ -66,7 +66,7 @@ export class RMSprop extends Optimizer {
       if (centered && !state.grad_avg) state.grad_avg = stateLike(p);
       state.step = (state.step as number) + 1;
       const x = storage(p);
-      const grad = p.grad.value.flat();
+      const grad = this.gradData(p, p.grad);
       const sq = storage(state.square_avg as Tensor);
       const ga = centered ? storage(state.grad_avg as Tensor) : null;
       const buf = momentum > 0 ? storage(state.momentum_buffer as Tensor) : null;

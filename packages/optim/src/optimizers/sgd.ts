@@ -54,7 +54,7 @@ export class SGD extends Optimizer {
       if (p.grad === null) continue;
       const state = this.stateOf(p);
       const x = storage(p);
-      const grad = p.grad.value.flat();
+      const grad = this.gradData(p, p.grad);
       let bufT = (state.momentum_buffer as Tensor | null | undefined) ?? null;
       const fresh = momentum !== 0 && bufT === null;
       if (momentum === 0) bufT = null;
