@@ -92,6 +92,29 @@ def apply_view(x, v):
 GROUPS = {}
 
 
+def error_case(name, op, inputs, fn, args=None, expect=None):
+    """A call torch rejects: rnnkit must throw an Error whose message names `expect` (default: op)."""
+    vals = []
+    for spec in inputs:
+        v = vals[spec.ref] if spec.ref is not None else spec.t.clone()
+        for view in spec.view:
+            v = apply_view(v, view)
+        vals.append(v)
+    try:
+        fn(*vals)
+    except (RuntimeError, IndexError, ValueError, TypeError) as e:
+        message = str(e).splitlines()[0]
+    else:
+        raise SystemExit(f"error case {name}: torch did not raise")
+    GROUPS.setdefault("errors", []).append({
+        "name": name,
+        "op": op,
+        "args": args or {},
+        "inputs": [{"ref": s.ref, "view": s.view} if s.ref is not None else {"value": enc(s.t), "requiresGrad": False, "view": s.view} for s in inputs],
+        "error": {"torch": message, "mentions": expect or op},
+    })
+
+
 def case(group, name, op, inputs, fn, args=None):
     leaves, vals = [], []
     for spec in inputs:
@@ -729,6 +752,70 @@ for la, fa in [("bT", lambda: In(rn(2, 5, 3), [V("transpose", 1, 2)])), ("bperm"
                ("bexp", lambda: In(rn(1, 3, 5), [V("expand", [2, 3, 5])])), ("bstep", lambda: In(rn(4, 3, 5), [V("slice", 0, 0, 4, 2)]))]:
     for lb, fb in [("plain", lambda: In(rn(2, 5, 4))), ("bT", lambda: In(rn(2, 4, 5), [V("transpose", 1, 2)])), ("2d", lambda: In(rn(5, 4))), ("2dT", lambda: In(rn(4, 5), [TR]))]:
         case("linalg", f"matmul_batch_{la}_{lb}", "matmul", [fa(), fb()], torch.matmul)
+
+# ---------------------------------------------------------------------------------------------
+# bad input: torch raises, rnnkit must throw an Error naming the operation (never a silent NaN)
+# ---------------------------------------------------------------------------------------------
+E = error_case
+E("add_bcast_mismatch", "add", [In(rn(3, 4)), In(rn(3))], lambda a, b: a + b)
+E("mul_bcast_mismatch", "mul", [In(rn(2, 3)), In(rn(3, 2))], lambda a, b: a * b)
+E("maximum_bcast_mismatch", "maximum", [In(rn(2, 3)), In(rn(4))], torch.maximum)
+E("pow_bcast_mismatch", "pow", [In(pos(2, 3)), In(rn(2))], lambda a, b: a ** b)
+E("where_bcast_mismatch", "where", [In(idx(2, 3)), In(rn(4)), In(rn(3))], where_fn)
+case("select", "maskedFill_mask_bigger", "maskedFill", [In(rn(3)), In(idx(2, 2, 3))], lambda x, m: x.masked_fill(m.bool(), 0.5), {"value": 0.5})
+E("maskedFill_mask_mismatch", "maskedFill", [In(rn(3)), In(idx(2, 2, 4))], lambda x, m: x.masked_fill(m.bool(), 0.0), {"value": 0.0})
+E("matmul_inner_mismatch", "matmul", [In(rn(3, 4)), In(rn(5, 2))], torch.matmul)
+E("matmul_1d_mismatch", "matmul", [In(rn(3)), In(rn(4))], torch.matmul)
+E("matmul_batch_mismatch", "matmul", [In(rn(2, 3, 4)), In(rn(3, 4, 5))], torch.matmul)
+E("matmul_0d", "matmul", [In(rn()), In(rn(3))], torch.matmul)
+E("mm_not_2d", "mm", [In(rn(2, 3, 4)), In(rn(4, 2))], torch.mm)
+E("bmm_batch_mismatch", "bmm", [In(rn(2, 3, 4)), In(rn(3, 4, 2))], torch.bmm)
+E("bmm_not_3d", "bmm", [In(rn(3, 4)), In(rn(4, 2))], torch.bmm)
+E("sum_dim_out_of_range", "sum", [In(rn(2, 3))], lambda x: x.sum(2), {"dim": 2})
+E("sum_dim_repeated", "sum", [In(rn(2, 3))], lambda x: x.sum([1, -1]), {"dim": [1, -1]})
+E("mean_int", "mean", [In(ints(0, 3, 2, 3, dtype=I32))], lambda x: x.mean(), {})
+E("softmax_dim_out_of_range", "softmax", [In(rn(2, 3))], lambda x: x.softmax(-3), {"dim": -3})
+E("max_dim_out_of_range", "max_dim", [In(rn(2, 3))], lambda x: x.max(3), {"dim": 3, "keepdim": False}, "max")
+E("max_all_empty", "max_all", [In(rn(0, 3))], lambda x: x.max(), None, "max")
+E("max_dim_empty", "max_dim", [In(rn(0, 3))], lambda x: x.max(0), {"dim": 0, "keepdim": False}, "max")
+E("argmax_empty", "argmax", [In(rn(0))], lambda x: x.argmax(), {}, "argmax")
+E("amax_empty", "amax", [In(rn(2, 0))], lambda x: torch.amax(x, 1), {"dim": 1, "keepdim": False}, "max")
+E("prod_dim_out_of_range", "prod", [In(rn(2, 3))], lambda x: x.prod(-3), {"dim": -3})
+E("logsumexp_dim_out_of_range", "logsumexp", [In(rn(2, 3))], lambda x: x.logsumexp(2), {"dim": 2})
+E("reshape_bad_size", "reshape", [In(rn(2, 3))], lambda x: x.reshape(4, 2), {"shape": [4, 2]})
+E("reshape_two_infer", "reshape", [In(rn(2, 3))], lambda x: x.reshape(-1, -1), {"shape": [-1, -1]})
+E("view_noncontiguous", "view", [In(rn(4, 3), [TR])], lambda x: x.view(12), {"shape": [12]})
+E("transpose_dim_out_of_range", "transpose", [In(rn(2, 3))], lambda x: x.transpose(0, 2), {"dim0": 0, "dim1": 2})
+E("permute_wrong_count", "permute", [In(rn(2, 3, 4))], lambda x: x.permute(1, 0), {"dims": [1, 0]})
+E("permute_repeated", "permute", [In(rn(2, 3))], lambda x: x.permute(0, 0), {"dims": [0, 0]})
+E("unsqueeze_out_of_range", "unsqueeze", [In(rn(2, 3))], lambda x: x.unsqueeze(4), {"dim": 4})
+E("expand_bad_size", "expand", [In(rn(2, 3))], lambda x: x.expand(4, 3), {"shape": [4, 3]})
+E("expand_fewer_dims", "expand", [In(rn(2, 3))], lambda x: x.expand(3), {"shape": [3]})
+E("flatten_start_after_end", "flatten", [In(rn(2, 3, 4))], lambda x: x.flatten(2, 1), {"startDim": 2, "endDim": 1})
+E("narrow_out_of_range", "narrow", [In(rn(2, 5))], lambda x: x.narrow(1, 3, 3), {"dim": 1, "start": 3, "length": 3})
+E("select_out_of_range", "select", [In(rn(2, 5))], lambda x: x.select(0, 2), {"dim": 0, "index": 2})
+E("chunk_zero", "chunk", [In(rn(4))], lambda x: x.chunk(0), {"chunks": 0, "dim": 0})
+E("split_sizes_mismatch", "split", [In(rn(5, 2))], lambda x: x.split([2, 2], 0), {"size": [2, 2], "dim": 0})
+E("flip_repeated_dim", "flip", [In(rn(2, 3))], lambda x: x.flip([0, 0]), {"dims": [0, 0]})
+E("repeat_too_few", "repeat", [In(rn(2, 3))], lambda x: x.repeat(2), {"repeats": [2]})
+E("cat_shape_mismatch", "cat", [In(rn(2, 3)), In(rn(2, 4))], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+E("cat_rank_mismatch", "cat", [In(rn(2, 3)), In(rn(3))], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+E("cat_dim_out_of_range", "cat", [In(rn(2, 3)), In(rn(2, 3))], lambda *xs: torch.cat(xs, 2), {"dim": 2})
+E("cat_0d", "cat", [In(rn()), In(rn())], lambda *xs: torch.cat(xs, 0), {"dim": 0})
+E("stack_shape_mismatch", "stack", [In(rn(2, 3)), In(rn(3, 2))], lambda *xs: torch.stack(xs, 0), {"dim": 0})
+E("indexSelect_out_of_range", "indexSelect", [In(rn(3, 2)), In(torch.tensor([0, 3], dtype=I32))], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
+E("indexSelect_negative_index", "indexSelect", [In(rn(3, 2)), In(torch.tensor([-1], dtype=I32))], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
+E("indexSelect_2d_index", "indexSelect", [In(rn(3, 2)), In(idx(3, 2, 2))], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
+E("gather_out_of_range", "gather", [In(rn(3, 2)), In(torch.tensor([[0, 2]], dtype=I32))], lambda x, i: x.gather(1, L(i)), {"dim": 1})
+E("gather_rank_mismatch", "gather", [In(rn(3, 2)), In(idx(2, 4))], lambda x, i: x.gather(1, L(i)), {"dim": 1})
+E("gather_index_too_big", "gather", [In(rn(3, 2)), In(idx(2, 4, 2))], lambda x, i: x.gather(1, L(i)), {"dim": 1})
+E("scatterAdd_out_of_range", "scatterAdd", [In(rn(3, 2)), In(torch.tensor([[3, 0]], dtype=I32)), In(rn(1, 2))], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
+E("scatterAdd_src_too_small", "scatterAdd", [In(rn(3, 2)), In(idx(3, 2, 2)), In(rn(1, 2))], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
+E("indexAdd_out_of_range", "indexAdd", [In(rn(3, 2)), In(torch.tensor([0, 5], dtype=I32)), In(rn(2, 2))], lambda x, i, s: x.index_add(0, L(i), s), {"dim": 0})
+E("indexAdd_src_mismatch", "indexAdd", [In(rn(3, 2)), In(torch.tensor([0, 1], dtype=I32)), In(rn(3, 2))], lambda x, i, s: x.index_add(0, L(i), s), {"dim": 0})
+E("oneHot_negative", "oneHot", [In(torch.tensor([0, -1], dtype=I32))], lambda i: torch.nn.functional.one_hot(L(i), 3), {"numClasses": 3})
+E("oneHot_too_small", "oneHot", [In(torch.tensor([0, 3], dtype=I32))], lambda i: torch.nn.functional.one_hot(L(i), 3), {"numClasses": 3})
+E("clamp_no_bounds", "clamp", [In(rn(3))], lambda x: torch.clamp(x), {})
 
 # ---------------------------------------------------------------------------------------------
 for group, cases in GROUPS.items():

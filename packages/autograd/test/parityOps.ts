@@ -24,6 +24,8 @@ export interface ParityCase {
   out: FixtureTensor[];
   gout: (FixtureTensor | null)[];
   grads: (FixtureTensor | null)[];
+  /** Set (instead of out/gout/grads) when torch rejects the call: rnnkit must throw too. */
+  error?: { torch: string; mentions: string };
 }
 
 /** Typed readers over a case's JSON args. */
@@ -229,6 +231,11 @@ export function runCase(c: ParityCase): void {
     else throw new Error(`${c.name}: fixture input has neither a value nor a ref`);
   });
   const xs = leaves.map((t, i) => c.inputs[i]!.view.reduce(applyView, t));
+  if (c.error) {
+    // The message must name the operation (torch said: c.error.torch).
+    expect(() => fn(xs, new Args(c.args, c.op)), `${c.name}: torch raised "${c.error.torch}"`).toThrow(c.error.mentions);
+    return;
+  }
   const result = fn(xs, new Args(c.args, c.op));
   const outs = Array.isArray(result) ? result : [result];
   expect(outs.length, `${c.name}: number of outputs`).toBe(c.out.length);

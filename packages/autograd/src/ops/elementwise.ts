@@ -1,4 +1,4 @@
-import { backend, fmt, NDArray, promoteWithScalar, type DType, type UnaryOp } from "@rnnkit/tensor";
+import { backend, broadcastShapes, fmt, NDArray, promoteWithScalar, type DType, type UnaryOp } from "@rnnkit/tensor";
 import { defineOp } from "../defineOp.js";
 import { sumToShape } from "../gradUtil.js";
 import { Tensor, type TensorLike } from "../tensor.js";
@@ -194,15 +194,12 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   return whereOp([cond, asTensor(a, like), asTensor(b, like)]);
 }
 
-/** Fills entries where `mask` is non-zero with `value` (broadcasting the mask). */
+/** Fills entries where `mask` is non-zero with `value`; x and mask broadcast together, as torch's out-of-place masked_fill. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (mask.dtype !== "int32") throw new Error(`maskedFill: mask must be an int32 (0/1) tensor, got ${mask.dtype}`);
+  broadcastShapes(x.shape, mask.shape, "maskedFill");
   // The result keeps x's dtype, as torch's: a float value fills an int32 tensor truncated.
-  const out = where(mask, new Tensor(NDArray.scalar(value, x.dtype)), x);
-  if (out.shape.length !== x.shape.length || out.shape.some((s, i) => s !== x.shape[i])) {
-    throw new Error(`maskedFill: mask of shape ${fmt(mask.shape)} does not broadcast to the input's ${fmt(x.shape)}`);
-  }
-  return out;
+  return where(mask, new Tensor(NDArray.scalar(value, x.dtype)), x);
 }
 
 const castOp = defineOp<DType>({

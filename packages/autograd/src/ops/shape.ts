@@ -179,7 +179,9 @@ const flipOp = defineOp<readonly number[]>({
 });
 /** Reverses the order of elements along `dims`. */
 export function flip(x: Tensor, dims: readonly number[]): Tensor {
-  return flipOp([x], dims.map((d) => normDim(d, x.ndim, "flip")));
+  const ds = dims.map((d) => normDim(d, x.ndim, "flip"));
+  if (new Set(ds).size !== ds.length) throw new Error(`flip: dims ${fmt(dims)} name a dim more than once`);
+  return flipOp([x], ds);
 }
 
 /** Tiles `x` `repeats[i]` times along dim i (extra leading repeats add dims). */

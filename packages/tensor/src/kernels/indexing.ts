@@ -9,10 +9,10 @@ function checkIndex(op: string, index: NDArray, arg = "index"): Int32Array {
   return index.flat() as Int32Array;
 }
 
-function wrap(op: string, i: number, size: number, dim: number): number {
-  const j = i < 0 ? i + size : i;
-  if (j < 0 || j >= size) throw new Error(`${op}: index ${i} is out of bounds for dim ${dim} with size ${size}`);
-  return j;
+/** `i` itself when it is a valid index; negative indices are out of range, as in torch's indexing ops. */
+function inBounds(op: string, i: number, size: number, dim: number): number {
+  if (i < 0 || i >= size) throw new Error(`${op}: index ${i} is out of bounds for dim ${dim} with size ${size}`);
+  return i;
 }
 
 /** outer × size × inner view of a contiguous copy along `dim`. */
@@ -36,7 +36,7 @@ export function indexSelect(x: NDArray, dim0: number, index: NDArray): NDArray {
   const { outer, size, inner } = xs;
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < idx.length; t++) {
-      const j = wrap("indexSelect", idx[t]!, size, dim);
+      const j = inBounds("indexSelect", idx[t]!, size, dim);
       const from = (o * size + j) * inner;
       const to = (o * idx.length + t) * inner;
       for (let q = 0; q < inner; q++) out[to + q] = src[from + q]!;
@@ -58,7 +58,7 @@ export function indexAdd(x: NDArray, dim0: number, index: NDArray, src: NDArray)
   const { outer, size, inner } = x.ndim === 0 ? { outer: 1, size: 1, inner: 1 } : split(x.shape, dim);
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < idx.length; t++) {
-      const j = wrap("indexAdd", idx[t]!, size, dim);
+      const j = inBounds("indexAdd", idx[t]!, size, dim);
       const to = (o * size + j) * inner;
       const from = (o * idx.length + t) * inner;
       for (let q = 0; q < inner; q++) out.data[to + q]! += s[from + q]!;
@@ -104,7 +104,7 @@ export function gather(x: NDArray, dim0: number, index: NDArray): NDArray {
   const stride = x.ndim === 0 ? 1 : numel(x.shape.slice(dim + 1));
   const out = allocArray(x.dtype, index.size);
   walkIndex(x, index, dim, (k, base) => {
-    out[k] = src[base + wrap("gather", idx[k]!, size, dim) * stride]!;
+    out[k] = src[base + inBounds("gather", idx[k]!, size, dim) * stride]!;
   });
   return new NDArray(out, index.shape.slice());
 }
@@ -122,7 +122,7 @@ export function scatterAdd(x: NDArray, dim0: number, index: NDArray, src: NDArra
   // src may be larger than index: read it through a view of index's shape.
   const s = new NDArray(src.data, index.shape.slice(), src.strides, src.offset).flat();
   walkIndex(x, index, dim, (k, base) => {
-    out.data[base + wrap("scatterAdd", idx[k]!, size, dim) * stride]! += s[k]!;
+    out.data[base + inBounds("scatterAdd", idx[k]!, size, dim) * stride]! += s[k]!;
   });
   return out;
 }
