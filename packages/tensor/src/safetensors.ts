@@ -104,6 +104,10 @@ export function encodeSafetensors(record: Record<string, NDArray>, metadata?: Re
   return out;
 }
 
+/** Scratch for bfloat16 → float32: the 16 bits become the high half of a float32. */
+const BF16_BITS = new Uint32Array(1);
+const BF16_FLOAT = new Float32Array(BF16_BITS.buffer);
+
 /** IEEE half → number. */
 function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
@@ -164,13 +168,10 @@ function readTensor(e: Entry, view: DataView, base: number): NDArray {
       case "F32": out[i] = view.getFloat32(at, true); break;
       case "F64": out[i] = view.getFloat64(at, true); break;
       case "F16": out[i] = halfToFloat(view.getUint16(at, true)); break;
-      case "BF16": {
-        const bits = view.getUint16(at, true) << 16;
-        const tmp = new DataView(new ArrayBuffer(4));
-        tmp.setUint32(0, bits >>> 0);
-        out[i] = tmp.getFloat32(0);
+      case "BF16":
+        BF16_BITS[0] = view.getUint16(at, true) << 16;
+        out[i] = BF16_FLOAT[0]!;
         break;
-      }
       case "I32": out[i] = view.getInt32(at, true); break;
       case "U32": {
         const v = view.getUint32(at, true);
