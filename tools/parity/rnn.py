@@ -191,7 +191,16 @@ def layer_cases():
             enforce_sorted=False, train=True, seed=12)
         add("dropout 1, train mode", {"numLayers": 2, "dropout": 1.0}, train=True, seed=13)
         add("dropout with one layer, train mode", {"dropout": 0.5}, train=True, seed=14)
+        add("packed sorted, no bias, batchFirst, 3 layers, h0", {"bias": False, "batchFirst": True, "numLayers": 3},
+            seq_len=4, lengths=[4, 2, 2])
+        add("packed, batch 1", {"numLayers": 2}, seq_len=3, batch=1, lengths=[3])
+        add("unbatched, seq length 1, bidirectional", {"bidirectional": True}, seq_len=1, unbatched=True)
+        add("sizes 1", {}, input_size=1, hidden_size=1, seq_len=6, batch=2)
+        add("hidden 8, 2 layers, bidirectional, batchFirst", {"numLayers": 2, "bidirectional": True, "batchFirst": True},
+            input_size=5, hidden_size=8, seq_len=6, batch=3)
         if kind == "LSTM":
+            add("projSize, dropout, train mode", {"projSize": 2, "numLayers": 3, "dropout": 0.4, "bidirectional": True},
+                train=True, seed=15)
             add("projSize", {"projSize": 2})
             add("projSize, no h0", {"projSize": 3}, h0=False)
             add("projSize, 2 layers, bidirectional", {"projSize": 2, "numLayers": 2, "bidirectional": True})
