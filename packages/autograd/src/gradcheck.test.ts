@@ -263,3 +263,18 @@ describe("gradcheck: composites and second use of inputs", () => {
     ok((a) => a.mul(NDArray.from([1, 2]).size).add(a.exp()), N([2]));
   });
 });
+
+describe("float64 stays float64 through every op", () => {
+  it("forward results keep float64", () => {
+    const a = N([2, 3], false);
+    const outs: Tensor[] = [
+      a.norm(0), a.norm(), a.norm(1, 1), a.norm(Infinity), a.max(), a.amax(0), a.max(1)[0], a.softmax(0), a.logSoftmax(1),
+      a.logsumexp(1), a.var(), a.std(1), a.prod(), a.mean(), a.sum(0), a.clamp(-0.5, 0.5), a.maximum(0), a.minimum(a.t().t()),
+      where(I([1, 0, 1]), a, 0), a.maskedFill(I([0, 1, 0]), 2), a.gather(1, I([[0], [2]])), a.indexSelect(1, I([2])),
+      a.matmul(a.t()), a.pow(2), a.abs().pow(a), a.div(3), a.rsub(1), a.relu(), a.erf(), a.sigmoid(), a.leakyRelu(), a.gelu(),
+      a.gelu("tanh"), a.elu(), a.selu(), a.silu(), a.mish(), a.softplus(), a.softsign(), a.hardtanh(), a.relu6(), a.hardsigmoid(),
+      a.hardswish(), a.logSigmoid(), a.tanhshrink(), cat([a, a], 1), stack([a, a]), a.repeat(2, 1), a.flip(0), a.slice(1, 0, 3, 2),
+    ];
+    outs.forEach((o, i) => expect(o.dtype, `output ${i}`).toBe("float64"));
+  });
+});

@@ -192,7 +192,7 @@ export function norm(x: Tensor, p: number, dim: number | readonly number[] | und
   normDims(dim, x.ndim, "norm");
   if (p === Infinity) return x.abs().amax(dim, keepdim);
   if (p === -Infinity) return x.abs().amin(dim, keepdim);
-  if (p === 0) return x.ne(0).float().sum(dim, keepdim);
+  if (p === 0) return x.ne(0).to(x.dtype === "int32" ? "float32" : x.dtype).sum(dim, keepdim);
   if (p === 2) {
     // sqrt of a sum of squares; the gradient at 0 is defined as 0 (torch's convention).
     const s = x.square().sum(dim, keepdim);
