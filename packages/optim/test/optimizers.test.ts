@@ -123,7 +123,8 @@ describe("optimizer behaviour", () => {
     expect(() => new SGD([p()], { lr: 0.1, momentum: -0.5 })).toThrow("Invalid momentum value: -0.5");
     expect(() => new SGD([p()], { lr: 0.1, nesterov: true })).toThrow("Nesterov momentum requires a momentum and zero dampening");
     expect(() => new SGD([p()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true })).toThrow("Nesterov momentum requires a momentum and zero dampening");
-    expect(() => new SGD([p()], {} as never)).toThrow("required optimization parameter lr");
+    expect(() => new SGD([p()])).toThrow("SGD: parameter group didn't specify a value of required optimization parameter lr");
+    expect(new SGD([{ params: [p()], lr: 0.5 }]).paramGroups[0]!.lr).toBe(0.5);
     expect(() => new Adam([p()], { betas: [1, 0.9] })).toThrow("Invalid beta parameter at index 0: 1");
     expect(() => new AdamW([p()], { betas: [0.9, -0.1] })).toThrow("Invalid beta parameter at index 1: -0.1");
     expect(() => new Adam([p()], { eps: -1 })).toThrow("Invalid epsilon value: -1");

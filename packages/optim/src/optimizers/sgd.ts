@@ -1,9 +1,9 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { check, flag, num, Optimizer, stateLike, storage, type HyperParams, type ParamGroup, type ParamGroupSpec } from "./optimizer.js";
 
-/** Options of `SGD` (torch's defaults; `lr` is required). */
+/** Options of `SGD` (torch's defaults; `lr` is required here or in every param group). */
 export interface SGDOptions {
-  lr: number;
+  lr?: number;
   momentum?: number;
   dampening?: number;
   weightDecay?: number;
@@ -18,7 +18,7 @@ export interface SGDOptions {
  * @example const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
  */
 export class SGD extends Optimizer {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec[], opts: SGDOptions) {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec[], opts: SGDOptions = {}) {
     super(params, {
       lr: opts.lr ?? null,
       momentum: opts.momentum ?? 0,
