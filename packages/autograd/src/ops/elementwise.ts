@@ -84,8 +84,12 @@ const powOp = defineOp({
 });
 /** `a ** b` elementwise (scalar or tensor exponent). */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = pair(a, b);
+  if (x.dtype === "int32" && y.dtype === "int32" && y.value.flat().some((v) => v < 0)) {
+    throw new Error(`pow: integers to negative integer powers are not allowed (int32 base of shape ${fmt(x.shape)}, exponent of shape ${fmt(y.shape)})`);
+  }
   if (a instanceof Tensor && typeof b === "number") return powScalarOp([a], b);
-  return powOp(pair(a, b));
+  return powOp([x, y]);
 }
 
 const maxMinOp = (op: "maximum" | "minimum") =>

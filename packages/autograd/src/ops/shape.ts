@@ -129,6 +129,7 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 }
 /** Picks `index` along `dim`, removing the dim. */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (x.ndim === 0) throw new Error("select: cannot be applied to a 0-d tensor");
   const d = normDim(dim, x.ndim, "select");
   const size = x.shape[d]!;
   if (!Number.isInteger(index) || index < -size || index >= size) {
@@ -189,6 +190,7 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   if (repeats.length < x.ndim) {
     throw new Error(`repeat: number of repeat dims (${repeats.length}) can not be smaller than the tensor's dims (${x.ndim})`);
   }
+  if (repeats.some((r) => !Number.isInteger(r) || r < 0)) throw new Error(`repeat: repeats must be non-negative integers, got ${fmt(repeats)}`);
   const lead = repeats.length - x.ndim;
   const base = reshape(x, [...new Array<number>(lead).fill(1), ...x.shape]);
   // [a, b] repeated [r, s] = expand to [r, a, s, b] then reshape to [r*a, s*b].
