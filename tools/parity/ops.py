@@ -754,6 +754,68 @@ for la, fa in [("bT", lambda: In(rn(2, 5, 3), [V("transpose", 1, 2)])), ("bperm"
         case("linalg", f"matmul_batch_{la}_{lb}", "matmul", [fa(), fb()], torch.matmul)
 
 # ---------------------------------------------------------------------------------------------
+# composites: small models built from the ops above (fan-out, shared weights, multi-output)
+# ---------------------------------------------------------------------------------------------
+def lstm_cell(x, h, c, w_ih, w_hh, b):
+    gates = x @ w_ih.t() + h @ w_hh.t() + b
+    i, f, g, o = gates.chunk(4, 1)
+    c2 = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c2), c2
+
+
+def gru_cell(x, h, w_ih, w_hh, b_ih, b_hh):
+    ir, iz, inn = (x @ w_ih.t() + b_ih).chunk(3, 1)
+    hr, hz, hn = (h @ w_hh.t() + b_hh).chunk(3, 1)
+    r = torch.sigmoid(ir + hr)
+    z = torch.sigmoid(iz + hz)
+    n = torch.tanh(inn + r * hn)
+    return (1 - z) * n + z * h
+
+
+def cross_entropy(logits, target):
+    return logits.log_softmax(1).gather(1, target.long().unsqueeze(1)).neg().mean()
+
+
+def layer_norm(x, w, b):
+    mu = x.mean(-1, keepdim=True)
+    var = x.var(-1, keepdim=True, correction=0)
+    return (x - mu) / torch.sqrt(var + 1e-5) * w + b
+
+
+def attention(q, k, v, mask):
+    scores = q @ k.transpose(-1, -2) / 2.0
+    return scores.masked_fill(mask.bool(), -1e9).softmax(-1) @ v
+
+
+def rnn_unrolled(x, w_ih, w_hh, b):
+    h = torch.zeros(x.shape[1], w_hh.shape[0])
+    outs = []
+    for xt in x.unbind(0):
+        h = torch.tanh(xt @ w_ih.t() + h @ w_hh.t() + b)
+        outs.append(h)
+    return torch.stack(outs, 0), h
+
+
+def embed_bag(weight, index):
+    return weight.index_select(0, index.long().flatten()).reshape(index.shape[0], index.shape[1], -1).sum(1).norm(2, 1)
+
+
+def mse(pred, target):
+    return (pred - target).pow(2).mean()
+
+
+C = "composite"
+case(C, "lstm_cell", "lstmCell", [In(rn(3, 4)), In(rn(3, 5)), In(rn(3, 5)), In(rn(20, 4) * 0.5), In(rn(20, 5) * 0.5), In(rn(20) * 0.1)], lstm_cell)
+case(C, "gru_cell", "gruCell", [In(rn(3, 4)), In(rn(3, 5)), In(rn(15, 4) * 0.5), In(rn(15, 5) * 0.5), In(rn(15) * 0.1), In(rn(15) * 0.1)], gru_cell)
+case(C, "cross_entropy", "crossEntropy", [In(rn(4, 5) * 2), In(idx(5, 4))], cross_entropy)
+case(C, "layer_norm", "layerNorm", [In(rn(3, 6) * 2 + 1), In(rn(6)), In(rn(6))], layer_norm)
+case(C, "attention", "attention", [In(rn(2, 3, 4)), In(rn(2, 5, 4)), In(rn(2, 5, 4)), In(idx(2, 3, 5))], attention)
+case(C, "rnn_unrolled", "rnnUnrolled", [In(rn(5, 2, 3)), In(rn(4, 3) * 0.5), In(rn(4, 4) * 0.5), In(rn(4) * 0.1)], rnn_unrolled)
+case(C, "embed_bag", "embedBag", [In(rn(6, 3)), In(idx(6, 2, 4))], embed_bag)
+case(C, "mse_bcast", "mse", [In(rn(4, 3)), In(rn(3), grad=False)], mse)
+case("linalg", "matmul_k512", "matmul", [In(rn(8, 512)), In(rn(512, 6))], torch.matmul)
+
+# ---------------------------------------------------------------------------------------------
 # bad input: torch raises, rnnkit must throw an Error naming the operation (never a silent NaN)
 # ---------------------------------------------------------------------------------------------
 E = error_case

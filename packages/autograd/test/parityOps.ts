@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setBackend, wasmBackend, type Backend, type BackendName } from "@rnnkit/tensor";
-import { runBackward, Tensor, add, cat, div, mul, oneHot, pow, stack, where, type DType } from "@rnnkit/autograd";
+import { runBackward, Tensor, add, cat, div, mul, oneHot, pow, stack, where, zeros, type DType } from "@rnnkit/autograd";
 import { decodeNumber, expectTensorClose, fromFixture, loadFixture, type FixtureTensor } from "./helpers.js";
 
 /** One view op applied to a fixture input before the op under test (tools/parity/ops.py). */
@@ -72,6 +72,42 @@ const first = (xs: Tensor[]): Tensor => xs[0]!;
 const second = (xs: Tensor[]): Tensor => xs[1]!;
 const third = (xs: Tensor[]): Tensor => xs[2]!;
 const alphaOpt = (a: Args): { alpha: number } | undefined => (a.has("alpha") ? { alpha: a.num("alpha") } : undefined);
+
+/** The composites of tools/parity/ops.py, written with the same rnnkit ops. */
+const COMPOSITES: Record<string, OpFn> = {
+  lstmCell: ([x, h, c, wIh, wHh, b]) => {
+    const gates = x!.matmul(wIh!.t()).add(h!.matmul(wHh!.t())).add(b!);
+    const [i, f, g, o] = gates.chunk(4, 1) as [Tensor, Tensor, Tensor, Tensor];
+    const c2 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
+    return [o.sigmoid().mul(c2.tanh()), c2];
+  },
+  gruCell: ([x, h, wIh, wHh, bIh, bHh]) => {
+    const [ir, iz, inn] = x!.matmul(wIh!.t()).add(bIh!).chunk(3, 1) as [Tensor, Tensor, Tensor];
+    const [hr, hz, hn] = h!.matmul(wHh!.t()).add(bHh!).chunk(3, 1) as [Tensor, Tensor, Tensor];
+    const r = ir.add(hr).sigmoid();
+    const z = iz.add(hz).sigmoid();
+    const n = inn.add(r.mul(hn)).tanh();
+    return z.rsub(1).mul(n).add(z.mul(h!));
+  },
+  crossEntropy: ([logits, target]) => logits!.logSoftmax(1).gather(1, target!.unsqueeze(1)).neg().mean(),
+  layerNorm: ([x, w, b]) => {
+    const mu = x!.mean(-1, true);
+    const v = x!.var(-1, { keepdim: true, correction: 0 });
+    return x!.sub(mu).div(v.add(1e-5).sqrt()).mul(w!).add(b!);
+  },
+  attention: ([q, k, v, mask]) => q!.matmul(k!.transpose(-1, -2)).div(2).maskedFill(mask!, -1e9).softmax(-1).matmul(v!),
+  rnnUnrolled: ([x, wIh, wHh, b]) => {
+    let h = zeros([x!.shape[1]!, wHh!.shape[0]!]);
+    const outs: Tensor[] = [];
+    for (const xt of x!.unbind(0)) {
+      h = xt.matmul(wIh!.t()).add(h.matmul(wHh!.t())).add(b!).tanh();
+      outs.push(h);
+    }
+    return [stack(outs, 0), h];
+  },
+  embedBag: ([weight, index]) => weight!.indexSelect(0, index!.flatten()).reshape([index!.shape[0]!, index!.shape[1]!, -1]).sum(1).norm(2, 1),
+  mse: ([pred, target]) => pred!.sub(target!).pow(2).mean(),
+};
 
 /** Every fixture op name mapped to the rnnkit call it checks. */
 export const OPS: Record<string, OpFn> = {
@@ -184,6 +220,7 @@ export const OPS: Record<string, OpFn> = {
   scatterAdd: (xs, a) => first(xs).scatterAdd(a.num("dim"), second(xs), third(xs)),
   indexAdd: (xs, a) => first(xs).indexAdd(a.num("dim"), second(xs), third(xs)),
   oneHot: (xs, a) => oneHot(first(xs), a.num("numClasses")),
+  ...COMPOSITES,
 };
 
 function numArg(v: number | number[] | null | undefined, what: string): number {
