@@ -37,9 +37,15 @@ def run(name, scheduler, args, opts, lrs, optimizer="SGD", steps=STEPS, metrics=
             "lrSequence": lr_seq, "momentumSequence": mom_seq}
 
 
+RENAMES = {"T_mult": "tMult", "T_max": "tMax"}
+
+
 def camel(opts):
     out = {}
     for k, v in opts.items():
+        if k in RENAMES:
+            out[RENAMES[k]] = v
+            continue
         parts = k.split("_")
         out[parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])] = v
     return out
@@ -73,6 +79,14 @@ add("OneCycleLR groups options", "OneCycleLR", [[0.1, 0.3]],
     {"total_steps": 35, "pct_start": 0.25, "div_factor": 10.0, "final_div_factor": 100.0, "base_momentum": 0.8, "max_momentum": [0.9, 0.95]}, [0.1, 0.1], steps=35)
 add("OneCycleLR no momentum cycling", "OneCycleLR", [0.1], {"total_steps": 36, "cycle_momentum": False, "anneal_strategy": "linear", "three_phase": True}, [0.1])
 
+add("ConstantLR defaults", "ConstantLR", [], {}, [0.1])
+add("ConstantLR 0.5 for 4", "ConstantLR", [], {"factor": 0.5, "total_iters": 4}, [0.1, 0.2])
+add("LinearLR warm-up", "LinearLR", [], {"start_factor": 0.1, "total_iters": 10}, [0.1])
+add("LinearLR decay two groups", "LinearLR", [], {"start_factor": 1.0, "end_factor": 0.2, "total_iters": 8}, [0.1, 0.3])
+add("LinearLR defaults", "LinearLR", [], {}, [0.05])
+add("CosineAnnealingWarmRestarts 5", "CosineAnnealingWarmRestarts", [5], {}, [0.1])
+add("CosineAnnealingWarmRestarts mult 2", "CosineAnnealingWarmRestarts", [3], {"T_mult": 2, "eta_min": 0.01}, [0.1, 0.05])
+
 metric = [1.0, 0.9, 0.95, 0.96, 0.97, 0.98, 0.85, 0.85, 0.86, 0.84, 0.849, 0.85, 0.9, 0.9, 0.9, 0.8, 0.8, 0.8,
           0.8, 0.8, 0.7, 0.71, 0.72, 0.73, 0.74, 0.75, 0.76, 0.77, 0.78, 0.6, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66]
 rising = [-m for m in metric]
@@ -100,6 +114,15 @@ lam2 = run("LambdaLR two groups", "LambdaLR", [[lambda e: 1 / (e + 1), lambda e:
 lam2["lambdas"] = ["1 / (e + 1)", "e % 3 + 1"]
 lam2["args"] = []
 cases.append(lam2)
+
+mul = run("MultiplicativeLR", "MultiplicativeLR", [lambda e: 0.9], {}, [0.1])
+mul["lambdas"] = ["0.9"]
+mul["args"] = []
+cases.append(mul)
+mul2 = run("MultiplicativeLR two groups", "MultiplicativeLR", [[lambda e: 0.95, lambda e: 1 / (e + 1)]], {}, [0.1, 0.2])
+mul2["lambdas"] = ["0.95", "1 / (e + 1)"]
+mul2["args"] = []
+cases.append(mul2)
 
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w") as f:

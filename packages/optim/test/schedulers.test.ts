@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { Adam, lrScheduler, SGD, type Optimizer } from "../src/index.js";
 import { loadFixture } from "./fixture.js";
 
-const { CosineAnnealingLR, ExponentialLR, LambdaLR, MultiStepLR, OneCycleLR, ReduceLROnPlateau, StepLR } = lrScheduler;
+const {
+  ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, ExponentialLR, LambdaLR, LinearLR, MultiplicativeLR, MultiStepLR, OneCycleLR,
+  ReduceLROnPlateau, StepLR,
+} = lrScheduler;
 
 interface SchedCase {
   name: string;
@@ -24,6 +27,8 @@ const LAMBDAS: Record<string, (e: number) => number> = {
   "0.95 ** e": (e) => 0.95 ** e,
   "1 / (e + 1)": (e) => 1 / (e + 1),
   "e % 3 + 1": (e) => (e % 3) + 1,
+  "0.9": () => 0.9,
+  "0.95": () => 0.95,
 };
 
 type AnyScheduler = lrScheduler.LRScheduler | lrScheduler.ReduceLROnPlateau;
@@ -49,6 +54,16 @@ function makeScheduler(c: SchedCase, opt: Optimizer): AnyScheduler {
       return new OneCycleLR(opt, a[0] as number | number[], o);
     case "ReduceLROnPlateau":
       return new ReduceLROnPlateau(opt, o);
+    case "ConstantLR":
+      return new ConstantLR(opt, o);
+    case "LinearLR":
+      return new LinearLR(opt, o);
+    case "CosineAnnealingWarmRestarts":
+      return new CosineAnnealingWarmRestarts(opt, a[0] as number, o);
+    case "MultiplicativeLR": {
+      const fns = c.lambdas!.map((s) => LAMBDAS[s]!);
+      return new MultiplicativeLR(opt, fns.length === 1 ? fns[0]! : fns);
+    }
     case "LambdaLR": {
       const fns = c.lambdas!.map((s) => LAMBDAS[s]!);
       return new LambdaLR(opt, fns.length === 1 ? fns[0]! : fns);
@@ -76,7 +91,12 @@ function stepOnce(c: SchedCase, s: AnyScheduler, i: number): void {
 
 describe("lr schedules match torch 1.13", () => {
   it("covers every scheduler", () => {
-    expect(new Set(cases.map((c) => c.scheduler))).toEqual(new Set(["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "OneCycleLR", "ReduceLROnPlateau", "LambdaLR"]));
+    expect(new Set(cases.map((c) => c.scheduler))).toEqual(
+      new Set([
+        "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "OneCycleLR", "ReduceLROnPlateau", "LambdaLR", "MultiplicativeLR",
+        "ConstantLR", "LinearLR", "CosineAnnealingWarmRestarts",
+      ]),
+    );
   });
   for (const c of cases) {
     it(c.name, () => {
@@ -141,6 +161,16 @@ describe("scheduler behaviour", () => {
     expect(() => new ReduceLROnPlateau(sgd(), { factor: 1 })).toThrow("Factor should be < 1.0");
     expect(() => new ReduceLROnPlateau(sgd(), { minLr: [0, 1] })).toThrow("expected 1 min_lrs, got 2");
     expect(() => new ReduceLROnPlateau(sgd(), { mode: "up" as "min" })).toThrow("mode up is unknown!");
+  });
+  it("CosineAnnealingWarmRestarts jumps to fractional epochs; warm-ups check their factors", () => {
+    const s = new CosineAnnealingWarmRestarts(sgd(1), 10, { tMult: 2 });
+    s.step(25.5);
+    expect(s.tCur).toBe(15.5);
+    expect(s.tI).toBe(20);
+    expect(s.getLastLr()[0]).toBeCloseTo((1 + Math.cos((Math.PI * 15.5) / 20)) / 2, 12);
+    expect(() => new CosineAnnealingWarmRestarts(sgd(), 0)).toThrow("Expected positive integer T_0, but got 0");
+    expect(() => new ConstantLR(sgd(), { factor: 2 })).toThrow("Constant multiplicative factor expected to be between 0 and 1");
+    expect(() => new LinearLR(sgd(), { startFactor: -1 })).toThrow("Starting multiplicative factor expected to be between 0 and 1");
   });
   it("OneCycleLR cycles Adam's beta1 and keeps beta2", () => {
     const opt = new Adam([new Tensor(zeros([1]).value, { requiresGrad: true })], { betas: [0.9, 0.98] });

@@ -6,3 +6,7 @@ export { CosineAnnealingLR } from "./cosineAnnealingLR.js";
 export { LambdaLR, type LrLambda } from "./lambdaLR.js";
 export { OneCycleLR, type OneCycleLROptions } from "./oneCycleLR.js";
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from "./reduceLROnPlateau.js";
+export { MultiplicativeLR } from "./multiplicativeLR.js";
+export { ConstantLR } from "./constantLR.js";
+export { LinearLR } from "./linearLR.js";
+export { CosineAnnealingWarmRestarts } from "./cosineAnnealingWarmRestarts.js";

@@ -1,0 +1,33 @@
+import type { Optimizer } from "../optimizers/optimizer.js";
+import type { LrLambda } from "./lambdaLR.js";
+import { LRScheduler, type SchedulerStateDict } from "./lrScheduler.js";
+
+/**
+ * Multiplies each group's lr by `λ(epoch)` every epoch: `lr_t = lr_{t-1}·λ(t)`; one function for
+ * all groups or one per group (not saved by `stateDict()`).
+ * @example const sched = new MultiplicativeLR(opt, () => 0.95);
+ */
+export class MultiplicativeLR extends LRScheduler {
+  /** The factor function of each group. */
+  readonly lrLambdas: LrLambda[];
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], opts: { lastEpoch?: number } = {}) {
+    super(optimizer, opts.lastEpoch);
+    const n = optimizer.paramGroups.length;
+    if (typeof lrLambda === "function") {
+      this.lrLambdas = Array.from({ length: n }, () => lrLambda);
+    } else {
+      if (lrLambda.length !== n) throw new Error(`MultiplicativeLR: Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
+      this.lrLambdas = [...lrLambda];
+    }
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const groups = this.optimizer.paramGroups;
+    if (this.lastEpoch > 0) return groups.map((g, i) => g.lr * this.lrLambdas[i]!(this.lastEpoch));
+    return groups.map((g) => g.lr);
+  }
+  protected settings(): SchedulerStateDict {
+    return { lr_lambdas: this.lrLambdas.map(() => null) };
+  }
+  protected loadSettings(_sd: SchedulerStateDict): void {}
+}
