@@ -1,4 +1,4 @@
-import { tensor, type Tensor } from "@rnnkit/autograd";
+import { gradcheck, randn, tensor, type Tensor } from "@rnnkit/autograd";
 import { describe, expect, it } from "vitest";
 import {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, functional as F, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss, type Reduction,
@@ -76,6 +76,31 @@ describe("losses match torch 1.13 (value and input gradient)", () => {
       expectClose(viaModule, c.output, `${c.name} module value`, 1e-5, 1e-5);
     });
   }
+});
+
+describe("loss gradients pass float64 finite differences", () => {
+  const f64 = (shape: number[], scale = 1) => randn(shape).mul(scale).to("float64").requiresGrad_();
+  it("crossEntropy with weight, ignoreIndex and label smoothing, index and probability targets", () => {
+    const x = f64([3, 4, 2], 2);
+    const t = tensor([[1, 0], [3, 2], [2, 2]], { dtype: "int32" });
+    const weight = tensor([0.5, 1, 2, 0.7]);
+    expect(gradcheck((a) => F.crossEntropy(a, t, { weight, ignoreIndex: 2, labelSmoothing: 0.2 }), [x])).toBe(true);
+    const probs = randn([3, 4, 2]).softmax(1).to("float64");
+    expect(gradcheck((a) => F.crossEntropy(a, probs, { weight, labelSmoothing: 0.1, reduction: "sum" }), [x])).toBe(true);
+  });
+  it("BCE with logits (weight, posWeight) and BCE", () => {
+    const x = f64([4, 3], 3);
+    const y = randn([4, 3]).sigmoid().to("float64");
+    expect(gradcheck((a) => F.binaryCrossEntropyWithLogits(a, y, { weight: tensor([1, 2, 3]), posWeight: tensor([0.5, 2, 4]) }), [x])).toBe(true);
+    const p = randn([4, 3]).sigmoid().to("float64").requiresGrad_();
+    expect(gradcheck((a) => F.binaryCrossEntropy(a, y, { weight: tensor([1, 2, 3]) }), [p])).toBe(true);
+  });
+  it("smooth L1 and Huber", () => {
+    const x = f64([5, 2], 2);
+    const y = randn([5, 2]).to("float64");
+    expect(gradcheck((a) => F.smoothL1Loss(a, y, { beta: 0.7 }), [x])).toBe(true);
+    expect(gradcheck((a) => F.huberLoss(a, y, { delta: 0.7, reduction: "sum" }), [x])).toBe(true);
+  });
 });
 
 describe("loss errors name the op, the argument and the shapes", () => {
