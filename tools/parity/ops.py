@@ -753,6 +753,31 @@ for la, fa in [("bT", lambda: In(rn(2, 5, 3), [V("transpose", 1, 2)])), ("bperm"
     for lb, fb in [("plain", lambda: In(rn(2, 5, 4))), ("bT", lambda: In(rn(2, 4, 5), [V("transpose", 1, 2)])), ("2d", lambda: In(rn(5, 4))), ("2dT", lambda: In(rn(4, 5), [TR]))]:
         case("linalg", f"matmul_batch_{la}_{lb}", "matmul", [fa(), fb()], torch.matmul)
 
+# reductions over non-empty dims of tensors with an empty dim, and over empty dims where allowed
+EMPTY = lambda: In(rn(0, 3))  # noqa: E731
+case("reduce", "empty_amax_other_dim", "amax", [EMPTY()], lambda x: torch.amax(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "empty_amin_other_dim_kd", "amin", [EMPTY()], lambda x: torch.amin(x, 1, keepdim=True), {"dim": 1, "keepdim": True})
+case("reduce", "empty_max_dim_other", "max_dim", [EMPTY()], lambda x: x.max(1), {"dim": 1, "keepdim": False})
+case("reduce", "empty_min_dim_other", "min_dim", [EMPTY()], lambda x: x.min(-1), {"dim": -1, "keepdim": False})
+case("reduce", "empty_argmax_other_dim", "argmax", [EMPTY()], lambda x: x.argmax(1), {"dim": 1, "keepdim": False})
+case("reduce", "empty_logsumexp", "logsumexp", [EMPTY()], lambda x: torch.logsumexp(x, 0), {"dim": 0, "keepdim": False})
+case("reduce", "empty_logsumexp_other", "logsumexp", [EMPTY()], lambda x: torch.logsumexp(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "empty_norm", "norm", [EMPTY()], lambda x: torch.norm(x, 2, 0), {"p": 2, "dim": 0, "keepdim": False})
+case("reduce", "empty_norm_all", "norm", [EMPTY()], lambda x: x.norm(), {})
+case("reduce", "empty_softmax_dim0", "softmax", [EMPTY()], lambda x: torch.softmax(x, 0), {"dim": 0})
+case("reduce", "empty_logSoftmax", "logSoftmax", [EMPTY()], lambda x: torch.log_softmax(x, 1), {"dim": 1})
+case("reduce", "empty_std_other", "std", [EMPTY()], lambda x: x.std(1), {"dim": 1})
+case("reduce", "empty_mean_all", "mean", [EMPTY()], lambda x: x.mean(), {})
+case("reduce", "empty_sum_multi", "sum", [In(rn(2, 0, 3))], lambda x: x.sum([0, 1]), {"dim": [0, 1]})
+case("indexing", "empty_gather", "gather", [In(rn(3, 4)), In(idx(4, 3, 0))], lambda x, i: x.gather(1, L(i)), {"dim": 1})
+case("indexing", "empty_scatterAdd", "scatterAdd", [In(rn(3, 4)), In(idx(3, 0, 4)), In(rn(0, 4))], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
+case("indexing", "empty_indexAdd", "indexAdd", [In(rn(3, 4)), In(torch.tensor([], dtype=I32)), In(rn(0, 4))], lambda x, i, s: x.index_add(0, L(i), s), {"dim": 0})
+case("linalg", "empty_batch", "matmul", [In(rn(0, 2, 3)), In(rn(3, 4))], torch.matmul)
+case("shape", "empty_stack", "stack", [In(rn(0, 2)), In(rn(0, 2))], lambda *xs: torch.stack(xs, 1), {"dim": 1})
+case("shape", "empty_flip", "flip", [In(rn(0, 2))], lambda x: x.flip(0), {"dims": [0]})
+case("shape", "empty_split", "split", [In(rn(0, 2))], lambda x: x.split(2, 0), {"size": 2, "dim": 0})
+case("shape", "empty_transpose", "transpose", [In(rn(0, 2))], lambda x: x.transpose(0, 1), {"dim0": 0, "dim1": 1})
+
 # ---------------------------------------------------------------------------------------------
 # composites: small models built from the ops above (fan-out, shared weights, multi-output)
 # ---------------------------------------------------------------------------------------------

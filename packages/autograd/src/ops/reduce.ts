@@ -117,8 +117,12 @@ const amaxOp = (op: "max" | "min") =>
 const amaxOps = { max: amaxOp("max"), min: amaxOp("min") };
 /** Max (or min) over `dim`, all dims when omitted; gradient split over ties. */
 export function amax(x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean, op: "max" | "min"): Tensor {
-  if (x.numel() === 0) throw new Error(`${op}: expected a non-empty tensor, got shape ${fmt(x.shape)}`);
-  return amaxOps[op]([x], { dims: normDims(dim, x.ndim, op), keepdim });
+  const dims = normDims(dim, x.ndim, op);
+  // Reducing a non-empty dim of an empty tensor is fine (an empty result), as in torch.
+  if (x.numel() === 0 && dims.some((d) => x.shape[d] === 0)) {
+    throw new Error(`${op}: cannot reduce over a zero-size dim, got shape ${fmt(x.shape)} and dim ${fmt(dims)}`);
+  }
+  return amaxOps[op]([x], { dims, keepdim });
 }
 
 const maxAlongOp = defineOp<{ dim: number; keepdim: boolean; indices: NDArray }>({
