@@ -11,6 +11,7 @@ does not require grad) for the upstream gradients "gout" (null for integer outpu
 "out" is always a list (one entry per output of multi-output ops such as max along a dim).
 """
 
+import random
 import sys
 
 import torch
@@ -644,7 +645,7 @@ case("reduce", "prod_empty_dim", "prod", [In(rn(0, 3))], lambda x: x.prod(0), {"
 case("reduce", "logsumexp_all_neg_inf", "logsumexp", [In(torch.tensor([[-INF, -INF], [0.0, -INF]]), grad=False)], lambda x: torch.logsumexp(x, 1), {"dim": 1, "keepdim": False})
 case("reduce", "logsumexp_pos_inf", "logsumexp", [In(torch.tensor([[INF, 1.0], [0.0, -INF]]), grad=False)], lambda x: torch.logsumexp(x, 1), {"dim": 1, "keepdim": False})
 case("reduce", "softmax_masked_neg_inf", "softmax", [In(torch.tensor([[-INF, 0.0, 1.0], [2.0, -INF, -INF]]))], lambda x: torch.softmax(x, 1), {"dim": 1})
-case("reduce", "logSoftmax_masked_neg_inf", "logSoftmax", [In(torch.tensor([[-INF, 0.0, 1.0], [2.0, -INF, -INF]]), grad=False)], lambda x: torch.log_softmax(x, 1), {"dim": 1})
+case("reduce", "logSoftmax_masked_neg_inf", "logSoftmax", [In(torch.tensor([[-INF, 0.0, 1.0], [2.0, -INF, -INF]]))], lambda x: torch.log_softmax(x, 1), {"dim": 1})
 case("reduce", "softmax_empty", "softmax", [In(rn(0, 3))], lambda x: torch.softmax(x, 1), {"dim": 1})
 for c, n in [(2, 1), (3, 3), (4, 3), (2, 2)]:
     for op in ["var", "std"]:
@@ -777,6 +778,86 @@ case("shape", "empty_stack", "stack", [In(rn(0, 2)), In(rn(0, 2))], lambda *xs: 
 case("shape", "empty_flip", "flip", [In(rn(0, 2))], lambda x: x.flip(0), {"dims": [0]})
 case("shape", "empty_split", "split", [In(rn(0, 2))], lambda x: x.split(2, 0), {"size": 2, "dim": 0})
 case("shape", "empty_transpose", "transpose", [In(rn(0, 2))], lambda x: x.transpose(0, 1), {"dim0": 0, "dim1": 1})
+
+# ---------------------------------------------------------------------------------------------
+# seeded random sweep: broadcast shapes, dims and layouts drawn at random (rank 0 to 4)
+# ---------------------------------------------------------------------------------------------
+RNG = random.Random(7)
+
+
+def rand_shape(rank):
+    return [RNG.choice([1, 2, 3, 4]) for _ in range(rank)]
+
+
+def rand_input(shape, gen=rn):
+    """The shape through a random layout: plain, transposed (permuted) or with a strided last dim."""
+    kind = RNG.choice(["plain", "perm", "step"]) if len(shape) >= 2 else RNG.choice(["plain", "step"]) if shape else "plain"
+    if kind == "perm":
+        perm = list(range(len(shape)))
+        RNG.shuffle(perm)
+        inv = [perm.index(i) for i in range(len(shape))]
+        return In(gen(*[shape[p] for p in perm]), [V("permute", inv)])
+    if kind == "step":
+        return In(gen(*(shape[:-1] + [shape[-1] * 2])), [V("slice", len(shape) - 1, 0, shape[-1] * 2, 2)])
+    return In(gen(*shape))
+
+
+def bcast_partner(shape):
+    """A shape broadcastable with `shape`: some dims set to 1, some leading dims dropped or added."""
+    out = [1 if RNG.random() < 0.35 else s for s in shape]
+    drop = RNG.randint(0, len(out))
+    out = out[drop:]
+    if RNG.random() < 0.25 and len(shape) < 4:
+        out = [RNG.choice([2, 3])] + ([1] * (len(shape) - len(out))) + out
+    return out
+
+
+BIN_FNS = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "maximum": torch.maximum, "minimum": torch.minimum,
+           "div": lambda a, b: a / b, "pow": lambda a, b: a ** b}
+for n in range(60):
+    op = RNG.choice(sorted(BIN_FNS))
+    sa = rand_shape(RNG.randint(0, 4))
+    sb = bcast_partner(sa)
+    if RNG.random() < 0.5:
+        sa, sb = sb, sa
+    ga = pos if op == "pow" else rn
+    gb = (lambda *s: pos(*s) * torch.where(rn(*s) > 0, 1.0, -1.0)) if op == "div" else (lambda *s: uni(*s, lo=-2, hi=2)) if op == "pow" else rn
+    case("sweep", f"{op}_{n}_{dims_name(sa)}_x_{dims_name(sb)}", op, [rand_input(sa, ga), rand_input(sb, gb)], BIN_FNS[op])
+RED = ["sum", "mean", "amax", "amin", "logsumexp", "var", "std", "norm"]
+for n in range(60):
+    op = RNG.choice(RED)
+    shape = rand_shape(RNG.randint(1, 4))
+    nd = RNG.randint(1, len(shape))
+    dims = sorted(RNG.sample(range(len(shape)), nd))
+    dims = [d - len(shape) if RNG.random() < 0.3 else d for d in dims]
+    kd = RNG.random() < 0.5
+    d = dims[0] if len(dims) == 1 and RNG.random() < 0.5 else dims
+    args = {"dim": d, "keepdim": kd}
+    if op in ("var", "std"):
+        args["correction"] = 0 if any(shape[x] == 1 for x in dims) else RNG.choice([0, 1])
+        fn = lambda x, op=op, d=d, kd=kd, c=args["correction"]: getattr(torch, op)(x, dim=d, correction=c, keepdim=kd)
+    elif op == "norm":
+        args["p"] = RNG.choice([1, 2, 3])
+        fn = lambda x, d=d, kd=kd, p=args["p"]: torch.norm(x, p, d, keepdim=kd)
+    else:
+        fn = lambda x, op=op, d=d, kd=kd: getattr(torch, op)(x, d, keepdim=kd)
+    case("sweep", f"{op}_{n}_{dims_name(shape)}_d{dims_name(d)}_kd{int(kd)}", op, [rand_input(shape)], fn, args)
+for n in range(30):
+    shape = rand_shape(RNG.randint(1, 4))
+    d = RNG.randrange(-len(shape), len(shape))
+    op = RNG.choice(["softmax", "logSoftmax", "max_dim", "min_dim", "argmax", "prod", "cumulative_flip"])
+    if op == "cumulative_flip":
+        case("sweep", f"flip_{n}_{dims_name(shape)}_d{d}", "flip", [rand_input(shape)], lambda x, d=d: x.flip([d]), {"dims": [d]})
+    elif op in ("softmax", "logSoftmax"):
+        tfn = torch.softmax if op == "softmax" else torch.log_softmax
+        case("sweep", f"{op}_{n}_{dims_name(shape)}_d{d}", op, [rand_input(shape)], lambda x, d=d, tfn=tfn: tfn(x, d), {"dim": d})
+    elif op == "argmax":
+        case("sweep", f"argmax_{n}_{dims_name(shape)}_d{d}", op, [rand_input(shape)], lambda x, d=d: x.argmax(d), {"dim": d})
+    elif op == "prod":
+        case("sweep", f"prod_{n}_{dims_name(shape)}_d{d}", op, [rand_input(shape, lambda *s: uni(*s, lo=0.5, hi=1.5))], lambda x, d=d: x.prod(d), {"dim": d})
+    else:
+        kd = RNG.random() < 0.5
+        case("sweep", f"{op}_{n}_{dims_name(shape)}_d{d}_kd{int(kd)}", op, [rand_input(shape)], lambda x, op=op, d=d, kd=kd: getattr(x, op[:3])(d, keepdim=kd), {"dim": d, "keepdim": kd})
 
 # ---------------------------------------------------------------------------------------------
 # composites: small models built from the ops above (fan-out, shared weights, multi-output)
