@@ -85,7 +85,7 @@ describe("activations: positional options, gradcheck and errors", () => {
     ["logSigmoid", (t) => t.logSigmoid()], ["tanhshrink", (t) => t.tanhshrink()],
   ];
   for (const [name, f] of fns) {
-    it(`gradcheck ${name} (first and second order)`, () => {
+    it(`gradcheck ${name} (direct and composed)`, () => {
       expect(gradcheck(f, [x()])).toBe(true);
       expect(gradcheck((t) => f(t.mul(t)).sum(), [x()])).toBe(true);
     });
@@ -106,5 +106,17 @@ describe("activations: positional options, gradcheck and errors", () => {
     expect(() => tensor([1]).gelu("erf" as "tanh")).toThrow(/gelu: approximate must be "none" or "tanh", got "erf"/);
     expect(() => tensor([1]).hardtanh(2, 1)).toThrow("hardtanh: minVal (2) cannot be greater than maxVal (1)");
     expect(() => tensor([1]).leakyRelu(Number.NaN)).toThrow(/leakyRelu: negativeSlope must be a number/);
+  });
+});
+
+describe("activations on views and 0-d tensors", () => {
+  it("a transposed or narrowed input gives the values of its contiguous copy", () => {
+    const x = randn([3, 4], { generator: new Generator(3) }).mul(3);
+    for (const f of [(t: Tensor) => t.gelu(), (t: Tensor) => t.hardswish(), (t: Tensor) => t.softplus(2, 1), (t: Tensor) => t.elu(0.7)]) {
+      expect(f(x.t()).toArray()).toEqual(f(x.t().contiguous()).toArray());
+      expect(f(x.narrow(1, 1, 2)).toArray()).toEqual(f(x.narrow(1, 1, 2).contiguous()).toArray());
+    }
+    expect(tensor(-2).leakyRelu(0.5).item()).toBe(-1);
+    expect(tensor(7).relu6().item()).toBe(6);
   });
 });
