@@ -6,9 +6,13 @@ Writes packages/autograd/test/fixtures/ops_<group>.json, one file per op family.
 Each case: {"name", "op", "args", "inputs": [{"value", "requiresGrad", "view"}], "out": [...],
 "gout": [...], "grads": [...]}. An input's "value" is a contiguous base tensor; "view" lists
 view ops ({"op": "transpose", "args": [0, 1]}, ...) applied to it before the op, so kernels see
-non-contiguous operands. "grads" are the gradients of the base tensors (null when the input
-does not require grad) for the upstream gradients "gout" (null for integer outputs).
+non-contiguous operands. An input {"ref": k, "view": [...]} is the same leaf as input k, so its
+gradient accumulates there. "grads" are the gradients of the base tensors (null when the input
+does not require grad, or is a ref) for the upstream gradients "gout" (null for integer outputs).
 "out" is always a list (one entry per output of multi-output ops such as max along a dim).
+Cases in ops_errors.json have "error": {"torch": message, "mentions": name} instead of outputs:
+torch rejects the call, and rnnkit must throw an Error whose message contains `mentions`.
+Non-finite numbers in "args" are the strings "Infinity", "-Infinity" and "NaN".
 """
 
 import random
@@ -324,7 +328,8 @@ case("select", "where_scalar_other", "where_scalar", [In(idx(2, 3, 4)), In(rn(3,
 case("select", "where_scalar_first", "where_scalar_first", [In(idx(2, 3, 4)), In(rn(3, 4))], lambda c, b: torch.where(c.bool(), torch.tensor(0.25), b), {"value": 0.25})
 for tag, xs, ms, vx in [("same", (3, 4), (3, 4), ()), ("bcast_mask", (2, 3, 4), (3, 1), ()), ("view", (4, 3), (3, 4), (TR,))]:
     case("select", f"maskedFill_{tag}", "maskedFill", [In(rn(*xs), vx), In(idx(2, *ms))], lambda x, m: x.masked_fill(m.bool(), -2.0), {"value": -2.0})
-case("select", "maskedFill_neg_inf", "maskedFill", [In(rn(2, 4)), In(idx(2, 2, 4))], lambda x, m: x.masked_fill(m.bool(), float("-inf")).softmax(-1) if False else x.masked_fill(m.bool(), -1e9), {"value": -1e9})
+case("select", "maskedFill_large_negative", "maskedFill", [In(rn(2, 4)), In(idx(2, 2, 4))], lambda x, m: x.masked_fill(m.bool(), -1e9), {"value": -1e9})
+case("select", "maskedFill_neg_inf", "maskedFill", [In(rn(2, 4)), In(idx(2, 2, 4))], lambda x, m: x.masked_fill(m.bool(), float("-inf")), {"value": "-Infinity"})
 case("select", "maskedFill_int", "maskedFill", [In(ints(-3, 3, 2, 3, dtype=I32)), In(idx(2, 2, 3))], lambda x, m: x.masked_fill(m.bool(), 7), {"value": 7})
 
 # ---------------------------------------------------------------------------------------------
@@ -688,7 +693,8 @@ case("shape", "squeeze_0d", "squeeze", [In(rn())], lambda x: x.squeeze(), {})
 case("shape", "squeeze_neg_dim_0d", "squeeze", [In(rn())], lambda x: x.squeeze(0), {"dim": 0})
 case("shape", "unbind_view", "unbind", [In(rn(3, 2), [TR])], lambda x: x.unbind(1), {"dim": 1})
 case("shape", "chunk_view", "chunk", [In(rn(6, 2), [TR])], lambda x: x.chunk(3, 1), {"chunks": 3, "dim": 1})
-case("shape", "flip_0d", "flip", [In(rn())], lambda x: x.flip([0]) if False else x.flip([]), {"dims": []})
+case("shape", "flip_no_dims", "flip", [In(rn(2, 3))], lambda x: x.flip([]), {"dims": []})
+case("shape", "flip_0d", "flip", [In(rn())], lambda x: x.flip([0]), {"dims": [0]})
 case("shape", "reshape_view_of_slice", "reshape", [In(rn(4, 6), [V("slice", 1, 0, 6, 2)])], lambda x: x.reshape(-1), {"shape": [-1]})
 case("shape", "view_of_narrow", "view", [In(rn(4, 6), [V("narrow", 0, 1, 2)])], lambda x: x.view(3, 4), {"shape": [3, 4]})
 case("shape", "cat_3_views", "cat", [In(rn(3, 2), [TR]), In(rn(2, 5), [V("narrow", 1, 1, 3)]), In(rn(2), [V("unsqueeze", 1)])], lambda *xs: torch.cat(xs, 1), {"dim": 1})
