@@ -121,7 +121,7 @@ export function padCollate(opts: PadCollateOptions = {}): (batch: readonly PadSa
     };
     if (paired) {
       const sortedTargets = order.map((k) => targets[k]!);
-      const aligned = sortedTargets.every((y, k) => typeof y !== "number" && isSequence(y) && flatten(y, `target ${order[k]}`).length === sortedFlat[k]!.length);
+      const aligned = sortedTargets.every((y, k) => typeof y !== "number" && !(y instanceof Tensor && y.shape.length === 0) && flatten(y, `target ${order[k]}`).length === sortedFlat[k]!.length);
       if (aligned) {
         out.target = pad(sortedTargets.map((y, k) => flatten(y as Sequence, `target ${order[k]}`)), targetPaddingValue, batchFirst, "targets");
       } else {

@@ -42,6 +42,9 @@ describe("padCollate", () => {
     expect(cls.padded.toArray()).toEqual([[3, 1], [4, 2], [5, 0]]);
     expect(cls.target!.toArray()).toEqual([7, 0]);
     expect(cls.target!.dtype).toBe("int32");
+    const scalar = padCollate()([[tensor([1, 2]), tensor(4, { dtype: "int32" })], [tensor([3]), tensor(5, { dtype: "int32" })]]);
+    expect(scalar.target!.toArray()).toEqual([4, 5]);
+    expect(scalar.padded.toArray()).toEqual([[1, 3], [2, 0]]);
   });
 
   it("works as a DataLoader collate", () => {
