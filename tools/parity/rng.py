@@ -41,7 +41,7 @@ def main():
         add(seed, [({"fn": "rand", "shape": [4, 5]}, lambda: torch.rand(4, 5))])
         for lo, hi, n in ((0, 10, 20), (-5, 5, 7), (0, 2, 33), (3, 1000003, 9), (-2**31, 2**31 - 1, 6), (0, 2**32, 4)):
             add(seed, [({"fn": "randint", "low": lo, "high": hi, "shape": [n]}, lambda: torch.randint(lo, hi, (n,)))])
-        for a, b, n in ((-2.0, 3.0, 7), (0.5, 0.75, 20), (-1.0, 1.0, 16)):
+        for a, b, n in ((-2.0, 3.0, 7), (0.5, 0.75, 20), (-1.0, 1.0, 16), (-3.7, 11.3, 200), (0.1, 0.3, 200), (-1e-3, 2.5, 200)):
             add(seed, [({"fn": "uniform_", "from": a, "to": b, "shape": [n]}, lambda: torch.empty(n).uniform_(a, b))])
         for m, s, n in ((0.0, 1.0, 5), (2.0, 0.5, 16), (-1.0, 3.0, 17), (0.5, 2.0, 40)):
             add(seed, [({"fn": "normal_", "mean": m, "std": s, "shape": [n]}, lambda: torch.empty(n).normal_(m, s))])

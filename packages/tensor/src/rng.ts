@@ -104,7 +104,11 @@ export class Generator {
       for (let i = 0; i < out.length; i++) out[i] = this.uniform64() * (to - from) + from;
       return;
     }
-    for (let i = 0; i < out.length; i++) out[i] = this.uniform() * (to - from) + from;
+    // torch computes `u · (to − from) + from` in float32 with a fused multiply-add: the
+    // product of 24-bit values is exact in double, so one rounding on store matches it.
+    const lo = Math.fround(from);
+    const range = Math.fround(Math.fround(to) - lo);
+    for (let i = 0; i < out.length; i++) out[i] = this.uniform() * range + lo;
   }
 
   /**
