@@ -72,6 +72,11 @@ export class CharVocab {
     return new CharVocab([text], opts);
   }
 
+  /** Same as {@link CharVocab.fromText}: fit a vocabulary on `text`. @example CharVocab.fit("abc").size // 3 */
+  static fit(text: string, opts: CharVocabOptions = {}): CharVocab {
+    return CharVocab.fromText(text, opts);
+  }
+
   /** Rebuilds a vocabulary from {@link CharVocab.toJSON}'s output (an object or its JSON string). */
   static fromJSON(json: CharVocabJSON | string): CharVocab {
     const obj: unknown = typeof json === "string" ? JSON.parse(json) : json;

@@ -14,6 +14,7 @@ describe("CharVocab", () => {
     expect(v.decode(ids)).toBe("hello");
     expect(v.decode([7, 5, 6, 4, 1])).toBe("world");
     expect(v.encode("").shape).toEqual([0]);
+    expect(CharVocab.fit("hello world").tokens).toEqual(v.tokens);
   });
 
   it("orders by code point, counting astral characters as one", () => {
