@@ -22,12 +22,12 @@ export function sigmoid(x: Tensor): Tensor {
 }
 
 /** `x` where x > 0, else `negativeSlope · x` (default 0.01). @example leakyRelu(x, 0.2) */
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+export function leakyRelu(x: Tensor, negativeSlope?: number | { negativeSlope?: number }): Tensor {
   return x.leakyRelu(negativeSlope);
 }
 
 /** `x` where x > 0, else `alpha · (e^x − 1)` (default alpha 1). @example elu(x) */
-export function elu(x: Tensor, alpha = 1): Tensor {
+export function elu(x: Tensor, alpha?: number | { alpha?: number }): Tensor {
   return x.elu(alpha);
 }
 
@@ -37,7 +37,8 @@ export function selu(x: Tensor): Tensor {
 }
 
 /** `max(0, x) + min(0, alpha · (e^(x/alpha) − 1))` (default alpha 1). @example celu(x, 2) */
-export function celu(x: Tensor, alpha = 1): Tensor {
+export function celu(x: Tensor, alphaOrOpts: number | { alpha?: number } = 1): Tensor {
+  const alpha = typeof alphaOrOpts === "number" ? alphaOrOpts : alphaOrOpts.alpha ?? 1;
   if (alpha === 0) throw new Error("celu: alpha must not be 0");
   return where(x.gt(0), x, x.clamp(undefined, 0).div(alpha).expm1().mul(alpha));
 }
@@ -47,10 +48,10 @@ export type GeluApproximate = "none" | "tanh";
 
 /**
  * `x · Φ(x)`; with `approximate: "tanh"`, `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
- * @example gelu(x); gelu(x, { approximate: "tanh" })
+ * @example gelu(x); gelu(x, { approximate: "tanh" }); gelu(x, "tanh")
  */
-export function gelu(x: Tensor, opts: { approximate?: GeluApproximate } = {}): Tensor {
-  const approximate = opts.approximate ?? "none";
+export function gelu(x: Tensor, opts: GeluApproximate | { approximate?: GeluApproximate } = {}): Tensor {
+  const approximate = (typeof opts === "string" ? opts : opts.approximate) ?? "none";
   if (approximate !== "none" && approximate !== "tanh") throw new Error(`gelu: approximate must be "none" or "tanh", got ${String(approximate)}`);
   return x.gelu(approximate);
 }
@@ -67,10 +68,11 @@ export function mish(x: Tensor): Tensor {
 
 /**
  * `log(1 + e^(beta·x)) / beta`, and `x` itself where `beta·x > threshold` (defaults 1 and 20).
- * @example softplus(x, { beta: 2, threshold: 10 })
+ * @example softplus(x, { beta: 2, threshold: 10 }); softplus(x, 2, 10)
  */
-export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {
-  return x.softplus(opts.beta ?? 1, opts.threshold ?? 20);
+export function softplus(x: Tensor, beta?: number | { beta?: number; threshold?: number }, threshold?: number): Tensor {
+  const o = typeof beta === "object" ? beta : { beta, threshold };
+  return x.softplus(o.beta ?? 1, o.threshold ?? 20);
 }
 
 /** `x / (1 + |x|)`. @example softsign(x) */
@@ -79,7 +81,9 @@ export function softsign(x: Tensor): Tensor {
 }
 
 /** `clamp(x, minVal, maxVal)` (defaults −1 and 1); gradient zero outside the open interval. @example hardtanh(x, -2, 2) */
-export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+export function hardtanh(x: Tensor, minOrOpts: number | { minVal?: number; maxVal?: number } = -1, max?: number): Tensor {
+  const o = typeof minOrOpts === "object" ? minOrOpts : { minVal: minOrOpts, maxVal: max };
+  const [minVal, maxVal] = [o.minVal ?? -1, o.maxVal ?? 1];
   if (!(minVal <= maxVal)) throw new Error(`hardtanh: minVal (${minVal}) must be less than or equal to maxVal (${maxVal})`);
   return x.hardtanh(minVal, maxVal);
 }

@@ -52,6 +52,19 @@ describe("functional", () => {
     expect(F.logsigmoid(tensor([-1000])).toArray()).toEqual([-1000]);
   });
 
+  it("activations take torch's positional arguments or one options object", () => {
+    const x = tensor([-2, -0.5, 0.5, 3]);
+    expect(F.leakyRelu(x, 0.5).toArray()).toEqual(F.leakyRelu(x, { negativeSlope: 0.5 }).toArray());
+    expect(F.elu(x, 2).toArray()).toEqual(F.elu(x, { alpha: 2 }).toArray());
+    expect(F.celu(x, 2).toArray()).toEqual(F.celu(x, { alpha: 2 }).toArray());
+    expect(F.softplus(x, 2, 1).toArray()).toEqual(F.softplus(x, { beta: 2, threshold: 1 }).toArray());
+    expect(F.softplus(x, 2, 1).data()[3]).toBe(3);
+    expect(F.gelu(x, "tanh").toArray()).toEqual(F.gelu(x, { approximate: "tanh" }).toArray());
+    expect(F.hardtanh(x, -1, 2).toArray()).toEqual([-1, -0.5, 0.5, 2]);
+    expect(F.hardtanh(x, { maxVal: 2 }).toArray()).toEqual([-1, -0.5, 0.5, 2]);
+    expect(() => F.hardtanh(x, 2, 1)).toThrow("hardtanh: minVal (2) must be less than or equal to maxVal (1)");
+  });
+
   it("softmax family and normalize reject bad dims", () => {
     expect(() => F.softmax(zeros([2, 3]), 2)).toThrow("softmax: dim 2 is out of range for a tensor of shape [2, 3]");
     expect(() => F.normalize(zeros([2, 3]), { dim: -3 })).toThrow("normalize: dim -3 is out of range for a tensor of shape [2, 3]");
