@@ -865,6 +865,25 @@ for n in range(30):
         kd = RNG.random() < 0.5
         case("sweep", f"{op}_{n}_{dims_name(shape)}_d{d}_kd{int(kd)}", op, [rand_input(shape)], lambda x, op=op, d=d, kd=kd: getattr(x, op[:3])(d, keepdim=kd), {"dim": d, "keepdim": kd})
 
+# more int32 inputs: which ops keep int32 and which promote to float32
+xi = ints(-4, 5, 2, 3, dtype=I32)
+for op in ["rsqrt", "reciprocal", "expm1", "log1p"]:
+    case("unary", f"{op}_int", op, [In(ints(1, 6, 2, 3, dtype=I32))], getattr(torch, op))
+for op in ["floor", "ceil", "round"]:
+    case("unary", f"{op}_int", op, [In(xi)], getattr(torch, op))
+case("unary", "clamp_int_float_both", "clamp", [In(xi)], lambda a: torch.clamp(a, 0.5, 2.5), {"min": 0.5, "max": 2.5})
+case("binary", "pow_int_float0d", "pow", [In(ints(0, 5, 2, 3, dtype=I32)), In(torch.tensor(0.5))], lambda a, b: a ** b)
+case("binary", "maximum_int_float0d", "maximum", [In(xi), In(torch.tensor(1.5))], torch.maximum)
+case("select", "where_int_float0d", "where", [In(idx(2, 2, 3)), In(xi), In(torch.tensor(0.5))], where_fn)
+case("reduce", "logsumexp_int", "logsumexp", [In(xi)], lambda x: torch.logsumexp(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "amax_int", "amax", [In(xi)], lambda x: torch.amax(x, 1), {"dim": 1, "keepdim": False})
+case("reduce", "amin_int_all", "amin", [In(xi)], lambda x: torch.amin(x, [0, 1]), {"dim": [0, 1], "keepdim": False})
+case("indexing", "scatterAdd_int", "scatterAdd", [In(xi), In(idx(2, 2, 3)), In(ints(0, 5, 2, 3, dtype=I32))], lambda x, i, s: x.scatter_add(0, L(i), s), {"dim": 0})
+case("indexing", "indexAdd_int", "indexAdd", [In(xi), In(idx(3, 4)), In(ints(0, 5, 2, 4, dtype=I32))], lambda x, i, s: x.index_add(1, L(i), s), {"dim": 1})
+case("shape", "repeat_int", "repeat", [In(xi)], lambda x: x.repeat(2, 1), {"repeats": [2, 1]})
+case("shape", "chunk_int", "chunk", [In(xi)], lambda x: x.chunk(2, 1), {"chunks": 2, "dim": 1})
+error_case("norm_int", "norm", [In(xi)], lambda x: x.norm(), {})
+
 # ---------------------------------------------------------------------------------------------
 # composites: small models built from the ops above (fan-out, shared weights, multi-output)
 # ---------------------------------------------------------------------------------------------

@@ -193,10 +193,11 @@ export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
 
 /** p-norm: (Σ |x|^p)^(1/p); p = Infinity gives max |x|, p = 0 the count of non-zeros. */
 export function norm(x: Tensor, p: number, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
+  if (x.dtype === "int32") throw new Error(`norm: input dtype must be floating point, got int32 (shape ${fmt(x.shape)})`);
   normDims(dim, x.ndim, "norm");
   if (p === Infinity) return x.abs().amax(dim, keepdim);
   if (p === -Infinity) return x.abs().amin(dim, keepdim);
-  if (p === 0) return x.ne(0).to(x.dtype === "int32" ? "float32" : x.dtype).sum(dim, keepdim);
+  if (p === 0) return x.ne(0).to(x.dtype).sum(dim, keepdim);
   if (p === 2) {
     // sqrt of a sum of squares; the gradient at 0 is defined as 0 (torch's convention).
     const s = x.square().sum(dim, keepdim);
