@@ -289,6 +289,26 @@ def functional_cases():
     return out, onehot, bil
 
 
+def model_cases():
+    """A small composed model, built and run under one seed: init order, dropout stream, gradients."""
+    cases = []
+    for seed in (3, 8):
+        torch.manual_seed(seed)
+        emb = nn.Embedding(7, 5, padding_idx=0)
+        seq = nn.Sequential(nn.Linear(5, 6), nn.Tanh(), nn.Dropout(0.3), nn.Linear(6, 4), nn.LogSoftmax(-1))
+        idx = torch.tensor([[0, 3, 6], [2, 2, 1]])
+        target = torch.tensor([[1], [0], [3], [2], [2], [1]])
+        out = seq(emb(idx))
+        loss = -out.reshape(6, 4).gather(1, target).mean()
+        loss.backward()
+        params = list(emb.named_parameters()) + [("seq." + k, p) for k, p in seq.named_parameters()]
+        cases.append({
+            "seed": seed, "indices": enc(idx), "target": enc(target), "output": enc(out), "loss": loss.item(),
+            "names": [k for k, _ in params], "params": [enc(p) for _, p in params], "grads": [enc(p.grad) for _, p in params],
+        })
+    return cases
+
+
 def main():
     activations, onehot, bilinear = functional_cases()
     payload = {
@@ -301,6 +321,7 @@ def main():
         "activations": activations,
         "oneHot": onehot,
         "bilinear": bilinear,
+        "model": model_cases(),
     }
     print(write_fixture("nn", "nn_layers", payload))
 

@@ -1,6 +1,6 @@
 import { manualSeed, noGrad, rand, type Tensor, zeros } from "@rnnkit/autograd";
 import {
-  Bilinear, Dropout, Embedding, F, init, Linear, type Module,
+  Bilinear, Dropout, Embedding, F, init, Linear, LogSoftmax, type Module, Sequential, Tanh,
 } from "@rnnkit/nn";
 import { describe, expect, it } from "vitest";
 import { expectClose, ft, type FT, nnLayersFixture } from "./nnLayersFixture.js";
@@ -25,6 +25,7 @@ interface Fixture {
   dropout: { seed: number; p: number; input: FT; output: FT; gradOutput: FT; gradInput: FT; nextRand: FT }[];
   activations: { fn: string; opts: Record<string, number | string | number[]>; input: FT; output: FT; gradOutput: FT; gradInput: FT }[];
   oneHot: { indices: FT; numClasses: number; output: FT }[];
+  model: { seed: number; indices: FT; target: FT; output: FT; loss: number; names: string[]; params: FT[]; grads: FT[] }[];
   bilinear: { x1: FT; x2: FT; weight: FT; bias?: FT; output: FT; gradOutput: FT; gradX1: FT; gradX2: FT; gradWeight: FT; gradBias?: FT }[];
 }
 
@@ -278,6 +279,28 @@ describe("functional ops equal torch.nn.functional", () => {
         if (b) m.bias!.copy_(b);
       });
       expectClose(m.forward(x1.detach(), x2.detach()), c.output, `Bilinear ${k}`, 1e-5, 1e-5);
+    }
+  });
+});
+
+describe("a composed model equals torch's under one seed", () => {
+  it("init order, the dropout stream in forward, output and every gradient", () => {
+    for (const c of fx.model) {
+      manualSeed(c.seed);
+      const emb = new Embedding(7, 5, { paddingIdx: 0 });
+      const seq = new Sequential(new Linear(5, 6), new Tanh(), new Dropout(0.3), new Linear(6, 4), new LogSoftmax(-1));
+      const out = seq.forward(emb.forward(ft(c.indices)));
+      const what = `model seed ${c.seed}`;
+      expectClose(out, c.output, `${what} output`, 1e-5, 1e-5);
+      const loss = out.reshape([6, 4]).gather(1, ft(c.target)).mean().neg();
+      expect(loss.item()).toBeCloseTo(c.loss, 5);
+      loss.backward();
+      const params = [...emb.namedParameters(), ...seq.namedParameters("seq")];
+      expect(params.map(([k]) => k)).toEqual(c.names);
+      params.forEach(([k, p], i) => {
+        expectClose(p, c.params[i]!, `${what} ${k}`, 1e-6, 1e-6);
+        expectClose(p.grad, c.grads[i]!, `${what} grad ${k}`, 1e-5, 1e-5);
+      });
     }
   });
 });
