@@ -65,11 +65,12 @@ export class Schedule {
     else if (this.sched instanceof rk.optim.lrScheduler.ReduceLROnPlateau) this.sched.step(valLoss);
   }
 
-  stateDict(): Record<string, unknown> {
-    return this.sched ? (this.sched.stateDict() as Record<string, unknown>) : {};
+  /** The scheduler's torch-layout state (empty for `none`). */
+  stateDict(): rk.optim.lrScheduler.SchedulerStateDict {
+    return this.sched ? this.sched.stateDict() : {};
   }
 
-  loadStateDict(sd: Record<string, unknown>): void {
-    if (this.sched) this.sched.loadStateDict(sd as never);
+  loadStateDict(sd: rk.optim.lrScheduler.SchedulerStateDict): void {
+    if (this.sched) this.sched.loadStateDict(sd);
   }
 }

@@ -44,6 +44,8 @@ interface Progress {
   epochLossCount: number;
   history: { epoch: number; steps: number; trainLoss: number; valLoss: number }[];
   seconds: number;
+  /** Steps the learning-rate schedule spans, fixed by the first run (see `scheduleLength`). */
+  scheduleSteps: number;
 }
 
 /** What the command line gave besides the hyper-parameters. */
@@ -108,9 +110,16 @@ export async function trainCommand(run: TrainRun): Promise<void> {
   const maxEpochs = opts.epochs ?? (opts.steps === null ? DEFAULT_EPOCHS : Infinity);
   const totalSteps = Math.min(maxSteps, maxEpochs * stepsPerEpoch);
   const optimizer = makeOptimizer(opts.optimizer, model.parameters(), opts.lr);
-  const schedule = new Schedule(opts.scheduler, optimizer, opts.lr, totalSteps);
+  const savedProgress = resumed ? metaJson<Progress>(resumed, `${TRAIN_PREFIX}progress`, run.resume!, OP) : null;
+  // cosine and onecycle span `--epochs` when given (`--steps` then only stops the run early),
+  // else `--steps`; a resumed run keeps the first run's plan, so it continues exactly.
+  const scheduleSteps = savedProgress?.scheduleSteps ?? (opts.epochs !== null ? opts.epochs * stepsPerEpoch : totalSteps);
+  if (opts.scheduler === "onecycle" && totalSteps > scheduleSteps) {
+    throw new CliError(`${OP}: --scheduler onecycle was planned over ${scheduleSteps} steps; this run would reach step ${totalSteps}. Lower --epochs/--steps or start a new run`);
+  }
+  const schedule = new Schedule(opts.scheduler, optimizer, opts.lr, scheduleSteps);
 
-  let progress: Progress = { epoch: 0, stepInEpoch: 0, globalStep: 0, epochLossSum: 0, epochLossCount: 0, history: [], seconds: 0 };
+  let progress: Progress = { epoch: 0, stepInEpoch: 0, globalStep: 0, epochLossSum: 0, epochLossCount: 0, history: [], seconds: 0, scheduleSteps };
   let state: RecurrentState | undefined;
   if (resumed) {
     const path = run.resume!;
@@ -118,12 +127,13 @@ export async function trainCommand(run: TrainRun): Promise<void> {
     for (const [k, t] of Object.entries(resumed.tensors)) if (!isTrainingStateKey(k)) modelTensors[k] = t;
     try {
       model.loadStateDict(modelTensors);
-      optimizer.loadStateDict(unpackTensors(metaJson<Packed>(resumed, `${TRAIN_PREFIX}optim`, path, OP), resumed.tensors) as never);
+      optimizer.loadStateDict(unpackTensors(metaJson<Packed>(resumed, `${TRAIN_PREFIX}optim`, path, OP), resumed.tensors) as rk.optim.OptimizerStateDict);
+      schedule.loadStateDict(unpackTensors(metaJson<Packed>(resumed, `${TRAIN_PREFIX}scheduler`, path, OP), resumed.tensors) as rk.optim.lrScheduler.SchedulerStateDict);
     } catch (e) {
+      if (e instanceof CliError) throw e;
       throw new CliError(`${OP}: --resume: ${path} does not match its configuration: ${(e as Error).message}`);
     }
-    schedule.loadStateDict(unpackTensors(metaJson<Packed>(resumed, `${TRAIN_PREFIX}scheduler`, path, OP), resumed.tensors) as Record<string, unknown>);
-    progress = metaJson<Progress>(resumed, `${TRAIN_PREFIX}progress`, path, OP);
+    progress = { ...savedProgress!, scheduleSteps };
     const rng = metaJson<{ default: ReturnType<rk.Generator["getState"]> }>(resumed, `${TRAIN_PREFIX}rng`, path, OP);
     rk.defaultGenerator.setState(rng.default);
     const h = resumed.tensors[`${TRAIN_PREFIX}state.h`];

@@ -94,6 +94,26 @@ describe("rnnkit train", () => {
     expect([...steps(first.stdout), ...steps(second.stdout)]).toEqual(curve(reference).filter((l) => l.includes('"step"')));
   });
 
+  it("--resume keeps a one-cycle schedule (lr and AdamW betas) on its planned course", () => {
+    const cfg = [...SMALL, "--hidden", "16", "--layers", "1", "--optimizer", "adamw", "--scheduler", "onecycle", "--epochs", "2"];
+    const ref = rnnkit(["train", ...cfg, "--out", join(dir, "oc-ref.safetensors")]);
+    expect(ref.status).toBe(0);
+    const out = join(dir, "oc.safetensors");
+    // --steps stops the run early; the schedule still spans the 2 epochs.
+    const first = rnnkit(["train", ...cfg, "--steps", "30", "--out", out]);
+    const second = rnnkit(["train", ...cfg, "--out", out, "--resume"]);
+    expect(second.status).toBe(0);
+    const full = curve(jsonLines(ref.stdout));
+    const lrs = full.filter((l) => l.includes('"step"')).map((l) => (JSON.parse(l) as { lr: number }).lr);
+    expect(Math.max(...lrs)).toBeCloseTo(0.01, 4);
+    expect(lrs[0]).toBeLessThan(0.001);
+    const partial = (l: string): boolean => l.includes('"complete":false');
+    expect([...curve(jsonLines(first.stdout)), ...curve(jsonLines(second.stdout))].filter((l) => !partial(l))).toEqual(full);
+    const beyond = rnnkit(["train", ...cfg, "--epochs", "3", "--out", out, "--resume"]);
+    expect(beyond.status).toBe(1);
+    expect(beyond.stderr).toContain("--scheduler onecycle was planned over 44 steps; this run would reach step 66");
+  });
+
   it("Ctrl-C finishes the step, saves, exits 130; --resume then continues exactly", async () => {
     const out = join(dir, "s.safetensors");
     const child = rnnkitAsync(["train", ...SMALL, "--epochs", "2", "--out", out]);
