@@ -52,6 +52,10 @@ describe("gradcheck itself", () => {
     ok((a, i) => a.gather(0, i), N([4]), I([3, 0, 0]));
   });
 
+  it("takes a single input tensor without an array", () => {
+    expect(gradcheck((a) => a.sin().sum(), N([3]))).toBe(true);
+  });
+
   it("handles several outputs and skips int32 ones", () => {
     ok((a, b) => [a.mul(b), a.sub(b).sum()], N([2, 2]), N([2]));
     ok((a) => [a.argmax(), a.exp()], N([4]));

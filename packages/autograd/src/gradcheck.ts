@@ -48,16 +48,17 @@ function indexOf(flat: number, shape: readonly number[]): string {
  * inputs are copied to float64 first (int32 inputs pass through; only inputs with
  * `requiresGrad` are checked). Returns true, or throws an Error naming the output, the input
  * index, the element and both values (as torch.autograd.gradcheck), or returns false when
- * `raiseException` is false. int32 outputs are not differentiable and are skipped.
+ * `raiseException` is false. int32 outputs are not differentiable and are skipped. A single
+ * input tensor may be passed without an array.
  * @example gradcheck((a, b) => a.mul(b).sum(), [randn([3], { requiresGrad: true }), randn([3])]) // true
  */
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[],
-  inputs: readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
   opts: GradcheckOptions = {},
 ): boolean {
   try {
-    return check(fn, inputs, opts);
+    return check(fn, asList(inputs), opts);
   } catch (err) {
     if (opts.raiseException === false && err instanceof Error && err.message.startsWith("gradcheck: Jacobian mismatch")) return false;
     throw err;
