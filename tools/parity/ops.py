@@ -1043,6 +1043,11 @@ E("logSoftmax_dim_out_of_range", "logSoftmax", [In(rn(2, 3))], lambda x: x.log_s
 E("permute_out_of_range", "permute", [In(rn(2, 3))], lambda x: x.permute(0, 2), {"dims": [0, 2]})
 E("flatten_out_of_range", "flatten", [In(rn(2, 3))], lambda x: x.flatten(0, 2), {"startDim": 0, "endDim": 2})
 
+E("add_int_float_alpha", "add", [In(ints(0, 3, 3, dtype=I32)), In(ints(0, 3, 3, dtype=I32))], lambda a, b: torch.add(a, b, alpha=0.5), {"alpha": 0.5})
+E("reshape_empty_ambiguous", "reshape", [In(rn(0, 4))], lambda x: x.reshape(0, -1), {"shape": [0, -1]})
+case("shape", "reshape_empty_infer", "reshape", [In(rn(0, 4))], lambda x: x.reshape(-1), {"shape": [-1]})
+case("shape", "reshape_empty_infer_other", "reshape", [In(rn(0, 4))], lambda x: x.reshape(-1, 2), {"shape": [-1, 2]})
+
 # ---------------------------------------------------------------------------------------------
 for group, cases in GROUPS.items():
     names = [c["name"] for c in cases]

@@ -28,12 +28,20 @@ const addOp = defineOp<number>({
 /** `a + alpha * b`, broadcast. */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const [x, y] = pair(a, b);
+  checkAlpha("add", x, y, alpha);
   return addOp([x, y], alpha);
 }
 /** `a - alpha * b`, broadcast. */
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const [x, y] = pair(a, b);
+  checkAlpha("sub", x, y, alpha);
   return addOp([x, y], -alpha);
+}
+
+function checkAlpha(op: string, x: Tensor, y: Tensor, alpha: number): void {
+  if (x.dtype === "int32" && y.dtype === "int32" && !Number.isInteger(alpha)) {
+    throw new Error(`${op}: for int32 operands alpha must be an integer, got ${alpha}`);
+  }
 }
 
 function pair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
