@@ -45,7 +45,7 @@ export function buildProgram(): Command {
     .option("--dropout <p>", "dropout between layers and before the output layer", num, 0)
     .option("--seq-len <n>", "characters per truncated-BPTT chunk", int, 64)
     .option("--batch-size <n>", "parallel streams per step", int, 32)
-    .option("--epochs <n>", "passes over the training text", int)
+    .option("--epochs <n>", "passes over the training text (default 2, unless --steps is given)", int)
     .option("--steps <n>", "stop after this many optimizer steps", int)
     .option("--lr <lr>", "learning rate (default 0.003; 0.5 for sgd)", num)
     .addOption(new Option("--optimizer <name>", "optimizer").choices([...OPTIMIZERS]).default("adam"))

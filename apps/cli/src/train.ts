@@ -59,7 +59,7 @@ export interface TrainRun {
 }
 
 /** Default number of epochs when neither `--epochs` nor `--steps` is given. */
-export const DEFAULT_EPOCHS = 1;
+export const DEFAULT_EPOCHS = 2;
 
 const OP = "rnnkit train";
 
