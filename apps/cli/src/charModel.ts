@@ -2,6 +2,7 @@ import * as rk from "rnnkit";
 
 /** Which recurrent layer a model uses. */
 export type CellKind = "rnn" | "lstm" | "gru";
+/** Every `CellKind`, for option choices and checks. */
 export const CELL_KINDS: readonly CellKind[] = ["rnn", "lstm", "gru"];
 
 /** Hidden state of a recurrent layer: `h` for RNN/GRU, `[h, c]` for LSTM. */

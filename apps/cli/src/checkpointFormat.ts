@@ -15,8 +15,9 @@ export const META = {
   summary: "summary",
 } as const;
 
-/** Tensor-name prefixes of resume state: optimizer tensors and the carried recurrent state. */
+/** Tensor-name prefix of the optimizer state (`optim.state.0.exp_avg`). */
 export const OPTIM_PREFIX = "optim.";
+/** Prefix of the other resume state: metadata keys and the carried recurrent state tensors. */
 export const TRAIN_PREFIX = "train.";
 
 /** True for tensors that hold training state rather than model parameters. */

@@ -2,10 +2,12 @@ import * as rk from "rnnkit";
 
 /** Optimizers the CLI offers. */
 export type OptimizerName = "sgd" | "adam" | "adamw" | "rmsprop";
+/** Every `OptimizerName`, for `--optimizer`. */
 export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw", "rmsprop"];
 
 /** Learning-rate schedules the CLI offers. */
 export type SchedulerName = "none" | "step" | "cosine" | "onecycle" | "plateau";
+/** Every `SchedulerName`, for `--scheduler`. */
 export const SCHEDULERS: readonly SchedulerName[] = ["none", "step", "cosine", "onecycle", "plateau"];
 
 /** Default learning rate of each optimizer for the CLI's models. */

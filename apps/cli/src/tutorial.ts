@@ -4,6 +4,7 @@ import { table } from "./info.js";
 
 /** The exercises of `rnnkit tutorial`. */
 export const TUTORIAL_MODELS = ["rnncell", "rnn", "embedding-rnn", "lstm-manual", "lstm", "gru", "all"] as const;
+/** One exercise, or `all`. */
 export type TutorialModel = (typeof TUTORIAL_MODELS)[number];
 
 // idx2char e, l, h, o; "hello" = [2, 0, 1, 1, 3] → "ohlol" = [3, 2, 1, 3, 1].
