@@ -1,0 +1,207 @@
+// Side-by-side benchmark: every workload on every peer that installs here, one child process per
+// (workload, peer) so peak memory and thread settings stay separate, run one after another.
+// Usage: pnpm bench [--quick] [--only W1,W5a] [--peers rnnkit-wasm,torch-1t] [--timeout 300]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, totalmem, type as osType, release } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Measurement } from "./measure.js";
+import { WORKLOADS, gflops, type Workload } from "./workloads.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const PYTHON = "/usr/bin/python3";
+
+interface Peer {
+  key: string;
+  label: string;
+  /** The command for one workload, or null when this peer cannot run it. */
+  command(w: Workload, quick: boolean): { cmd: string; args: string[]; env: Record<string, string> } | null;
+}
+
+function canResolve(mod: string): boolean {
+  try {
+    require.resolve(mod);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function torchVersion(): string | null {
+  const r = spawnSync(PYTHON, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function nodePeer(key: string, label: string, file: string, extra: string[], skip: (w: Workload) => boolean): Peer {
+  const tsx = require.resolve("tsx/cli");
+  return {
+    key,
+    label,
+    command: (w, quick) =>
+      skip(w) ? null : {
+        cmd: process.execPath,
+        args: [tsx, "--conditions=@rnnkit/source", join(here, "peers", file), w.id, ...extra, ...(quick ? ["--quick"] : [])],
+        env: {},
+      },
+  };
+}
+
+function torchPeer(threads: number, skylake: boolean): Peer {
+  return {
+    key: `torch-${threads}t${skylake ? "-skx" : ""}`,
+    label: `PyTorch ${threads}t${skylake ? " SkylakeX" : ""}`,
+    command: (w, quick) => ({
+      cmd: PYTHON,
+      args: [join(here, "peers", "torchPeer.py"), JSON.stringify(w), String(threads), ...(quick ? ["--quick"] : [])],
+      // OpenBLAS's runtime detection picks a slow kernel on this CPU unless told the core type.
+      env: { OMP_NUM_THREADS: String(threads), ...(skylake ? { OPENBLAS_CORETYPE: "SkylakeX" } : {}) },
+    }),
+  };
+}
+
+function availablePeers(): { peers: Peer[]; missing: string[]; torch: string | null } {
+  const peers: Peer[] = [
+    nodePeer("rnnkit-wasm", "rnnkit (wasm)", "rnnkit.ts", ["wasm"], () => false),
+    nodePeer("rnnkit-js", "rnnkit (js)", "rnnkit.ts", ["js"], () => false),
+  ];
+  const missing: string[] = [];
+  const torch = torchVersion();
+  if (torch) peers.push(torchPeer(1, false), torchPeer(2, false), torchPeer(1, true), torchPeer(2, true));
+  else missing.push(`PyTorch (no torch in ${PYTHON})`);
+  if (canResolve("@tensorflow/tfjs")) peers.push(nodePeer("tfjs-cpu", "tfjs (cpu)", "tfjs.ts", ["cpu"], () => false));
+  else missing.push("@tensorflow/tfjs");
+  if (canResolve("@tensorflow/tfjs-backend-wasm")) peers.push(nodePeer("tfjs-wasm", "tfjs (wasm)", "tfjs.ts", ["wasm"], () => false));
+  else missing.push("@tensorflow/tfjs-backend-wasm");
+  if (canResolve("brain.js")) peers.push(nodePeer("brain", "brain.js", "brain.ts", [], (w) => w.kind === "gemm"));
+  else missing.push("brain.js");
+  return { peers, missing, torch };
+}
+
+interface Row {
+  workload: string;
+  title: string;
+  peer: string;
+  status: "ok" | "timeout" | "error";
+  medianMs: number | null;
+  minMs: number | null;
+  maxMs: number | null;
+  reps: number;
+  gflops: number | null;
+  ratioVsRnnkit: number | null;
+  peakRssMB: number | null;
+  peakHeapMB: number | null;
+  note: string;
+}
+
+function median(xs: readonly number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function runOne(peer: Peer, w: Workload, quick: boolean, timeoutS: number): Row | null {
+  const c = peer.command(w, quick);
+  if (!c) return null;
+  const base: Row = {
+    workload: w.id, title: w.title, peer: peer.label, status: "ok", medianMs: null, minMs: null, maxMs: null, reps: 0,
+    gflops: null, ratioVsRnnkit: null, peakRssMB: null, peakHeapMB: null, note: "",
+  };
+  process.stderr.write(`  ${w.id} ${peer.label} ... `);
+  const r = spawnSync(c.cmd, c.args, {
+    encoding: "utf8", env: { ...process.env, ...c.env }, timeout: timeoutS * 1000, maxBuffer: 64 * 2 ** 20,
+  });
+  const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
+  if (!line) {
+    const timedOut = r.error !== undefined && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT";
+    const err = (r.stderr ?? "").split("\n").filter((l) => /Error/.test(l))[0] ?? `exit ${r.status}`;
+    process.stderr.write(timedOut ? `timeout (> ${timeoutS} s)\n` : `error: ${err.slice(0, 160)}\n`);
+    return { ...base, status: timedOut ? "timeout" : "error", note: timedOut ? `no result within ${timeoutS} s` : err.slice(0, 200) };
+  }
+  const m = JSON.parse(line.slice(7)) as Measurement;
+  const med = median(m.timesMs);
+  process.stderr.write(`${med.toFixed(2)} ms (${m.timesMs.length} reps)\n`);
+  return {
+    ...base,
+    medianMs: med,
+    minMs: Math.min(...m.timesMs),
+    maxMs: Math.max(...m.timesMs),
+    reps: m.timesMs.length,
+    gflops: w.kind === "gemm" ? gflops(w.n, med) : null,
+    peakRssMB: m.peakRssMB,
+    peakHeapMB: m.peakHeapMB,
+    note: w.kind === "gemm" ? "" : (m.note ?? ""),
+  };
+}
+
+function fmtMs(x: number | null): string {
+  if (x === null) return "—";
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function table(rows: Row[]): string {
+  const head = ["workload", "peer", "median ms", "min–max ms", "GFLOP/s", "× rnnkit(wasm)", "peak RSS MB", "peak heap MB", "note"];
+  const body = rows.map((r) => [
+    r.workload,
+    r.peer,
+    r.status === "ok" ? fmtMs(r.medianMs) : r.status,
+    r.status === "ok" ? `${fmtMs(r.minMs)}–${fmtMs(r.maxMs)}` : "—",
+    r.gflops === null ? "" : r.gflops.toFixed(1),
+    r.ratioVsRnnkit === null ? "" : r.ratioVsRnnkit.toFixed(2),
+    r.peakRssMB === null ? "—" : r.peakRssMB.toFixed(0),
+    r.peakHeapMB === null ? "—" : r.peakHeapMB.toFixed(0),
+    r.note,
+  ]);
+  const lines = [head, head.map(() => "---"), ...body].map((cells) => `| ${cells.join(" | ")} |`);
+  return lines.join("\n");
+}
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function main(): void {
+  const quick = process.argv.includes("--quick");
+  const only = argValue("--only")?.split(",");
+  const peerFilter = argValue("--peers")?.split(",");
+  const timeoutS = Number(argValue("--timeout") ?? (quick ? 120 : 300));
+  const { peers: all, missing, torch } = availablePeers();
+  const peers = peerFilter ? all.filter((p) => peerFilter.includes(p.key)) : all;
+  const workloads = only ? WORKLOADS.filter((w) => only.includes(w.id)) : WORKLOADS;
+  process.stderr.write(`peers: ${peers.map((p) => p.label).join(", ")}${missing.length ? `; not installed: ${missing.join(", ")}` : ""}\n`);
+
+  const rows: Row[] = [];
+  for (const w of workloads) {
+    const group: Row[] = [];
+    for (const p of peers) {
+      const row = runOne(p, w, quick, timeoutS);
+      if (row) group.push(row);
+    }
+    const ref = group.find((r) => r.peer === "rnnkit (wasm)" && r.status === "ok");
+    for (const r of group) {
+      if (ref?.medianMs && r.medianMs !== null) r.ratioVsRnnkit = r.medianMs / ref.medianMs;
+    }
+    rows.push(...group);
+  }
+
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const machine = {
+    cpu, cores: cpus().length, memGB: Math.round(totalmem() / 2 ** 30), os: `${osType()} ${release()}`,
+    node: process.version, torch,
+  };
+  const out = { date: new Date().toISOString(), quick, machine, workloads: workloads.map((w) => ({ id: w.id, title: w.title })), results: rows };
+  const dir = join(here, "..", "results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "latest.json"), `${JSON.stringify(out, null, 2)}\n`);
+
+  console.log(`rnnkit bench — ${out.date} — ${cpu}, ${machine.cores} cores, Node ${machine.node}${torch ? `, torch ${torch}` : ""}${quick ? " (quick)" : ""}`);
+  console.log("Times are per training step (W1–W3), per forward (W4), per product (W5); × rnnkit(wasm) = peer median ÷ rnnkit (wasm) median, same run (>1: rnnkit faster).\n");
+  for (const w of workloads) console.log(`- ${w.id}: ${w.title}`);
+  console.log(`\n${table(rows)}`);
+  console.log(`\nwrote ${join("bench", "results", "latest.json")}`);
+}
+
+main();

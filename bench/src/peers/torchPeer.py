@@ -1,0 +1,104 @@
+"""PyTorch peer: argv = <workload JSON> <threads> [--quick]. Prints one `RESULT {json}` line.
+
+Same networks as the rnnkit peer (nn.Embedding -> nn.RNN/LSTM -> nn.Linear, CrossEntropyLoss,
+Adam; nn.GRU forward under no_grad; torch.mm). Run with /usr/bin/python3 (torch 1.13).
+"""
+import json
+import resource
+import sys
+import time
+
+import torch
+
+
+def train_step(w):
+    torch.manual_seed(0)
+    emb = torch.nn.Embedding(w["vocab"], w["embedding"])
+    cls = torch.nn.LSTM if w["cell"] == "lstm" else torch.nn.RNN
+    batch_first = w["id"] == "W1"
+    rnn = cls(w["embedding"], w["hidden"], num_layers=w["layers"], batch_first=batch_first)
+    fc = torch.nn.Linear(w["hidden"], w["vocab"])
+    params = list(emb.parameters()) + list(rnn.parameters()) + list(fc.parameters())
+    opt = torch.optim.Adam(params, lr=w["lr"])
+    loss_fn = torch.nn.CrossEntropyLoss()
+    if w["id"] == "W1":
+        x = torch.tensor([[2, 0, 1, 1, 3]])
+        y = torch.tensor([3, 2, 1, 3, 1])
+    else:
+        x = torch.randint(0, w["vocab"], (w["seq"], w["batch"]))
+        y = torch.randint(0, w["vocab"], (w["seq"] * w["batch"],))
+
+    def step():
+        opt.zero_grad()
+        out, _ = rnn(emb(x))
+        loss = loss_fn(fc(out.reshape(-1, w["hidden"])), y)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def infer_step(w):
+    torch.manual_seed(0)
+    gru = torch.nn.GRU(w["inputSize"], w["hidden"])
+    x = torch.randn(w["seq"], w["batch"], w["inputSize"])
+
+    def step():
+        with torch.no_grad():
+            gru(x)
+
+    return step
+
+
+def gemm_step(w):
+    a = torch.randn(w["n"], w["n"])
+    b = torch.randn(w["n"], w["n"])
+
+    def step():
+        torch.mm(a, b)
+
+    return step
+
+
+def measure(step, kind, quick):
+    budget = 1.5 if quick else 6.0
+    warmup = 2 if kind == "gemm" or quick else 3
+    min_reps = 5 if kind == "gemm" else (3 if quick else 5)
+    max_reps = 50 if kind == "gemm" else 500
+    for _ in range(warmup):
+        t0 = time.perf_counter()
+        step()
+        if time.perf_counter() - t0 > 2.0:
+            break
+    times = []
+    start = time.perf_counter()
+    while True:
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1000.0)
+        spent = time.perf_counter() - start
+        if len(times) >= max_reps or (len(times) >= min_reps and spent >= budget) or spent >= 4 * budget:
+            break
+    return times
+
+
+def main():
+    w = json.loads(sys.argv[1])
+    threads = int(sys.argv[2])
+    quick = "--quick" in sys.argv
+    torch.set_num_threads(threads)
+    step = {"gemm": gemm_step, "infer": infer_step, "train": train_step}[w["kind"]](w)
+    times = measure(step, w["kind"], quick)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    note = None
+    if w["kind"] == "gemm":
+        med = sorted(times)[len(times) // 2]
+        note = "%.1f GFLOP/s" % (2.0 * w["n"] ** 3 / (med * 1e6))
+    out = {"peer": "", "workload": w["id"], "timesMs": times, "peakRssMB": rss_mb, "peakHeapMB": None}
+    if note:
+        out["note"] = note
+    print("RESULT " + json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main()
