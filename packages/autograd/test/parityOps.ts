@@ -269,8 +269,17 @@ export function runCase(c: ParityCase): void {
   });
   const xs = leaves.map((t, i) => c.inputs[i]!.view.reduce(applyView, t));
   if (c.error) {
-    // The message must name the operation (torch said: c.error.torch).
-    expect(() => fn(xs, new Args(c.args, c.op)), `${c.name}: torch raised "${c.error.torch}"`).toThrow(c.error.mentions);
+    // A plain Error whose message starts with the operation's name ("op: what was wrong").
+    let thrown: unknown = null;
+    try {
+      fn(xs, new Args(c.args, c.op));
+    } catch (e) {
+      thrown = e;
+    }
+    const context = `${c.name}: torch raised "${c.error.torch}"`;
+    expect(thrown, context).toBeInstanceOf(Error);
+    expect((thrown as Error).constructor, context).toBe(Error);
+    expect((thrown as Error).message, context).toMatch(new RegExp(`^${c.error.mentions}: `));
     return;
   }
   const result = fn(xs, new Args(c.args, c.op));

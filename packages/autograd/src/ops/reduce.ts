@@ -143,6 +143,7 @@ export function maxAlong(x: Tensor, dim: number, keepdim: boolean, op: "max" | "
     return [x.clone(), new Tensor(NDArray.scalar(0, "int32"))];
   }
   const d = normDim(dim, x.ndim, op);
+  if (x.shape[d] === 0) throw new Error(`${op}: cannot reduce over a zero-size dim, got shape ${fmt(x.shape)} and dim ${dim}`);
   const indices = backend().argReduce(op === "max" ? "argmax" : "argmin", x.value, d, keepdim);
   const values = maxAlongOp([x], { dim: d, keepdim, indices });
   return [values, new Tensor(indices)];
