@@ -78,6 +78,18 @@ describe("synthetic tasks", () => {
     expect(() => addingProblem({ length: 1 })).toThrow("addingProblem: length must be an integer >= 2, got 1");
   });
 
+  it("seeded streams are fixed: the same numbers in Node and every browser", () => {
+    // The values channel is torch.rand(6) for torch.Generator().manual_seed(0).
+    const a = addingProblem({ count: 1, length: 6, seed: 0 });
+    expect(Array.from(a.inputs.data())).toEqual([
+      0.49625658988952637, 0, 0.7682217955589294, 1, 0.08847743272781372, 0,
+      0.13203048706054688, 0, 0.30742281675338745, 1, 0.6340786814689636, 0,
+    ]);
+    expect(a.targets.item()).toBeCloseTo(0.7682217955589294 + 0.30742281675338745, 6);
+    expect(Array.from(copyTask({ count: 1, length: 3, sequenceLength: 4, seed: 0 }).inputs.data())).toEqual([5, 8, 6, 1, 0, 0, 9, 0, 0, 0, 0]);
+    expect(wordOrigin({ split: "test" }).words.slice(0, 5)).toEqual(["afrokapsels", "aandrift", "uitwoeden", "mmccxxxii", "meerven"]);
+  });
+
   it("copy task: symbols, blanks, delimiter; target repeats the symbols at the end", () => {
     const { inputs, targets } = copyTask({ count: 16, length: 20, sequenceLength: 10, numSymbols: 8, seed: 1 });
     expect(inputs.shape).toEqual([16, 40]);
