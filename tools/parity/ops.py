@@ -884,6 +884,14 @@ case("shape", "repeat_int", "repeat", [In(xi)], lambda x: x.repeat(2, 1), {"repe
 case("shape", "chunk_int", "chunk", [In(xi)], lambda x: x.chunk(2, 1), {"chunks": 2, "dim": 1})
 error_case("norm_int", "norm", [In(xi)], lambda x: x.norm(), {})
 
+# every dim reduced with keepdim (dim omitted)
+for op in ["var", "std"]:
+    case("reduce", f"{op}_all_kd1", op, [In(X3())], lambda x, op=op: getattr(torch, op)(x, dim=None, correction=1, keepdim=True), {"keepdim": True})
+case("reduce", "norm_all_kd1", "norm", [In(X3())], lambda x: torch.norm(x, 2, [0, 1, 2], keepdim=True), {"p": 2, "keepdim": True})
+case("reduce", "logsumexp_all_dims_list", "logsumexp", [In(X3())], lambda x: torch.logsumexp(x, [0, 1, 2], keepdim=True), {"dim": [0, 1, 2], "keepdim": True})
+case("indexing", "indexSelect_0d_input", "indexSelect", [In(rn()), In(torch.tensor([0], dtype=I32))], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
+case("indexing", "gather_0d", "gather", [In(rn()), In(torch.tensor(0, dtype=I32))], lambda x, i: x.gather(0, L(i)), {"dim": 0})
+
 # ---------------------------------------------------------------------------------------------
 # composites: small models built from the ops above (fan-out, shared weights, multi-output)
 # ---------------------------------------------------------------------------------------------
