@@ -7,9 +7,14 @@ type FloatArray = Float32Array | Float64Array;
 /** The signature of `gemm`, so `matmul` can run on another backend's GEMM. */
 export type GemmFn = typeof gemm;
 
+/** Bytes of packed B a k-block aims for: small enough to stay in L2 while every row quad streams it. */
+const PACK_BYTES = 128 * 1024;
+
 /**
  * `C = alpha * op(A) · op(B) + beta * C`, row-major, op(X) = Xᵀ when trans is set.
- * The loop order keeps the innermost loop unit-stride over rows of B and C.
+ * Cache-blocked: op(B) is packed a k-block at a time into a unit-stride panel that fits in L2,
+ * then four rows of C are updated per pass over the panel (each B value loaded once per four
+ * rows). Sums accumulate in float64 and are rounded once into C.
  */
 export function gemm(
   transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
@@ -22,34 +27,59 @@ export function gemm(
     if (beta === 0) for (let j = 0; j < n; j++) c[ci + j] = 0;
     else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j]! *= beta;
   }
-  if (alpha === 0 || k === 0) return;
-  if (!transB) {
-    // C[i, :] += A[i, p] * B[p, :]
-    const row = new Float64Array(n);
-    for (let i = 0; i < m; i++) {
-      row.fill(0);
-      for (let p = 0; p < k; p++) {
-        const av = transA ? a[aOff + p * lda + i]! : a[aOff + i * lda + p]!;
-        if (av === 0) continue;
-        const bp = bOff + p * ldb;
-        for (let j = 0; j < n; j++) row[j]! += av * b[bp + j]!;
+  if (alpha === 0 || k === 0 || m === 0 || n === 0) return;
+  const acc = new Float64Array(m * n);
+  const kb = Math.max(8, Math.min(256, Math.floor(PACK_BYTES / (8 * n))));
+  const panel = new Float64Array(Math.min(kb, k) * n);
+  const ai = transA ? 1 : lda;
+  const ap = transA ? lda : 1;
+  for (let p0 = 0; p0 < k; p0 += kb) {
+    const kc = Math.min(kb, k - p0);
+    for (let p = 0; p < kc; p++) {
+      const dst = p * n;
+      if (transB) {
+        for (let j = 0, src = bOff + p0 + p; j < n; j++, src += ldb) panel[dst + j] = b[src]!;
+      } else {
+        const src = bOff + (p0 + p) * ldb;
+        for (let j = 0; j < n; j++) panel[dst + j] = b[src + j]!;
       }
-      const ci = cOff + i * ldc;
-      for (let j = 0; j < n; j++) c[ci + j]! += alpha * row[j]!;
     }
-    return;
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const r0 = i * n;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      for (let p = 0; p < kc; p++) {
+        const o = aOff + i * ai + (p0 + p) * ap;
+        const a0 = a[o]!;
+        const a1 = a[o + ai]!;
+        const a2 = a[o + 2 * ai]!;
+        const a3 = a[o + 3 * ai]!;
+        const bp = p * n;
+        for (let j = 0; j < n; j++) {
+          const bv = panel[bp + j]!;
+          acc[r0 + j]! += a0 * bv;
+          acc[r1 + j]! += a1 * bv;
+          acc[r2 + j]! += a2 * bv;
+          acc[r3 + j]! += a3 * bv;
+        }
+      }
+    }
+    for (; i < m; i++) {
+      const r = i * n;
+      for (let p = 0; p < kc; p++) {
+        const av = a[aOff + i * ai + (p0 + p) * ap]!;
+        if (av === 0) continue;
+        const bp = p * n;
+        for (let j = 0; j < n; j++) acc[r + j]! += av * panel[bp + j]!;
+      }
+    }
   }
-  // transB: C[i, j] = Σ_p A[i, p] * B[j, p], a dot product of two unit-stride rows when !transA.
-  const arow = new Float64Array(k);
   for (let i = 0; i < m; i++) {
-    for (let p = 0; p < k; p++) arow[p] = transA ? a[aOff + p * lda + i]! : a[aOff + i * lda + p]!;
     const ci = cOff + i * ldc;
-    for (let j = 0; j < n; j++) {
-      const bj = bOff + j * ldb;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += arow[p]! * b[bj + p]!;
-      c[ci + j]! += alpha * s;
-    }
+    const r = i * n;
+    for (let j = 0; j < n; j++) c[ci + j]! += alpha * acc[r + j]!;
   }
 }
 
