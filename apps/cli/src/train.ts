@@ -72,7 +72,7 @@ const OP = "rnnkit train";
 export async function trainCommand(run: TrainRun): Promise<void> {
   const log = Logger.create(run.json);
   const resumed = run.resume === null ? null : loadCheckpoint(run.resume, OP, CHARLM_FORMAT);
-  const opts = resumed ? resumeOptions(resumed, run) : run.options;
+  const opts: TrainOptions = resumed ? resumeOptions(resumed, run) : { ...run.options };
   checkOptions(opts);
 
   const text = opts.data === null ? bundledCorpus() : readText(opts.data, OP);
@@ -91,11 +91,17 @@ export async function trainCommand(run: TrainRun): Promise<void> {
   const nVal = Math.floor(ids.length * opts.valSplit);
   const trainIds = ids.subarray(0, ids.length - nVal);
   const valIds = ids.subarray(ids.length - nVal);
+  const fitting = Math.floor((trainIds.length - 1) / opts.seqLen);
+  if (fitting < 1) {
+    throw new CliError(`${OP}: the training text has ${trainIds.length} characters, too few for --seq-len ${opts.seqLen} (need more than ${opts.seqLen}); lower --seq-len`);
+  }
+  if (fitting < opts.batchSize) {
+    // A short text cannot fill `batchSize` streams of one chunk each: use fewer streams.
+    log.event("notice", { batchSize: fitting }, `note: the training text has ${trainIds.length} characters; using --batch-size ${fitting} instead of ${opts.batchSize}`);
+    opts.batchSize = fitting;
+  }
   const streams = new Streams(trainIds, opts.batchSize);
   const stepsPerEpoch = streams.windows(opts.seqLen);
-  if (stepsPerEpoch < 1) {
-    throw new CliError(`${OP}: the training text has ${trainIds.length} characters, too few for --batch-size ${opts.batchSize} × --seq-len ${opts.seqLen} (need more than ${opts.batchSize * opts.seqLen})`);
-  }
   if (opts.valSplit > 0 && valIds.length < 2) {
     throw new CliError(`${OP}: --val-split ${opts.valSplit} leaves ${valIds.length} validation characters; need at least 2`);
   }

@@ -95,7 +95,7 @@ describe("rnnkit command line", () => {
     writeFileSync(tiny, "abc");
     const short = rnnkit(["train", "--data", tiny, "--out", out]);
     expect(short.status).toBe(1);
-    expect(short.stderr).toMatch(/too few for --batch-size 32 × --seq-len 64/);
+    expect(short.stderr).toMatch(/the training text has 3 characters, too few for --seq-len 64 \(need more than 64\); lower --seq-len/);
     expect(() => readFileSync(out)).toThrow();
   });
 });

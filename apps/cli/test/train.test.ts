@@ -147,6 +147,19 @@ describe("rnnkit train", () => {
     expect(readFileSync(out).equals(before)).toBe(true);
   });
 
+  it("uses fewer streams when a short text cannot fill --batch-size", () => {
+    const short = join(dir, "short.txt");
+    writeFileSync(short, rk.data.kjvText().slice(0, 400));
+    const out = join(dir, "short.safetensors");
+    const r = rnnkit(["train", "--data", short, "--seq-len", "16", "--hidden", "8", "--embedding", "4", "--steps", "3", "--sample-length", "5", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    // 380 training characters: floor(379 / 16) = 23 streams of one chunk each.
+    expect(r.stdout).toContain("using --batch-size 23 instead of 32");
+    const ckpt = rk.io.loadSafetensors(new Uint8Array(readFileSync(out)));
+    expect(JSON.parse(ckpt.metadata["train.options"]!)).toMatchObject({ batchSize: 23, seqLen: 16 });
+  });
+
   it("rejects --resume of a non-checkpoint, of other data, and bad option values", () => {
     const bad = join(dir, "bad.safetensors");
     writeFileSync(bad, "not a checkpoint, not even close");
