@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { benchCommand } from "./bench.js";
 import { classifyPredictCommand, classifyTrainCommand } from "./classify.js";
-import { CELL_KINDS } from "./charModel.js";
+import { CELL_KINDS, type CellKind } from "./charModel.js";
 import { CliError } from "./errors.js";
 import { evalCommand } from "./evalCommand.js";
 import { infoCommand } from "./info.js";
@@ -140,6 +141,19 @@ export function buildProgram(): Command {
     .description("configuration, vocabulary, parameter count and tensors of any safetensors file")
     .argument("<model>", "a .safetensors file")
     .action((model: string) => infoCommand(model));
+
+  program
+    .command("bench")
+    .description("training and inference speed of the character model, in tokens per second")
+    .addOption(new Option("--model <kind>", "recurrent layer, or all").choices([...CELL_KINDS, "all"]).default("all"))
+    .option("--hidden <n>", "hidden size", int, 128)
+    .option("--layers <n>", "stacked recurrent layers", int, 1)
+    .option("--batch-size <n>", "sequences per step", int, 32)
+    .option("--seq-len <n>", "characters per sequence", int, 64)
+    .option("--steps <n>", "timed steps", int, 5)
+    .option("--json", "one JSON object per model", false)
+    .action((o: { model: CellKind | "all"; hidden: number; layers: number; batchSize: number; seqLen: number; steps: number; json: boolean }) =>
+      benchCommand({ ...o, models: o.model === "all" ? [...CELL_KINDS] : [o.model] }));
 
   return program;
 }

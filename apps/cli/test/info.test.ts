@@ -66,6 +66,16 @@ describe("rnnkit command line", () => {
     for (const cmd of ["tutorial", "train", "classify", "sample", "eval", "info"]) expect(r.stdout).toContain(cmd);
   });
 
+  it("bench reports training and inference throughput per model", () => {
+    const r = rnnkit(["bench", "--steps", "1", "--hidden", "8", "--batch-size", "2", "--seq-len", "4", "--json"]);
+    expect(r.status).toBe(0);
+    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, number | string>);
+    expect(rows.map((x) => x["model"])).toEqual(["rnn", "lstm", "gru"]);
+    // Embedding 64×32, the recurrent layer (gates × 8 × (32 + 8 + 2)), Linear 8→64.
+    expect(rows.map((x) => x["parameters"])).toEqual([1, 4, 3].map((g) => 64 * 32 + g * 8 * 42 + 8 * 64 + 64));
+    for (const x of rows) expect(x["trainTokensPerSec"]).toBeGreaterThan(0);
+  });
+
   it("rejects unknown options, bad numbers and bad choices with a non-zero exit", () => {
     const unknown = rnnkit(["train", "--bogus"]);
     expect(unknown.status).toBe(1);
