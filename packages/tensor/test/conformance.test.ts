@@ -7,6 +7,11 @@ import { Generator, NDArray, jsBackend, setBackend, backend, wasmBackend, wasmSi
 const wasm = wasmBackend();
 
 describe("backend selection", () => {
+  it("defaults to wasm, or to what RNNKIT_BACKEND names", () => {
+    const env = process.env.RNNKIT_BACKEND;
+    expect(backend().name).toBe(env === undefined || env === "" ? "wasm" : env);
+  });
+
   it("loads the wasm backend where WebAssembly SIMD exists (Node 20 has it)", () => {
     expect(wasmSimdSupported()).toBe(true);
     expect(wasm?.name).toBe("wasm");
