@@ -2,7 +2,7 @@ export { allocArray, dtypeOf, isFloat, promoteTypes, promoteWithScalar, type DTy
 export { broadcastShapes, checkShape, contiguousStrides, fmt, normDim, normDims, numel, shapesEqual } from "./shape.js";
 export { NDArray, type NestedArray } from "./ndarray.js";
 export type { Backend, BinaryOp, ReduceOp, UnaryOp } from "./backend.js";
-export { backend, jsBackend, setBackend, wasmBackend, type BackendName } from "./jsBackend.js";
+export { backend, initWasmBackend, jsBackend, setBackend, wasmBackend, type BackendName } from "./jsBackend.js";
 export { wasmSimdSupported } from "./wasm/loader.js";
 export { stridedLoop2 } from "./kernels/elementwise.js";
 export { Generator, defaultGenerator, manualSeed } from "./rng.js";

@@ -3,7 +3,7 @@ import { axpy, binary, cast, clamp, powScalar, unary, where } from "./kernels/el
 import { cat, flip, gather, indexAdd, indexSelect, oneHot, scatterAdd } from "./kernels/indexing.js";
 import { gemm, matmul } from "./kernels/matmul.js";
 import { argReduce, logsumexp, reduce, softmax } from "./kernels/reduce.js";
-import { loadWasmKernels } from "./wasm/loader.js";
+import { loadWasmKernels, loadWasmKernelsAsync } from "./wasm/loader.js";
 import { createWasmBackend } from "./wasm/wasmBackend.js";
 
 /** The reference backend: plain TypeScript, every kernel, runs wherever JavaScript runs. */
@@ -46,6 +46,21 @@ export function wasmBackend(): Backend | null {
   return wasm;
 }
 
+/**
+ * Loads the wasm backend asynchronously where synchronous loading failed (browser main threads
+ * refuse to compile modules over 4 KB synchronously) and, unless `setBackend` or
+ * `RNNKIT_BACKEND` chose a backend, makes it the active one. Resolves to it, or null without SIMD.
+ * @example await initWasmBackend(); // before training in a browser page
+ */
+export async function initWasmBackend(): Promise<Backend | null> {
+  if (!wasmBackend()) {
+    const kernels = await loadWasmKernelsAsync();
+    if (kernels) wasm = createWasmBackend(kernels, jsBackend);
+  }
+  if (wasm && !chosen && envBackend() === undefined) active = wasm;
+  return wasm ?? null;
+}
+
 /** Names `setBackend` accepts in place of a Backend object. */
 export type BackendName = "js" | "wasm";
 
@@ -74,6 +89,8 @@ function defaultBackend(): Backend {
 }
 
 let active: Backend | undefined;
+/** True once `setBackend` picked a backend explicitly. */
+let chosen = false;
 
 /** The backend kernels run on (chosen on first use: see `setBackend`). */
 export function backend(): Backend {
@@ -89,5 +106,6 @@ export function backend(): Backend {
 export function setBackend(b: Backend | BackendName): Backend {
   const prev = backend();
   active = typeof b === "string" ? byName(b, "setBackend") : b;
+  chosen = true;
   return prev;
 }

@@ -2,7 +2,9 @@
 // same cases against float64 references (edge shapes, odd sizes, transposed and strided views,
 // broadcasting). A backend that cannot load fails here rather than silently falling back.
 import { describe, expect, it } from "vitest";
-import { Generator, NDArray, jsBackend, setBackend, backend, wasmBackend, wasmSimdSupported, type Backend, type UnaryOp } from "@rnnkit/tensor";
+import { Generator, NDArray, jsBackend, setBackend, backend, initWasmBackend, wasmBackend, wasmSimdSupported, type Backend, type UnaryOp } from "@rnnkit/tensor";
+import { loadWasmKernelsAsync } from "../src/wasm/loader.js";
+import { createWasmBackend } from "../src/wasm/wasmBackend.js";
 
 const wasm = wasmBackend();
 
@@ -27,6 +29,25 @@ describe("backend selection", () => {
     } finally {
       setBackend(prev);
     }
+  });
+
+  it("initWasmBackend resolves to the wasm backend and keeps an explicit choice", async () => {
+    const prev = setBackend("js");
+    try {
+      expect(await initWasmBackend()).toBe(wasm);
+      expect(backend()).toBe(jsBackend);
+    } finally {
+      setBackend(prev);
+    }
+  });
+
+  it("the asynchronously compiled module computes what the synchronous one does", async () => {
+    const kernels = await loadWasmKernelsAsync();
+    expect(kernels).not.toBeNull();
+    const asyncBackend = createWasmBackend(kernels!, jsBackend);
+    const a = NDArray.from(randn(40 * 30), { shape: [40, 30] });
+    const b = NDArray.from(randn(30 * 20), { shape: [30, 20] });
+    expect(Array.from(asyncBackend.matmul(a, b).flat())).toEqual(Array.from(wasm!.matmul(a, b).flat()));
   });
 });
 

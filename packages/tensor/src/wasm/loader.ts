@@ -72,6 +72,20 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
+ * Compiles and instantiates the embedded kernels asynchronously: the path for browser main
+ * threads, which refuse to compile modules over 4 KB synchronously. Null without SIMD.
+ */
+export async function loadWasmKernelsAsync(): Promise<WasmKernels | null> {
+  if (!wasmSimdSupported()) return null;
+  try {
+    const { instance } = await WebAssembly.instantiate(decodeBase64(KERNELS_WASM_BASE64), {});
+    return new WasmKernels(instance.exports as unknown as KernelExports);
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Compiles and instantiates the embedded kernels synchronously, or returns null when the runtime
  * has no WebAssembly SIMD (or refuses synchronous compilation, as some browser main threads do).
  */
