@@ -29,6 +29,9 @@ def _float(v):
 def enc(t):
     """Encodes a tensor (any dtype) as a JSON-ready dict."""
     t = t.detach().cpu()
+    if t._is_zerotensor():
+        # autograd's lazily-allocated zeros (e.g. second derivatives of piecewise-linear ops)
+        t = torch.zeros(t.shape, dtype=t.dtype)
     if t.dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
         data = [_float(v) for v in t.to(torch.float32).reshape(-1).tolist()]
         dtype = "float32"

@@ -955,6 +955,71 @@ case(C, "mse_bcast", "mse", [In(rn(4, 3)), In(rn(3), grad=False)], mse)
 case("linalg", "matmul_k512", "matmul", [In(rn(8, 512)), In(rn(512, 6))], torch.matmul)
 
 # ---------------------------------------------------------------------------------------------
+# second order: "out" holds the first-order gradients (built with create_graph) of the float
+# inputs for the upstream gradient args.seed; "grads" are the gradients of those through gout.
+# For a multi-output op ("max_dim", "lstmCell") the first output is differentiated.
+# ---------------------------------------------------------------------------------------------
+def grad2_case(name, op, inputs, fn, args=None):
+    leaves = []
+    for spec in inputs:
+        base = spec.t.clone()
+        if spec.grad:
+            base.requires_grad_(True)
+        leaves.append(base)
+    y = fn(*leaves)
+    seed = torch.randn(tuple(y.shape), generator=GEN)
+    wrt = [t for t in leaves if t.requires_grad]
+    firsts = torch.autograd.grad(y, wrt, seed, create_graph=True, allow_unused=True)
+    firsts = [torch.zeros_like(t) if g is None else g for g, t in zip(firsts, wrt)]
+    gouts = [torch.randn(tuple(g.shape), generator=GEN) if g.requires_grad else None for g in firsts]
+    live = [(g, go) for g, go in zip(firsts, gouts) if go is not None]
+    if live:
+        torch.autograd.backward([g for g, _ in live], [go for _, go in live])
+    GROUPS.setdefault("grad2", []).append({
+        "name": name,
+        "op": "grad2",
+        "args": {**(args or {}), "of": op, "seed": enc(seed)},
+        "inputs": [{"value": enc(s.t), "requiresGrad": s.grad, "view": []} for s in inputs],
+        "out": [enc(g) for g in firsts],
+        "gout": [None if g is None else enc(g) for g in gouts],
+        "grads": [None if not s.grad else enc(t.grad if t.grad is not None else torch.zeros_like(t)) for s, t in zip(inputs, leaves)],
+    })
+
+
+G2 = grad2_case
+for op in ["exp", "expm1", "tanh", "sigmoid", "sin", "cos", "erf", "square", "neg"]:
+    G2(f"{op}", op, [In(rn(2, 3))], getattr(torch, op))
+for op in ["log", "log1p", "sqrt", "rsqrt", "reciprocal"]:
+    G2(f"{op}", op, [In(pos(2, 3))], getattr(torch, op))
+G2("abs", "abs", [In(rn(2, 3))], torch.abs)
+G2("relu", "relu", [In(rn(2, 3))], torch.relu)
+for p in [3, 0.5, -1.5]:
+    G2(f"pow_scalar_{p}", "pow_scalar", [In(pos(2, 3))], lambda a, p=p: a ** p, {"exponent": p})
+G2("pow_tensor", "pow", [In(pos(2, 3)), In(uni(2, 3, lo=-1.5, hi=2))], lambda a, b: a ** b)
+G2("mul_bcast", "mul", [In(rn(2, 3)), In(rn(3))], lambda a, b: a * b)
+G2("div_bcast", "div", [In(rn(2, 3)), In(pos(3))], lambda a, b: a / b)
+G2("maximum", "maximum", [In(rn(2, 3)), In(rn(2, 3))], torch.maximum)
+G2("clamp", "clamp", [In(rn(2, 3))], lambda a: torch.clamp(a, -0.5, 0.5), {"min": -0.5, "max": 0.5})
+G2("where", "where", [In(idx(2, 2, 3)), In(rn(2, 3)), In(rn(2, 3))], where_fn)
+for op, tfn in [("softmax", torch.softmax), ("logSoftmax", torch.log_softmax)]:
+    G2(f"{op}", op, [In(rn(2, 4))], lambda x, tfn=tfn: tfn(x, 1), {"dim": 1})
+G2("logsumexp", "logsumexp", [In(rn(2, 4))], lambda x: torch.logsumexp(x, 1), {"dim": 1, "keepdim": False})
+G2("sum", "sum", [In(rn(2, 3))], lambda x: x.sum(1), {"dim": 1})
+G2("mean", "mean", [In(rn(2, 3))], lambda x: x.mean(), {})
+for op in ["var", "std"]:
+    G2(f"{op}", op, [In(rn(3, 4))], lambda x, op=op: getattr(x, op)(1), {"dim": 1})
+G2("amax", "amax", [In(rn(2, 4))], lambda x: torch.amax(x, 1), {"dim": 1, "keepdim": False})
+G2("max_dim", "max_dim", [In(rn(2, 4))], lambda x: x.max(1)[0], {"dim": 1, "keepdim": False})
+for p in [2, 3]:
+    G2(f"norm_p{p}", "norm", [In(rn(2, 4))], lambda x, p=p: torch.norm(x, p, 1), {"p": p, "dim": 1, "keepdim": False})
+G2("matmul", "matmul", [In(rn(2, 3)), In(rn(3, 4))], torch.matmul)
+G2("matmul_batched", "matmul", [In(rn(2, 2, 3)), In(rn(3, 2))], torch.matmul)
+G2("gather", "gather", [In(rn(3, 4)), In(idx(4, 3, 2))], lambda x, i: x.gather(1, L(i)), {"dim": 1})
+G2("indexSelect", "indexSelect", [In(rn(4, 3)), In(idx(4, 5))], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
+G2("lstm_cell", "lstmCell", [In(rn(2, 3)), In(rn(2, 4)), In(rn(2, 4)), In(rn(16, 3) * 0.5), In(rn(16, 4) * 0.5), In(rn(16) * 0.1)], lambda *a: lstm_cell(*a)[0])
+G2("cross_entropy", "crossEntropy", [In(rn(3, 4)), In(idx(4, 3))], cross_entropy)
+
+# ---------------------------------------------------------------------------------------------
 # bad input: torch raises, rnnkit must throw an Error naming the operation (never a silent NaN)
 # ---------------------------------------------------------------------------------------------
 E = error_case

@@ -3,7 +3,11 @@ import { isGradEnabled } from "./gradMode.js";
 import { Node, type BackwardFn } from "./node.js";
 import { Tensor } from "./tensor.js";
 
-/** What a backward rule sees: the op's inputs, its output (detached), its args and saved values. */
+/**
+ * What a backward rule sees: the op's inputs, its output, its args and saved values. The output
+ * is the recorded result itself, so a rule written with it (exp: `g * y`) stays differentiable
+ * when backward runs with `createGraph` (second derivatives), as torch's saved outputs do.
+ */
 export interface OpContext<A, S> {
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
@@ -44,9 +48,8 @@ export function defineOp<A = void, S = undefined>(spec: OpSpec<A, S>): (inputs: 
     const out = spec.forward(arrays, args);
     if (!needsGrad(inputs)) return new Tensor(out);
     const saved = spec.save ? spec.save(arrays, out, args) : (undefined as S);
-    const output = new Tensor(out);
-    const ctx: OpContext<A, S> = { inputs, output, args, saved };
     const result = new Tensor(out);
+    const ctx: OpContext<A, S> = { inputs, output: result, args, saved };
     record(spec.name, inputs, [result], (grads) => spec.backward(ctx, grads[0]!));
     return result;
   };

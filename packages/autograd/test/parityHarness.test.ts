@@ -4,7 +4,7 @@ import { allclose, decodeNumber, expectTensorClose, fromFixture, loadFixture, ty
 import { OPS, runCase, type ParityCase } from "./parityOps.js";
 
 // The harness must fail when rnnkit disagrees with a fixture, or the parity suites prove nothing.
-const FILES = ["ops_binary.json", "ops_unary.json", "ops_select.json", "ops_reduce.json", "ops_linalg.json", "ops_shape.json", "ops_indexing.json", "ops_errors.json", "ops_composite.json", "ops_sweep.json"];
+const FILES = ["ops_binary.json", "ops_unary.json", "ops_select.json", "ops_reduce.json", "ops_linalg.json", "ops_shape.json", "ops_indexing.json", "ops_errors.json", "ops_composite.json", "ops_sweep.json", "ops_grad2.json"];
 const all = FILES.flatMap((f) => loadFixture<{ cases: ParityCase[] }>(f).cases);
 const byName = (name: string): ParityCase => {
   const c = all.find((k) => k.name === name);

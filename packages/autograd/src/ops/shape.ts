@@ -98,15 +98,12 @@ const sliceOp = defineOp<{ dim: number; start: number; length: number; step: num
     strides[dim] = v.strides[dim]! * step;
     return new NDArray(v.data, shape, strides, v.offset + start * v.strides[dim]!);
   },
-  backward: ({ inputs: [x], args: { dim, start, step } }, g) => {
-    const out = NDArray.zeros(x!.shape, g.dtype);
-    const target = new NDArray(out.data, g.shape, out.strides.map((s, i) => (i === dim ? s * step : s)), start * out.strides[dim]!);
-    const src = g.value.flat();
-    let k = 0;
-    target.forEachOffset((o) => {
-      out.data[o] = src[k++]!;
-    });
-    return [new Tensor(out)];
+  backward: ({ inputs: [x], args: { dim, start, length, step } }, g) => {
+    // g goes back to the sliced positions of zeros; written as an indexAdd so it stays
+    // differentiable under createGraph (second derivatives through chunk/narrow/select).
+    const index = new Int32Array(length);
+    for (let i = 0; i < length; i++) index[i] = start + i * step;
+    return [new Tensor(NDArray.zeros(x!.shape, g.dtype)).indexAdd(dim, new Tensor(new NDArray(index, [length])), g)];
   },
 });
 /** `length` elements of `dim` from `start` (a view). */
