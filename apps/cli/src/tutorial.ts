@@ -62,7 +62,7 @@ function rnnExercise(): [rk.nn.Module, EpochFn, number] {
  * An LSTM layer written by hand from two Linear layers and tensor ops (exercise 3.1):
  * `[i, f, g, o] = x W_iᵀ + h W_hᵀ`, `c' = σ(f) c + σ(i) tanh(g)`, `h' = σ(o) tanh(c')`.
  */
-class ManualLSTMLayer extends rk.nn.Module {
+export class ManualLSTMLayer extends rk.nn.Module {
   ih: rk.nn.Linear;
   hh: rk.nn.Linear;
   constructor(inputSize: number, readonly hiddenSize: number) {
@@ -88,7 +88,7 @@ class ManualLSTMLayer extends rk.nn.Module {
 }
 
 /** Exercise 2-4: Embedding(4, 10) → recurrent(10, 8, 2 layers, batch-first) → Linear(8, 4). */
-class EmbedNet extends rk.nn.Module {
+export class EmbedNet extends rk.nn.Module {
   emb: rk.nn.Embedding;
   rnn: rk.nn.RNN | rk.nn.LSTM | rk.nn.GRU | rk.nn.Sequential;
   fc: rk.nn.Linear;
@@ -126,6 +126,30 @@ function embedExercise(kind: "rnn" | "lstm" | "gru" | "lstm-manual"): [rk.nn.Mod
     const scores = net.forward(inputs);
     return { loss: criterion.forward(scores, labels), predicted: argmaxRows(scores) };
   }, kind === "lstm" || kind === "lstm-manual" ? 0.1 : 0.05];
+}
+
+/**
+ * Copies the hand-written LSTM's Linear weights into `nn.LSTM(10, 8, numLayers 2)` (W_ih, b_ih
+ * from `ih`, W_hh, b_hh from `hh`, same i, f, g, o order) and returns the largest difference of
+ * their outputs on the embedded "hello".
+ */
+export function manualVsBuiltin(net: EmbedNet): number {
+  const layers = (net.rnn as rk.nn.Sequential).children() as ManualLSTMLayer[];
+  const lstm = new rk.nn.LSTM(10, 8, { numLayers: layers.length, batchFirst: true });
+  const sd: Record<string, rk.Tensor> = {};
+  layers.forEach((l, k) => {
+    sd[`weight_ih_l${k}`] = l.ih.weight;
+    sd[`weight_hh_l${k}`] = l.hh.weight;
+    sd[`bias_ih_l${k}`] = l.ih.bias!;
+    sd[`bias_hh_l${k}`] = l.hh.bias!;
+  });
+  lstm.loadStateDict(sd);
+  return rk.noGrad(() => {
+    const e = net.emb.forward(HELLO.xIndices);
+    const manual = (net.rnn as rk.nn.Sequential).forward(e) as rk.Tensor;
+    const [builtin] = lstm.forward(e);
+    return manual.sub(builtin).abs().max().item();
+  });
 }
 
 function argmaxRows(scores: rk.Tensor): number[] {
@@ -169,6 +193,9 @@ export function runExercise(name: Exclude<TutorialModel, "all">, seed: number, p
     finalPrediction = predicted.map((i) => HELLO.idx2char[i]).join("");
     if (firstOhlolEpoch === null && finalPrediction === "ohlol") firstOhlolEpoch = k;
     print(`Predicted: ${finalPrediction}, Epoch [${k}/${EPOCHS}] loss=${finalLoss.toFixed(4)}`);
+  }
+  if (model instanceof EmbedNet && model.kind === "lstm-manual") {
+    print(`The same weights in nn.LSTM give the same outputs: max |difference| = ${manualVsBuiltin(model).toExponential(1)}`);
   }
   return { model: name, parameters: model.numParameters(), firstOhlolEpoch, finalLoss, finalPrediction, ms: Date.now() - started };
 }

@@ -27,6 +27,9 @@ describe("rnnkit tutorial", () => {
     // Both LSTMs have the same parameter count (the hand-written one has the same weights).
     expect(params[3]).toBe(params[4]);
     for (const l of rows) expect(l.split(/\s+/)[2]).toMatch(/^\d+$/);
+    // Exercise 3: the hand-written LSTM equals nn.LSTM given the same weights.
+    const diff = /The same weights in nn\.LSTM give the same outputs: max \|difference\| = (\S+)/.exec(r.stdout);
+    expect(Number(diff![1])).toBeLessThan(1e-5);
   });
 
   it("--model rnncell alone prints no table, and the RNN version learns identically", () => {
