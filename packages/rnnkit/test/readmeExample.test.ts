@@ -14,13 +14,12 @@ describe("README example", () => {
     const emb = new rk.nn.Embedding(4, 10);
     const rnn = new rk.nn.RNN(10, 8, { numLayers: 2, batchFirst: true });
     const fc = new rk.nn.Linear(8, 4);
-    const params = [...emb.parameters(), ...rnn.parameters(), ...fc.parameters()];
-    const opt = new rk.optim.Adam(params, { lr: 0.05 });
+    const opt = new rk.optim.Adam([...emb.parameters(), ...rnn.parameters(), ...fc.parameters()], { lr: 0.05 });
     const lossFn = new rk.nn.CrossEntropyLoss();
     for (let epoch = 1; epoch <= 15; epoch++) {
       opt.zeroGrad();
       const [out] = rnn.forward(emb.forward(x));
-      const scores = fc.forward(out).view(-1, 4);                // (5, 4)
+      const scores = fc.forward(out).view(-1, 4); // (5, 4)
       const loss = lossFn.forward(scores, y);
       loss.backward();
       opt.step();
