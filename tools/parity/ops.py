@@ -1008,6 +1008,8 @@ G2("sum", "sum", [In(rn(2, 3))], lambda x: x.sum(1), {"dim": 1})
 G2("mean", "mean", [In(rn(2, 3))], lambda x: x.mean(), {})
 for op in ["var", "std"]:
     G2(f"{op}", op, [In(rn(3, 4))], lambda x, op=op: getattr(x, op)(1), {"dim": 1})
+G2("prod", "prod", [In(uni(2, 4, lo=0.5, hi=1.5))], lambda x: x.prod(1), {"dim": 1})
+G2("prod_all_kd", "prod", [In(uni(2, 3, lo=0.5, hi=1.5) * torch.tensor([1.0, -1.0, 1.0]))], lambda x: x.prod(), {})
 G2("amax", "amax", [In(rn(2, 4))], lambda x: torch.amax(x, 1), {"dim": 1, "keepdim": False})
 G2("max_dim", "max_dim", [In(rn(2, 4))], lambda x: x.max(1)[0], {"dim": 1, "keepdim": False})
 for p in [2, 3]:

@@ -72,9 +72,13 @@ export function variance(x: Tensor, dim: number | readonly number[] | undefined,
 const prodOp = defineOp<ReduceArgs>({
   name: "prod",
   forward: ([x], { dims, keepdim }) => backend().reduce("prod", x!, dims, keepdim),
-  backward: ({ inputs: [x], args: { dims, keepdim } }, g) => {
-    // d prod / dx_i = prod of the others; computed by exclusion so zeros are handled.
+  backward: ({ inputs: [x], output, args: { dims, keepdim } }, g) => {
     const xv = x!.detach().value;
+    if (!xv.flat().some((v) => v === 0)) {
+      // No zeros: prod / x_i, in Tensor ops so second derivatives follow (as torch).
+      return [unreduce(g.mul(output), x!.shape, dims, keepdim).div(x!)];
+    }
+    // With zeros: the product of the others, computed by exclusion (first order only).
     const d = dims[0]!;
     const n = x!.shape[d]!;
     const others = NDArray.zeros(x!.shape, xv.dtype);
