@@ -117,6 +117,9 @@ const COMPOSITES: Record<string, OpFn> = {
   },
   embedBag: ([weight, index]) => weight!.indexSelect(0, index!.flatten()).reshape([index!.shape[0]!, index!.shape[1]!, -1]).sum(1).norm(2, 1),
   mse: ([pred, target]) => pred!.sub(target!).pow(2).mean(),
+  tanhPermute: ([x]) => x!.permute([2, 0, 1]).tanh().flip([1]).repeat([1, 2, 1]),
+  sigmoidCatStack: ([a, b]) => stack([cat([a!, b!], 0), cat([b!, a!], 0)], 2).expand([2, 3, 3, 2]).reshape([6, 6]).sigmoid(),
+  expScatter: ([x, i, s]) => x!.scatterAdd(0, i!, s!).exp().indexAdd(0, i!.select(0, 0).narrow(0, 0, 2), s!),
 };
 
 /** Every fixture op name mapped to the rnnkit call it checks. */
