@@ -892,6 +892,80 @@ case("reduce", "logsumexp_all_dims_list", "logsumexp", [In(X3())], lambda x: tor
 case("indexing", "indexSelect_0d_input", "indexSelect", [In(rn()), In(torch.tensor([0], dtype=I32))], lambda x, i: x.index_select(0, L(i)), {"dim": 0})
 case("indexing", "gather_0d", "gather", [In(rn()), In(torch.tensor(0, dtype=I32))], lambda x, i: x.gather(0, L(i)), {"dim": 0})
 
+def rand_chain(rank):
+    """A random base tensor and a chain of 1-3 view ops on it (strides, offsets, zero strides)."""
+    base = rand_shape(rank)
+    shape, views = list(base), []
+    for _ in range(RNG.randint(1, 3)):
+        kind = RNG.choice(["transpose", "permute", "slice", "narrow", "unsqueeze_expand", "select"])
+        nd = len(shape)
+        if kind == "transpose" and nd >= 2:
+            a, b = RNG.sample(range(nd), 2)
+            views.append(V("transpose", a, b))
+            shape[a], shape[b] = shape[b], shape[a]
+        elif kind == "permute" and nd >= 2:
+            perm = list(range(nd))
+            RNG.shuffle(perm)
+            views.append(V("permute", perm))
+            shape = [shape[p] for p in perm]
+        elif kind == "slice" and nd >= 1:
+            d = RNG.randrange(nd)
+            step = RNG.choice([1, 2])
+            start = RNG.randrange(shape[d])
+            views.append(V("slice", d, start, shape[d], step))
+            shape[d] = len(range(start, shape[d], step))
+        elif kind == "narrow" and nd >= 1:
+            d = RNG.randrange(nd)
+            length = RNG.randint(1, shape[d])
+            start = RNG.randint(0, shape[d] - length)
+            views.append(V("narrow", d, start, length))
+            shape[d] = length
+        elif kind == "unsqueeze_expand" and nd < 4:
+            d = RNG.randint(0, nd)
+            views.append(V("unsqueeze", d))
+            shape.insert(d, 1)
+            target = list(shape)
+            target[d] = RNG.choice([2, 3])
+            views.append(V("expand", list(target)))
+            shape = target
+        elif kind == "select" and nd >= 2:
+            d = RNG.randrange(nd)
+            views.append(V("select", d, RNG.randrange(shape[d])))
+            shape.pop(d)
+    return base, views, shape
+
+
+CHAIN_OPS = ["exp", "tanh", "sum", "mean", "softmax", "amax", "mul", "matmul", "var", "logsumexp", "max_dim", "flip", "reshape", "cat"]
+for n in range(80):
+    base, views, shape = rand_chain(RNG.randint(2, 4))
+    op = RNG.choice(CHAIN_OPS)
+    x = In(rn(*base), views)
+    tag = f"chain_{op}_{n}_{dims_name(base)}_to_{dims_name(shape)}"
+    d = RNG.randrange(-len(shape), len(shape)) if shape else 0
+    if op in ("exp", "tanh"):
+        case("sweep", tag, op, [x], getattr(torch, op))
+    elif op in ("sum", "mean", "amax", "logsumexp"):
+        kd = RNG.random() < 0.5
+        case("sweep", tag, op, [x], lambda t, op=op, d=d, kd=kd: getattr(torch, op)(t, d, keepdim=kd), {"dim": d, "keepdim": kd})
+    elif op == "var":
+        case("sweep", tag, op, [x], lambda t, d=d: t.var(d, correction=0), {"dim": d, "correction": 0})
+    elif op == "softmax":
+        case("sweep", tag, op, [x], lambda t, d=d: torch.softmax(t, d), {"dim": d})
+    elif op == "max_dim":
+        case("sweep", tag, op, [x], lambda t, d=d: t.max(d), {"dim": d, "keepdim": False})
+    elif op == "flip":
+        case("sweep", tag, op, [x], lambda t, d=d: t.flip([d]), {"dims": [d]})
+    elif op == "reshape":
+        case("sweep", tag, op, [x], lambda t: t.reshape(-1), {"shape": [-1]})
+    elif op == "mul":
+        other = In(rn(*bcast_partner(shape)))
+        case("sweep", tag, op, [x, other], lambda a, b: a * b)
+    elif op == "cat":
+        case("sweep", tag, op, [x, In(rn(*shape))], lambda a, b, d=d: torch.cat([a, b], d), {"dim": d})
+    elif op == "matmul":
+        k = shape[-1]
+        case("sweep", tag, op, [x, In(rn(k, 3))], torch.matmul)
+
 # ---------------------------------------------------------------------------------------------
 # composites: small models built from the ops above (fan-out, shared weights, multi-output)
 # ---------------------------------------------------------------------------------------------
