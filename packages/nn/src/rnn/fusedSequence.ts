@@ -2,8 +2,11 @@ import { needsGrad, record, Tensor } from "@rnnkit/autograd";
 import { allocArray, backend, NDArray, type DType } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
+import {
+  columnSums, gruBackwardRows, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
+  type Floats,
+} from "./gateKernels.js";
 
-type Floats = Float32Array | Float64Array;
 
 /** One layer and direction of a recurrent network over packed rows, as `runSequence` returns it. */
 export interface SequenceResult {
@@ -12,8 +15,6 @@ export interface SequenceResult {
   /** Final state per sequence `[h (B, R)]`, or `[h, c (B, H)]` for LSTM. */
   final: Tensor[];
 }
-
-const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 function floats(t: Tensor | null): Floats | null {
   return t ? (t.value.flat() as Floats) : null;
@@ -53,7 +54,6 @@ export function runSequence(
     offsets[t] = o;
     o += batchSizes[t]!;
   }
-  const order = Array.from({ length: T }, (_, k) => (reverse ? T - 1 - k : k));
 
   const giv = floats(gi)!;
   const whh = floats(w.weightHh)!;
@@ -78,58 +78,21 @@ export function runSequence(
   const gh = allocArray(dtype, B * GH) as Floats;
   const raw = proj ? (allocArray(dtype, B * H) as Floats) : null;
 
-  for (const t of order) {
+  const relu = mode === "RNN_RELU";
+  const scratch = { a: allocArray(dtype, B * 3 * H) as Floats, b: allocArray(dtype, B * H) as Floats };
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
     const bs = batchSizes[t]!;
     const row0 = offsets[t]!;
     hPrev.set(h.subarray(0, bs * R), row0 * R);
-    // gh = h · W_hhᵀ (+ b_hh)
+    // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
     gemm(false, true, bs, GH, R, 1, h, 0, R, whh, 0, R, 0, gh, 0, GH);
-    if (bhh) for (let b = 0; b < bs; b++) for (let j = 0; j < GH; j++) gh[b * GH + j]! += bhh[j]!;
-    for (let b = 0; b < bs; b++) {
-      const gRow = (row0 + b) * GH;
-      const hRow = b * GH;
-      if (mode === "RNN_TANH" || mode === "RNN_RELU") {
-        for (let j = 0; j < H; j++) {
-          const a = giv[gRow + j]! + gh[hRow + j]!;
-          const v = mode === "RNN_TANH" ? Math.tanh(a) : a > 0 ? a : 0;
-          acts[gRow + j] = v;
-          h[b * R + j] = v;
-        }
-      } else if (isLstm) {
-        const cRow = (row0 + b) * H;
-        for (let j = 0; j < H; j++) {
-          const i = sigmoid(giv[gRow + j]! + gh[hRow + j]!);
-          const f = sigmoid(giv[gRow + H + j]! + gh[hRow + H + j]!);
-          const g = Math.tanh(giv[gRow + 2 * H + j]! + gh[hRow + 2 * H + j]!);
-          const o = sigmoid(giv[gRow + 3 * H + j]! + gh[hRow + 3 * H + j]!);
-          acts[gRow + j] = i;
-          acts[gRow + H + j] = f;
-          acts[gRow + 2 * H + j] = g;
-          acts[gRow + 3 * H + j] = o;
-          const cp = c![b * H + j]!;
-          cPrev![cRow + j] = cp;
-          // tanh of c as stored, as the per-op path computes it.
-          c![b * H + j] = f * cp + i * g;
-          const tc = Math.tanh(c![b * H + j]!);
-          tanhC![cRow + j] = tc;
-          if (proj) raw![b * H + j] = o * tc;
-          else h[b * R + j] = o * tc;
-        }
-      } else {
-        const nRow = (row0 + b) * H;
-        for (let j = 0; j < H; j++) {
-          const r = sigmoid(giv[gRow + j]! + gh[hRow + j]!);
-          const z = sigmoid(giv[gRow + H + j]! + gh[hRow + H + j]!);
-          const hn = gh[hRow + 2 * H + j]!;
-          const n = Math.tanh(giv[gRow + 2 * H + j]! + r * hn);
-          acts[gRow + j] = r;
-          acts[gRow + H + j] = z;
-          acts[gRow + 2 * H + j] = n;
-          ghN![nRow + j] = hn;
-          const hp = h[b * R + j]!;
-          h[b * R + j] = n + z * (hp - n);
-        }
-      }
+    if (isLstm) {
+      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, scratch);
+    } else if (mode === "GRU") {
+      gruForwardRows(bs, H, giv, row0, gh, bhh, acts, ghN!, h, scratch);
+    } else {
+      rnnForwardRows(relu, bs, H, giv, row0, gh, bhh, acts, h);
     }
     if (proj) {
       hRaw!.set(raw!.subarray(0, bs * H), row0 * H);
@@ -153,16 +116,20 @@ export function runSequence(
     const dc = isLstm ? (allocArray(dtype, B * H) as Floats) : null;
     if (dc && grads[2]) dc.set(grads[2].value.flat());
     const dGi = allocArray(dtype, N * GH) as Floats;
-    const dGh = allocArray(dtype, N * GH) as Floats; // gradient of gh rows, for dW_hh
+    // The hidden half of the gate gradients equals the input half except for GRU's n gate.
+    const dGh = mode === "GRU" ? (allocArray(dtype, N * GH) as Floats) : dGi;
     const dRaw = proj ? (allocArray(dtype, B * H) as Floats) : null;
     const dHAll = proj ? (allocArray(dtype, N * R) as Floats) : null; // dh per step, for dW_hr
-    const dhPrev = allocArray(dtype, B * R) as Floats;
+    const dhPrev = mode === "GRU" ? (allocArray(dtype, B * R) as Floats) : null;
 
     for (let k = T - 1; k >= 0; k--) {
-      const t = order[k]!;
+      const t = reverse ? T - 1 - k : k;
       const bs = batchSizes[t]!;
       const row0 = offsets[t]!;
-      if (dOut) for (let q = 0; q < bs * R; q++) dh[q]! += dOut[row0 * R + q]!;
+      if (dOut) {
+        const o = row0 * R;
+        for (let q = 0; q < bs * R; q++) dh[q]! += dOut[o + q]!;
+      }
       let dhr: Floats = dh; // gradient w.r.t. the pre-projection h
       if (proj) {
         dHAll!.set(dh.subarray(0, bs * R), row0 * R);
@@ -170,63 +137,16 @@ export function runSequence(
         gemm(false, false, bs, H, R, 1, dh, 0, R, whr!, 0, H, 0, dRaw!, 0, H);
         dhr = dRaw!;
       }
-      const ldh = proj ? H : R;
-      for (let b = 0; b < bs; b++) {
-        const gRow = (row0 + b) * GH;
-        if (mode === "RNN_TANH" || mode === "RNN_RELU") {
-          for (let j = 0; j < H; j++) {
-            const v = acts[gRow + j]!;
-            const d = dhr[b * ldh + j]! * (mode === "RNN_TANH" ? 1 - v * v : v > 0 ? 1 : 0);
-            dGi[gRow + j] = d;
-            dGh[gRow + j] = d;
-          }
-        } else if (isLstm) {
-          const cRow = (row0 + b) * H;
-          for (let j = 0; j < H; j++) {
-            const i = acts[gRow + j]!;
-            const f = acts[gRow + H + j]!;
-            const g = acts[gRow + 2 * H + j]!;
-            const o = acts[gRow + 3 * H + j]!;
-            const tc = tanhC![cRow + j]!;
-            const dhv = dhr[b * ldh + j]!;
-            const dct = dc![b * H + j]! + dhv * o * (1 - tc * tc);
-            const dai = dct * g * i * (1 - i);
-            const daf = dct * cPrev![cRow + j]! * f * (1 - f);
-            const dag = dct * i * (1 - g * g);
-            const dao = dhv * tc * o * (1 - o);
-            dc![b * H + j] = dct * f;
-            dGi[gRow + j] = dai;
-            dGi[gRow + H + j] = daf;
-            dGi[gRow + 2 * H + j] = dag;
-            dGi[gRow + 3 * H + j] = dao;
-          }
-          dGh.set(dGi.subarray(gRow, gRow + GH), gRow);
-        } else {
-          const nRow = (row0 + b) * H;
-          for (let j = 0; j < H; j++) {
-            const r = acts[gRow + j]!;
-            const z = acts[gRow + H + j]!;
-            const n = acts[gRow + 2 * H + j]!;
-            const hp = hPrev[(row0 + b) * R + j]!;
-            const dhv = dh[b * R + j]!;
-            const dan = dhv * (1 - z) * (1 - n * n);
-            const daz = dhv * (hp - n) * z * (1 - z);
-            const dar = dan * ghN![nRow + j]! * r * (1 - r);
-            dGi[gRow + j] = dar;
-            dGi[gRow + H + j] = daz;
-            dGi[gRow + 2 * H + j] = dan;
-            dGh[gRow + j] = dar;
-            dGh[gRow + H + j] = daz;
-            dGh[gRow + 2 * H + j] = dan * r;
-            // The direct path h' = … + z·h.
-            dh[b * R + j] = dhv * z;
-          }
-        }
-      }
+      if (isLstm) lstmBackwardRows(bs, H, row0, acts, cPrev!, tanhC!, dhr, proj ? H : R, dc!, dGi);
+      else if (mode === "GRU") gruBackwardRows(bs, H, row0, acts, ghN!, hPrev, dh, dGi, dGh);
+      else rnnBackwardRows(relu, bs, H, row0, acts, dh, R, dGi);
       // dh_prev = dGh · W_hh (+ GRU's direct path, already in dh)
-      gemm(false, false, bs, R, GH, 1, dGh, row0 * GH, GH, whh, 0, R, 0, dhPrev, 0, R);
-      if (mode === "GRU") for (let q = 0; q < bs * R; q++) dh[q]! += dhPrev[q]!;
-      else dh.set(dhPrev.subarray(0, bs * R));
+      if (mode === "GRU") {
+        gemm(false, false, bs, R, GH, 1, dGh, row0 * GH, GH, whh, 0, R, 0, dhPrev!, 0, R);
+        for (let q = 0; q < bs * R; q++) dh[q]! += dhPrev![q]!;
+      } else {
+        gemm(false, false, bs, R, GH, 1, dGh, row0 * GH, GH, whh, 0, R, 0, dh, 0, R);
+      }
     }
 
     // Weight gradients as large GEMMs over all steps.
@@ -235,7 +155,7 @@ export function runSequence(
     const result: (Tensor | null)[] = [new Tensor(new NDArray(dGi, [N, GH])), new Tensor(new NDArray(dWhh, [GH, R]))];
     if (w.biasHh) {
       const db = allocArray(dtype, GH) as Floats;
-      for (let q = 0; q < N; q++) for (let j = 0; j < GH; j++) db[j]! += dGh[q * GH + j]!;
+      columnSums(dGh, N, GH, db);
       result.push(new Tensor(new NDArray(db, [GH])));
     }
     if (w.weightHr) {

@@ -1,0 +1,261 @@
+import { backend, NDArray } from "@rnnkit/tensor";
+
+/** Float storage the fused recurrent kernels run on (float32 for training, float64 for gradcheck). */
+export type Floats = Float32Array | Float64Array;
+
+/**
+ * The per-step gate loops of `runSequence`, one plain function per cell type so each stays
+ * small and monomorphic. All take flat row-major buffers with explicit row offsets and write
+ * into preallocated workspaces (no allocation). Conventions: `bs` rows of this step, hidden
+ * size `H`, gate row width `G·H`; `gi` holds `x · W_ihᵀ + b_ih` for the step's rows starting
+ * at row `row0`; `gh` holds `h · W_hhᵀ` (no bias) for rows 0..bs; `bhh` is `b_hh` or null.
+ */
+
+/** `σ(x) = 1 / (1 + e^{-x})`, one `exp` of a non-positive argument (no overflow). */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** Below this many elements an activation runs as an inline loop rather than a backend kernel call. */
+const BULK_MIN = 256;
+
+/**
+ * `buf[0..n] = f(buf[0..n])` in place for `f` = tanh or sigmoid: a SIMD backend kernel for large
+ * float32 blocks (the same kernel the per-op path uses), an inline loop otherwise.
+ * @example activateInPlace("tanh", buf, 512)
+ */
+export function activateInPlace(op: "tanh" | "sigmoid", buf: Floats, n: number): void {
+  const be = backend();
+  if (n >= BULK_MIN && buf instanceof Float32Array && be.name !== "js") {
+    buf.set(be.unary(op, new NDArray(buf.subarray(0, n), [n])).flat());
+    return;
+  }
+  if (op === "tanh") for (let q = 0; q < n; q++) buf[q] = Math.tanh(buf[q]!);
+  else for (let q = 0; q < n; q++) buf[q] = sigmoid(buf[q]!);
+}
+
+/** Workspaces of one sequence's forward: `a` holds B·3H and `b` B·H floats. */
+export interface GateScratch {
+  a: Floats;
+  b: Floats;
+}
+
+/**
+ * Elman step: `h = act(gi + gh + b_hh)` with tanh or relu; writes `acts` (packed, the new h)
+ * and the state rows `h` (leading dim `H`).
+ * @example rnnForwardRows(false, 2, 8, gi, 0, gh, null, acts, h)
+ */
+export function rnnForwardRows(
+  relu: boolean, bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats | null,
+  acts: Floats, h: Floats,
+): void {
+  const n = bs * H;
+  const g0 = row0 * H;
+  for (let b = 0; b < bs; b++) {
+    const o = b * H;
+    for (let j = 0; j < H; j++) {
+      const a = gi[g0 + o + j]! + gh[o + j]! + (bhh === null ? 0 : bhh[j]!);
+      h[o + j] = relu ? (a > 0 ? a : 0) : a;
+    }
+  }
+  if (!relu) activateInPlace("tanh", h, n);
+  acts.set(h.subarray(0, n), g0);
+}
+
+/**
+ * LSTM step: gates `i, f, g, o` from `gi + gh + b_hh`, `c = f·c + i·g`, `h = o·tanh(c)`.
+ * Saves the activations in `acts`, the previous c in `cPrev` and `tanh(c)` in `tanhC` (packed
+ * rows, width H), updates `c` (B, H) in place and writes h into `hOut` rows of width H.
+ */
+export function lstmForwardRows(
+  bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats | null,
+  acts: Floats, c: Floats, cPrev: Floats, tanhC: Floats, hOut: Floats, scratch: GateScratch,
+): void {
+  const GH = 4 * H;
+  const H2 = 2 * H;
+  const H3 = 3 * H;
+  const sig = scratch.a; // i, f, o pre-activations, rows of 3H
+  const tg = scratch.b; // g pre-activations, rows of H
+  for (let b = 0; b < bs; b++) {
+    const g0 = (row0 + b) * GH;
+    const s0 = b * GH;
+    const q0 = b * H3;
+    const t0 = b * H;
+    for (let j = 0; j < H; j++) {
+      sig[q0 + j] = gi[g0 + j]! + gh[s0 + j]! + (bhh === null ? 0 : bhh[j]!);
+      sig[q0 + H + j] = gi[g0 + H + j]! + gh[s0 + H + j]! + (bhh === null ? 0 : bhh[H + j]!);
+      tg[t0 + j] = gi[g0 + H2 + j]! + gh[s0 + H2 + j]! + (bhh === null ? 0 : bhh[H2 + j]!);
+      sig[q0 + H2 + j] = gi[g0 + H3 + j]! + gh[s0 + H3 + j]! + (bhh === null ? 0 : bhh[H3 + j]!);
+    }
+  }
+  activateInPlace("sigmoid", sig, bs * H3);
+  activateInPlace("tanh", tg, bs * H);
+  const c0 = row0 * H;
+  cPrev.set(c.subarray(0, bs * H), c0);
+  for (let b = 0; b < bs; b++) {
+    const g0 = (row0 + b) * GH;
+    const q0 = b * H3;
+    const t0 = b * H;
+    for (let j = 0; j < H; j++) {
+      const i = sig[q0 + j]!;
+      const f = sig[q0 + H + j]!;
+      const g = tg[t0 + j]!;
+      acts[g0 + j] = i;
+      acts[g0 + H + j] = f;
+      acts[g0 + H2 + j] = g;
+      acts[g0 + H3 + j] = sig[q0 + H2 + j]!;
+      c[t0 + j] = f * c[t0 + j]! + i * g;
+    }
+  }
+  // tanh of c as stored (rounded to the storage type), as the per-op path computes it.
+  tanhC.set(c.subarray(0, bs * H), c0);
+  const tc = tanhC.subarray(c0, c0 + bs * H);
+  activateInPlace("tanh", tc, bs * H);
+  for (let b = 0; b < bs; b++) {
+    const q0 = b * H3 + H2;
+    const t0 = b * H;
+    for (let j = 0; j < H; j++) hOut[t0 + j] = sig[q0 + j]! * tc[t0 + j]!;
+  }
+}
+
+/**
+ * GRU step: `r, z = σ(gi + gh + b_hh)`, `n = tanh(gi_n + r·(gh_n + b_hn))`,
+ * `h = n + z·(h − n)`. Saves `r, z, n` in `acts` and `gh_n + b_hn` in `ghN`; updates `h` in place.
+ */
+export function gruForwardRows(
+  bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats | null,
+  acts: Floats, ghN: Floats, h: Floats, scratch: GateScratch,
+): void {
+  const GH = 3 * H;
+  const H2 = 2 * H;
+  const rz = scratch.a; // r, z pre-activations, rows of 2H
+  const nn = scratch.b; // n pre-activations, rows of H
+  const n0 = row0 * H;
+  for (let b = 0; b < bs; b++) {
+    const g0 = (row0 + b) * GH;
+    const s0 = b * GH;
+    const q0 = b * H2;
+    const t0 = b * H;
+    for (let j = 0; j < H; j++) {
+      rz[q0 + j] = gi[g0 + j]! + gh[s0 + j]! + (bhh === null ? 0 : bhh[j]!);
+      rz[q0 + H + j] = gi[g0 + H + j]! + gh[s0 + H + j]! + (bhh === null ? 0 : bhh[H + j]!);
+      ghN[n0 + t0 + j] = gh[s0 + H2 + j]! + (bhh === null ? 0 : bhh[H2 + j]!);
+    }
+  }
+  activateInPlace("sigmoid", rz, bs * H2);
+  for (let b = 0; b < bs; b++) {
+    const g0 = (row0 + b) * GH;
+    const q0 = b * H2;
+    const t0 = b * H;
+    for (let j = 0; j < H; j++) nn[t0 + j] = gi[g0 + H2 + j]! + rz[q0 + j]! * ghN[n0 + t0 + j]!;
+  }
+  activateInPlace("tanh", nn, bs * H);
+  for (let b = 0; b < bs; b++) {
+    const g0 = (row0 + b) * GH;
+    const q0 = b * H2;
+    const t0 = b * H;
+    for (let j = 0; j < H; j++) {
+      const z = rz[q0 + H + j]!;
+      const n = nn[t0 + j]!;
+      acts[g0 + j] = rz[q0 + j]!;
+      acts[g0 + H + j] = z;
+      acts[g0 + H2 + j] = n;
+      h[t0 + j] = n + z * (h[t0 + j]! - n);
+    }
+  }
+}
+
+/**
+ * Elman backward step: `da = dh · act'(a)` from the saved output; writes the pre-activation
+ * gradient rows into `dGates` (packed, width H).
+ */
+export function rnnBackwardRows(
+  relu: boolean, bs: number, H: number, row0: number, acts: Floats, dh: Floats, ldh: number, dGates: Floats,
+): void {
+  for (let b = 0; b < bs; b++) {
+    const g0 = (row0 + b) * H;
+    const hb = b * ldh;
+    for (let j = 0; j < H; j++) {
+      const v = acts[g0 + j]!;
+      dGates[g0 + j] = dh[hb + j]! * (relu ? (v > 0 ? 1 : 0) : 1 - v * v);
+    }
+  }
+}
+
+/**
+ * LSTM backward step from `dh` (rows of width `ldh`) and the running `dc` (B, H), updated in
+ * place to the previous step's `dc`; writes the gate pre-activation gradients into `dGates`
+ * (the same for the input and hidden halves).
+ */
+export function lstmBackwardRows(
+  bs: number, H: number, row0: number, acts: Floats, cPrev: Floats, tanhC: Floats,
+  dh: Floats, ldh: number, dc: Floats, dGates: Floats,
+): void {
+  const GH = 4 * H;
+  for (let b = 0; b < bs; b++) {
+    const g0 = (row0 + b) * GH;
+    const c0 = (row0 + b) * H;
+    const cb = b * H;
+    const hb = b * ldh;
+    for (let j = 0; j < H; j++) {
+      const i = acts[g0 + j]!;
+      const f = acts[g0 + H + j]!;
+      const g = acts[g0 + 2 * H + j]!;
+      const o = acts[g0 + 3 * H + j]!;
+      const tc = tanhC[c0 + j]!;
+      const dhv = dh[hb + j]!;
+      const dct = dc[cb + j]! + dhv * o * (1 - tc * tc);
+      dc[cb + j] = dct * f;
+      dGates[g0 + j] = dct * g * i * (1 - i);
+      dGates[g0 + H + j] = dct * cPrev[c0 + j]! * f * (1 - f);
+      dGates[g0 + 2 * H + j] = dct * i * (1 - g * g);
+      dGates[g0 + 3 * H + j] = dhv * tc * o * (1 - o);
+    }
+  }
+}
+
+/**
+ * GRU backward step: gate gradients of the input half into `dGi` and of the hidden half into
+ * `dGh` (they differ only in the n gate: `dGh_n = dGi_n · r`); `dh` is replaced by its direct
+ * path `dh · z` (the `W_hh` path is added by the caller).
+ */
+export function gruBackwardRows(
+  bs: number, H: number, row0: number, acts: Floats, ghN: Floats, hPrev: Floats,
+  dh: Floats, dGi: Floats, dGh: Floats,
+): void {
+  const GH = 3 * H;
+  for (let b = 0; b < bs; b++) {
+    const g0 = (row0 + b) * GH;
+    const n0 = (row0 + b) * H;
+    const hb = b * H;
+    for (let j = 0; j < H; j++) {
+      const r = acts[g0 + j]!;
+      const z = acts[g0 + H + j]!;
+      const n = acts[g0 + 2 * H + j]!;
+      const hp = hPrev[n0 + j]!;
+      const dhv = dh[hb + j]!;
+      const dan = dhv * (1 - z) * (1 - n * n);
+      const daz = dhv * (hp - n) * z * (1 - z);
+      const dar = dan * ghN[n0 + j]! * r * (1 - r);
+      dGi[g0 + j] = dar;
+      dGi[g0 + H + j] = daz;
+      dGi[g0 + 2 * H + j] = dan;
+      dGh[g0 + j] = dar;
+      dGh[g0 + H + j] = daz;
+      dGh[g0 + 2 * H + j] = dan * r;
+      dh[hb + j] = dhv * z;
+    }
+  }
+}
+
+/** `db[j] = Σ_q d[q·W + j]` over `rows` rows of width `W` (a bias gradient), in float64. */
+export function columnSums(d: Floats, rows: number, W: number, db: Floats): void {
+  const acc = new Float64Array(W);
+  for (let q = 0; q < rows; q++) {
+    const o = q * W;
+    for (let j = 0; j < W; j++) acc[j]! += d[o + j]!;
+  }
+  db.set(acc);
+}
