@@ -851,8 +851,8 @@ for n in range(60):
 for n in range(30):
     shape = rand_shape(RNG.randint(1, 4))
     d = RNG.randrange(-len(shape), len(shape))
-    op = RNG.choice(["softmax", "logSoftmax", "max_dim", "min_dim", "argmax", "prod", "cumulative_flip"])
-    if op == "cumulative_flip":
+    op = RNG.choice(["softmax", "logSoftmax", "max_dim", "min_dim", "argmax", "prod", "flip"])
+    if op == "flip":
         case("sweep", f"flip_{n}_{dims_name(shape)}_d{d}", "flip", [rand_input(shape)], lambda x, d=d: x.flip([d]), {"dims": [d]})
     elif op in ("softmax", "logSoftmax"):
         tfn = torch.softmax if op == "softmax" else torch.log_softmax
