@@ -1,10 +1,12 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { tensor } from "@rnnkit/autograd";
 import { allclose, decodeNumber, expectTensorClose, fromFixture, loadFixture, type FixtureTensor } from "./helpers.js";
 import { OPS, runCase, type ParityCase } from "./parityOps.js";
 
 // The harness must fail when rnnkit disagrees with a fixture, or the parity suites prove nothing.
-const FILES = ["ops_binary.json", "ops_unary.json", "ops_select.json", "ops_reduce.json", "ops_linalg.json", "ops_shape.json", "ops_indexing.json", "ops_errors.json", "ops_composite.json", "ops_sweep.json", "ops_grad2.json"];
+const FILES = readdirSync(fileURLToPath(new URL("./fixtures/", import.meta.url))).filter((f) => /^ops_\w+\.json$/.test(f));
 const all = FILES.flatMap((f) => loadFixture<{ cases: ParityCase[] }>(f).cases);
 const byName = (name: string): ParityCase => {
   const c = all.find((k) => k.name === name);
@@ -19,7 +21,16 @@ describe("parity harness", () => {
   it("maps every fixture op to an rnnkit call", () => {
     const missing = [...new Set(all.map((c) => c.op))].filter((op) => !(op in OPS));
     expect(missing).toEqual([]);
-    expect(all.length).toBeGreaterThan(800);
+    expect(FILES.length).toBeGreaterThanOrEqual(11);
+    expect(all.length).toBeGreaterThan(1400);
+  });
+
+  it("runs every ops fixture file in some parity test file", () => {
+    const dir = fileURLToPath(new URL("./", import.meta.url));
+    const registered = readdirSync(dir)
+      .filter((f) => /^parity\w+\.test\.ts$/.test(f))
+      .flatMap((f) => [...readFileSync(`${dir}${f}`, "utf8").matchAll(/parityTests\("(ops_\w+\.json)"/g)].map((m) => m[1]));
+    expect([...registered].sort()).toEqual([...FILES].sort());
   });
 
   it("fails on a wrong forward value beyond tolerance", () => {
