@@ -221,8 +221,8 @@ export class Tensor {
   min(): Tensor;
   min(dim: number, keepdim?: boolean): [Tensor, Tensor];
   min(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] { return dim === undefined ? ops.amax(this, undefined, false, "min") : ops.maxAlong(this, dim, keepdim, "min"); }
-  amax(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amax(this, dim, keepdim, "max"); }
-  amin(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amax(this, dim, keepdim, "min"); }
+  amax(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amax(this, dim, keepdim, "max", "amax"); }
+  amin(dim?: number | readonly number[], keepdim = false): Tensor { return ops.amax(this, dim, keepdim, "min", "amin"); }
   argmax(dim?: number, keepdim = false): Tensor { return ops.argReduce("argmax", this, dim, keepdim); }
   argmin(dim?: number, keepdim = false): Tensor { return ops.argReduce("argmin", this, dim, keepdim); }
   logsumexp(dim: number | readonly number[], keepdim = false): Tensor { return ops.logsumexp(this, dim, keepdim); }

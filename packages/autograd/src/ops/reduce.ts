@@ -119,12 +119,12 @@ const amaxOp = (op: "max" | "min") =>
     },
   });
 const amaxOps = { max: amaxOp("max"), min: amaxOp("min") };
-/** Max (or min) over `dim`, all dims when omitted; gradient split over ties. */
-export function amax(x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean, op: "max" | "min"): Tensor {
-  const dims = normDims(dim, x.ndim, op);
+/** Max (or min) over `dim`, all dims when omitted; gradient split over ties. `name` is the op its errors name. */
+export function amax(x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean, op: "max" | "min", name: string = op): Tensor {
+  const dims = normDims(dim, x.ndim, name);
   // Reducing a non-empty dim of an empty tensor is fine (an empty result), as in torch.
   if (x.numel() === 0 && dims.some((d) => x.shape[d] === 0)) {
-    throw new Error(`${op}: cannot reduce over a zero-size dim, got shape ${fmt(x.shape)} and dim ${fmt(dims)}`);
+    throw new Error(`${name}: cannot reduce over a zero-size dim, got shape ${fmt(x.shape)} and dim ${fmt(dims)}`);
   }
   return amaxOps[op]([x], { dims, keepdim });
 }
