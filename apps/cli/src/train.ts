@@ -299,8 +299,14 @@ function firstChar(text: string): string {
 function resumeOptions(ckpt: Checkpoint, run: TrainRun): TrainOptions {
   const saved = metaJson<TrainOptions>(ckpt, `${TRAIN_PREFIX}options`, run.resume!, OP);
   const opts: TrainOptions = { ...saved };
-  for (const k of ["epochs", "steps", "sampleLength", "data"] as const) {
-    if (run.explicit.has(k)) (opts as unknown as Record<string, unknown>)[k] = run.options[k];
+  const overridable = new Set<keyof TrainOptions>(["epochs", "steps", "sampleLength", "data"]);
+  for (const k of run.explicit) {
+    if (overridable.has(k)) {
+      (opts as unknown as Record<string, unknown>)[k] = run.options[k];
+    } else if (run.options[k] !== saved[k]) {
+      const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw new CliError(`${OP}: --resume continues with the checkpoint's settings; ${flag} ${String(run.options[k])} differs from its ${String(saved[k])}`);
+    }
   }
   if (run.explicit.has("epochs") && !run.explicit.has("steps")) opts.steps = null;
   if (run.explicit.has("steps") && !run.explicit.has("epochs")) opts.epochs = null;

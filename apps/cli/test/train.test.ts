@@ -172,6 +172,9 @@ describe("rnnkit train", () => {
     const o = rnnkit(["train", ...SMALL, "--data", other, "--epochs", "3", "--out", join(dir, "ref.safetensors"), "--resume"]);
     expect(o.status).toBe(1);
     expect(o.stderr).toContain("is not the text");
+    const changed = rnnkit(["train", ...SMALL, "--hidden", "64", "--epochs", "3", "--out", join(dir, "ref.safetensors"), "--resume"]);
+    expect(changed.status).toBe(1);
+    expect(changed.stderr).toContain("--resume continues with the checkpoint's settings; --hidden 64 differs from its 32");
     expect(rnnkit(["train", ...SMALL, "--dropout", "1.5"]).stderr).toContain("--dropout must be in [0, 1), got 1.5");
     expect(rnnkit(["train", ...SMALL, "--steps", "0"]).stderr).toContain("--steps must be a positive integer, got 0");
   });
