@@ -1,4 +1,4 @@
-import { backend, fmt } from "@rnnkit/tensor";
+import { backend, broadcastShapes, fmt } from "@rnnkit/tensor";
 import { defineOp } from "../defineOp.js";
 import { sumToShape } from "../gradUtil.js";
 import type { Tensor } from "../tensor.js";
@@ -32,6 +32,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const kb = b2.shape[b2.ndim - 2]!;
   if (ka !== kb) {
     throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${ka} vs ${kb} in the contracted dim)`);
+  }
+  try {
+    broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), "matmul");
+  } catch {
+    throw new Error(`matmul: the batch dims of shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be broadcast`);
   }
   let out = matmulOp([a2, b2]);
   if (a.ndim === 1) out = out.squeeze(-2);
