@@ -120,11 +120,26 @@ export class NDArray {
     const out = allocArray(dtype, n);
     if (this.isContiguous()) {
       out.set(this.data.subarray(this.offset, this.offset + n));
-    } else {
-      let k = 0;
-      this.forEachOffset((o) => {
-        out[k++] = this.data[o]!;
-      });
+    } else if (n > 0) {
+      // A strided walk with the innermost dim as a plain loop (no per-element callback).
+      const data = this.data;
+      const shape = this.shape;
+      const strides = this.strides;
+      const last = shape.length - 1;
+      const lastSize = shape[last]!;
+      const lastStride = strides[last]!;
+      const idx = new Array<number>(shape.length).fill(0);
+      let base = this.offset;
+      for (let k = 0; k < n; k += lastSize) {
+        for (let j = 0, o = base; j < lastSize; j++, o += lastStride) out[k + j] = data[o]!;
+        for (let d = last - 1; d >= 0; d--) {
+          idx[d]!++;
+          base += strides[d]!;
+          if (idx[d]! < shape[d]!) break;
+          base -= strides[d]! * shape[d]!;
+          idx[d] = 0;
+        }
+      }
     }
     return new NDArray(out, this.shape.slice());
   }

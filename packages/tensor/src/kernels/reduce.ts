@@ -19,7 +19,47 @@ export function toRows(x: NDArray, dims: readonly number[], keepdim: boolean) {
   return { rows, inner, outer, shape };
 }
 
+/**
+ * Sum of a contiguous array over a block of adjacent dims that is not trailing (e.g. a bias
+ * gradient `(N, F) → (F)`), without the transposed copy `toRows` would make: rows are added
+ * into float64 accumulators in the same order, so the result is identical. Null otherwise.
+ */
+function sumLeadingBlock(x: NDArray, dims: readonly number[], keepdim: boolean): NDArray | null {
+  const nd = x.ndim;
+  const d0 = dims[0];
+  if (d0 === undefined || !x.isContiguous()) return null;
+  for (let i = 1; i < dims.length; i++) if (dims[i] !== d0 + i) return null;
+  const d1 = d0 + dims.length - 1;
+  if (d1 >= nd - 1) return null;
+  let pre = 1;
+  let red = 1;
+  let post = 1;
+  for (let i = 0; i < nd; i++) {
+    const s = x.shape[i]!;
+    if (i < d0) pre *= s;
+    else if (i <= d1) red *= s;
+    else post *= s;
+  }
+  const acc = new Float64Array(pre * post);
+  const data = x.data;
+  for (let p = 0; p < pre; p++) {
+    const a0 = p * post;
+    for (let r = 0; r < red; r++) {
+      const base = x.offset + (p * red + r) * post;
+      for (let j = 0; j < post; j++) acc[a0 + j]! += data[base + j]!;
+    }
+  }
+  const out = allocArray(x.dtype, pre * post);
+  out.set(acc);
+  const shape = keepdim ? x.shape.map((s, i) => (i >= d0 && i <= d1 ? 1 : s)) : x.shape.filter((_, i) => i < d0 || i > d1);
+  return new NDArray(out, shape);
+}
+
 export function reduce(op: ReduceOp, x: NDArray, dims: readonly number[], keepdim: boolean): NDArray {
+  if (op === "sum") {
+    const fast = sumLeadingBlock(x, dims, keepdim);
+    if (fast) return fast;
+  }
   const { rows, inner, outer, shape } = toRows(x, dims, keepdim);
   if (inner === 0 && (op === "max" || op === "min")) {
     throw new Error(`${op}: cannot reduce over a zero-size dim (input shape [${x.shape.join(", ")}])`);
