@@ -7,7 +7,8 @@ import { evalCommand } from "./evalCommand.js";
 import { infoCommand } from "./info.js";
 import { defaultLr, OPTIMIZERS, SCHEDULERS, type OptimizerName, type SchedulerName } from "./optimSetup.js";
 import { sampleCommand } from "./sample.js";
-import { trainCommand, type TrainOptions } from "./train.js";
+import { trainCommand } from "./train.js";
+import type { TrainOptions } from "./trainOptions.js";
 import { TUTORIAL_MODELS, tutorialCommand, type TutorialModel } from "./tutorial.js";
 
 function int(value: string): number {
