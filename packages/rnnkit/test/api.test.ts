@@ -48,7 +48,10 @@ describe("the rnnkit umbrella", () => {
 
   it("runs a model end to end through the umbrella (values and gradients)", () => {
     rk.manualSeed(0);
-    const lstm = new rk.nn.LSTM(3, 4, { numLayers: 2 });
+    // Namespaces are ES modules, so their classes are types too.
+    const lstm: rk.nn.LSTM = new rk.nn.LSTM(3, 4, { numLayers: 2 });
+    const opts: rk.nn.LSTMOptions = { numLayers: 2 };
+    expect(new rk.nn.LSTM(3, 4, opts).numLayers).toBe(2);
     const head = new rk.nn.Linear(4, 2);
     const [out, [hn, cn]] = lstm.forward(rk.randn([5, 2, 3]));
     expect(out.shape).toEqual([5, 2, 4]);
