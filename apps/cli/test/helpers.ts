@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,8 +49,15 @@ export async function ensureBuilt(): Promise<void> {
     }
     try {
       if (!isFresh()) {
-        const r = spawnSync(join(REPO, "node_modules", ".bin", "tsup"), [], { cwd: CLI_DIR, encoding: "utf8" });
+        // Build beside dist and rename, so a test running the old binary never reads half a file.
+        const tmp = join(CLI_DIR, ".dist-build");
+        rmSync(tmp, { recursive: true, force: true });
+        const r = spawnSync(join(REPO, "node_modules", ".bin", "tsup"), ["--out-dir", tmp], { cwd: CLI_DIR, encoding: "utf8" });
         if (r.status !== 0) throw new Error(`building the CLI failed:\n${r.stdout}\n${r.stderr}`);
+        mkdirSync(dirname(BIN), { recursive: true });
+        renameSync(join(tmp, "cli.js.map"), `${BIN}.map`);
+        renameSync(join(tmp, "cli.js"), BIN);
+        rmSync(tmp, { recursive: true, force: true });
       }
     } finally {
       rmSync(LOCK, { recursive: true, force: true });
