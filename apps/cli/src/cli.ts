@@ -3,6 +3,7 @@ import { benchCommand } from "./bench.js";
 import { classifyPredictCommand, classifyTrainCommand } from "./classify.js";
 import { CELL_KINDS, type CellKind } from "./charModel.js";
 import { CliError } from "./errors.js";
+import pkg from "../package.json" with { type: "json" };
 import { evalCommand } from "./evalCommand.js";
 import { infoCommand } from "./info.js";
 import { defaultLr, OPTIMIZERS, SCHEDULERS, type OptimizerName, type SchedulerName } from "./optimSetup.js";
@@ -26,6 +27,7 @@ function num(value: string): number {
 export function buildProgram(): Command {
   const program = new Command("rnnkit")
     .description("Recurrent networks with PyTorch's semantics, in TypeScript: tutorials, character models, classifiers.")
+    .version(pkg.version, "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
 
