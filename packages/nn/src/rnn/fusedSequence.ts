@@ -3,7 +3,7 @@ import { allocArray, backend, NDArray, type DType } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
 import {
-  columnSums, gruBackwardRows, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
+  columnSums, gruBackwardRows, stepGemm, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
   type Floats,
 } from "./gateKernels.js";
 
@@ -86,7 +86,7 @@ export function runSequence(
     const row0 = offsets[t]!;
     hPrev.set(h.subarray(0, bs * R), row0 * R);
     // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
-    gemm(false, true, bs, GH, R, 1, h, 0, R, whh, 0, R, 0, gh, 0, GH);
+    stepGemm(true, bs, GH, R, h, 0, R, whh, 0, R, gh, 0, GH);
     if (isLstm) {
       lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, scratch);
     } else if (mode === "GRU") {
@@ -97,7 +97,7 @@ export function runSequence(
     if (proj) {
       hRaw!.set(raw!.subarray(0, bs * H), row0 * H);
       // h = raw · W_hrᵀ
-      gemm(false, true, bs, R, H, 1, raw!, 0, H, whr!, 0, H, 0, h, 0, R);
+      stepGemm(true, bs, R, H, raw!, 0, H, whr!, 0, H, h, 0, R);
     }
     out.set(h.subarray(0, bs * R), row0 * R);
   }
@@ -134,7 +134,7 @@ export function runSequence(
       if (proj) {
         dHAll!.set(dh.subarray(0, bs * R), row0 * R);
         // d raw = dh · W_hr
-        gemm(false, false, bs, H, R, 1, dh, 0, R, whr!, 0, H, 0, dRaw!, 0, H);
+        stepGemm(false, bs, H, R, dh, 0, R, whr!, 0, H, dRaw!, 0, H);
         dhr = dRaw!;
       }
       if (isLstm) lstmBackwardRows(bs, H, row0, acts, cPrev!, tanhC!, dhr, proj ? H : R, dc!, dGi);
@@ -142,10 +142,10 @@ export function runSequence(
       else rnnBackwardRows(relu, bs, H, row0, acts, dh, R, dGi);
       // dh_prev = dGh · W_hh (+ GRU's direct path, already in dh)
       if (mode === "GRU") {
-        gemm(false, false, bs, R, GH, 1, dGh, row0 * GH, GH, whh, 0, R, 0, dhPrev!, 0, R);
+        stepGemm(false, bs, R, GH, dGh, row0 * GH, GH, whh, 0, R, dhPrev!, 0, R);
         for (let q = 0; q < bs * R; q++) dh[q]! += dhPrev![q]!;
       } else {
-        gemm(false, false, bs, R, GH, 1, dGh, row0 * GH, GH, whh, 0, R, 0, dh, 0, R);
+        stepGemm(false, bs, R, GH, dGh, row0 * GH, GH, whh, 0, R, dh, 0, R);
       }
     }
 

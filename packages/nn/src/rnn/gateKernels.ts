@@ -259,3 +259,37 @@ export function columnSums(d: Floats, rows: number, W: number, db: Floats): void
   }
   db.set(acc);
 }
+
+/** Below this many multiply-adds a per-step product runs inline instead of through `backend().gemm`. */
+const SMALL_GEMM = 4096;
+
+/**
+ * `C = A · op(B)` for one time step (`op(B) = Bᵀ` when `transB`), row-major with leading dims:
+ * tiny products (a batch-1 toy network) run as an inline float64-accumulated loop with no call
+ * overhead or allocation; larger ones go to `backend().gemm`.
+ * @example stepGemm(true, bs, 4 * H, R, h, 0, R, whh, 0, R, gh, 0, 4 * H) // gh = h · W_hhᵀ
+ */
+export function stepGemm(
+  transB: boolean, m: number, n: number, k: number,
+  a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number,
+  c: Floats, cOff: number, ldc: number,
+): void {
+  if (m * n * k >= SMALL_GEMM) {
+    backend().gemm(false, transB, m, n, k, 1, a, aOff, lda, b, bOff, ldb, 0, c, cOff, ldc);
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    const ai = aOff + i * lda;
+    const ci = cOff + i * ldc;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      if (transB) {
+        const bj = bOff + j * ldb;
+        for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
+      } else {
+        for (let p = 0; p < k; p++) s += a[ai + p]! * b[bOff + p * ldb + j]!;
+      }
+      c[ci + j] = s;
+    }
+  }
+}
