@@ -1,7 +1,7 @@
 import * as rk from "rnnkit";
 import { CliError } from "./errors.js";
 import { loadCharLM } from "./loadModel.js";
-import { sampleText } from "./sampling.js";
+import { defaultPrime, sampleText } from "./sampling.js";
 
 /** Options of `rnnkit sample`. */
 export interface SampleCommandOptions {
@@ -23,7 +23,7 @@ export function sampleCommand(path: string, o: SampleCommandOptions): void {
   if (!(o.temperature >= 0)) throw new CliError(`${OP}: --temperature must be >= 0 (0 is greedy), got ${o.temperature}`);
   if (!Number.isInteger(o.topK) || o.topK < 0) throw new CliError(`${OP}: --top-k must be a non-negative integer (0 keeps all), got ${o.topK}`);
   const { model, vocab } = loadCharLM(path, OP);
-  const prime = o.prime ?? (vocab.has("\n") ? "\n" : vocab.chars[0]!);
+  const prime = o.prime ?? defaultPrime(vocab);
   if (prime.length === 0) throw new CliError(`${OP}: --prime must not be empty`);
   const ids = vocab.encode(prime, OP, `--prime ${JSON.stringify(prime)}`);
   const text = sampleText(model, vocab, ids, {

@@ -2,6 +2,11 @@ import * as rk from "rnnkit";
 import type { CharLM, RecurrentState } from "./charModel.js";
 import type { Vocab } from "./vocab.js";
 
+/** Where a sample starts without a prime: a newline (a fresh line of text) if the vocabulary has one. */
+export function defaultPrime(vocab: Vocab): string {
+  return vocab.has("\n") ? "\n" : vocab.chars[0]!;
+}
+
 /** Options of `sampleText`. */
 export interface SampleOptions {
   prime: string;

@@ -7,7 +7,7 @@ import { bundledCorpus, BUNDLED_CORPUS_NAME } from "./corpus.js";
 import { CliError, EXIT_INTERRUPTED } from "./errors.js";
 import { Logger } from "./logger.js";
 import { currentLr, makeOptimizer, Schedule } from "./optimSetup.js";
-import { sampleText } from "./sampling.js";
+import { defaultPrime, sampleText } from "./sampling.js";
 import { checkOptions, resumeOptions, type Progress, type TrainOptions, type TrainRun } from "./trainOptions.js";
 import { evaluateLoss, readText, Streams, textHash, unigramLoss } from "./textData.js";
 import { Vocab } from "./vocab.js";
@@ -170,7 +170,7 @@ export async function trainCommand(run: TrainRun): Promise<void> {
     if (full) schedule.afterEpoch(valLoss);
     const gen = new rk.Generator(opts.seed + 1000 + progress.epoch);
     const sample = opts.sampleLength > 0
-      ? sampleText(model, vocab, vocab.encode(firstChar(text), OP), { length: opts.sampleLength, temperature: 0.8, topK: 0, generator: gen })
+      ? sampleText(model, vocab, vocab.encode(defaultPrime(vocab), OP), { length: opts.sampleLength, temperature: 0.8, topK: 0, generator: gen })
       : "";
     const steps = progress.epochLossCount;
     if (full) progress.history.push({ epoch: progress.epoch + 1, steps, trainLoss, valLoss: Number.isFinite(valLoss) ? valLoss : trainLoss });
@@ -246,8 +246,4 @@ export async function trainCommand(run: TrainRun): Promise<void> {
     steps: progress.globalStep, epochs: progress.epoch, seconds: Math.round(elapsed()),
     valLoss: last?.valLoss ?? null, unigramValLoss: Number.isFinite(baseline) ? baseline : null, out: run.out,
   }, `done: ${progress.globalStep} steps in ${elapsed().toFixed(1)} s; model saved to ${run.out}`);
-}
-
-function firstChar(text: string): string {
-  return Array.from(text.slice(0, 2))[0] ?? "";
 }
