@@ -268,6 +268,21 @@ export class Tensor {
   repeat(...repeats: number[] | [readonly number[]]): Tensor { return ops.repeat(this, flatShape(repeats)); }
 
   // ---- indexing ----------------------------------------------------------------------------
+  /**
+   * `x[i]`: a number picks one entry of dim 0 and drops the dim; an int32 index tensor picks
+   * rows, giving shape `[...index.shape, ...x.shape.slice(1)]`. Negative indices count from the end.
+   * @example x.index(-1); x.index(tensor([[2, 0]], { dtype: "int32" })) // [1, 2, ...rest]
+   */
+  index(i: number | Tensor): Tensor {
+    if (this.shape.length === 0) throw new Error("index: cannot index a 0-d tensor");
+    if (typeof i === "number") return ops.select(this, 0, i);
+    if (i.dtype !== "int32") throw new Error(`index: index must be an int32 tensor, got ${i.dtype} (shape ${fmt(i.shape)})`);
+    const n = this.shape[0]!;
+    const flat = i.data();
+    const wrapped = flat.some((v) => v < 0 && v >= -n) ? flat.map((v) => (v < 0 && v >= -n ? v + n : v)) : flat;
+    const rows = ops.indexSelect(this, 0, new Tensor(new NDArray(wrapped, [wrapped.length])));
+    return i.shape.length === 1 ? rows : rows.reshape([...i.shape, ...this.shape.slice(1)]);
+  }
   indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
   gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, dim, index, src); }

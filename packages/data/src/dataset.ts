@@ -42,10 +42,10 @@ export class ArrayDataset<T> extends Dataset<T> {
  * Rows of tensors that share their first dimension: item `i` is `[t0[i], t1[i], ...]`.
  * @example const ds = new TensorDataset(x, y); // x: [N, 3], y: [N]; ds.get(0) -> [x[0], y[0]]
  */
-export class TensorDataset extends Dataset<Tensor[]> {
-  readonly tensors: readonly Tensor[];
+export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
+  readonly tensors: Readonly<T>;
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...tensors: T) {
     super();
     if (tensors.length === 0) throw new Error("TensorDataset: needs at least one tensor");
     for (const [k, t] of tensors.entries()) {
@@ -62,9 +62,9 @@ export class TensorDataset extends Dataset<Tensor[]> {
     return this.tensors[0]!.shape[0]!;
   }
 
-  get(i: number): Tensor[] {
+  get(i: number): T {
     checkIndex("TensorDataset.get", i, this.length);
-    return this.tensors.map((t) => t.select(0, i));
+    return this.tensors.map((t) => t.select(0, i)) as T;
   }
 }
 

@@ -6,7 +6,7 @@ import { TensorDataset } from "../dataset.js";
 export interface SequenceTask {
   inputs: Tensor;
   targets: Tensor;
-  dataset: TensorDataset;
+  dataset: TensorDataset<[Tensor, Tensor]>;
 }
 
 function positiveInt(op: string, name: string, v: number): void {

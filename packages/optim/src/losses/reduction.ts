@@ -1,5 +1,5 @@
 import type { Tensor } from "@rnnkit/autograd";
-import { fmt } from "@rnnkit/tensor";
+import { broadcastShapes, fmt } from "@rnnkit/tensor";
 
 /** How a loss combines its per-element values: kept (`none`), averaged or summed. */
 export type Reduction = "none" | "mean" | "sum";
@@ -36,5 +36,14 @@ export function checkSameShape(op: string, input: Tensor, target: Tensor): void 
   const same = input.shape.length === target.shape.length && input.shape.every((s, i) => s === target.shape[i]);
   if (!same) {
     throw new Error(`${op}: target shape ${fmt(target.shape)} must match input shape ${fmt(input.shape)}`);
+  }
+}
+
+/** Throws, naming `op`, unless input and target broadcast together (torch's elementwise losses). */
+export function checkBroadcast(op: string, input: Tensor, target: Tensor): void {
+  try {
+    broadcastShapes(input.shape, target.shape, op);
+  } catch {
+    throw new Error(`${op}: target shape ${fmt(target.shape)} cannot be broadcast with input shape ${fmt(input.shape)}`);
   }
 }

@@ -1,5 +1,5 @@
 import { where, type Tensor } from "@rnnkit/autograd";
-import { checkFloat, checkReduction, reduce, type ReductionOptions } from "./reduction.js";
+import { checkBroadcast, checkFloat, checkReduction, reduce, type ReductionOptions } from "./reduction.js";
 
 /**
  * Mean squared error: `ℓ = (x - y)²`, reduced. Input and target broadcast as in torch.
@@ -7,6 +7,7 @@ import { checkFloat, checkReduction, reduce, type ReductionOptions } from "./red
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   checkFloat("mseLoss", "input", input);
+  checkBroadcast("mseLoss", input, target);
   return reduce(input.sub(target).square(), checkReduction("mseLoss", opts.reduction ?? "mean"));
 }
 
@@ -16,6 +17,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   checkFloat("l1Loss", "input", input);
+  checkBroadcast("l1Loss", input, target);
   return reduce(input.sub(target).abs(), checkReduction("l1Loss", opts.reduction ?? "mean"));
 }
 
@@ -32,6 +34,7 @@ export interface SmoothL1Options extends ReductionOptions {
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
   const op = "smoothL1Loss";
   checkFloat(op, "input", input);
+  checkBroadcast(op, input, target);
   const reduction = checkReduction(op, opts.reduction ?? "mean");
   const beta = opts.beta ?? 1;
   if (beta < 0) throw new Error(`${op}: beta must be non-negative, got ${beta}`);
@@ -53,6 +56,7 @@ export interface HuberOptions extends ReductionOptions {
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
   const op = "huberLoss";
   checkFloat(op, "input", input);
+  checkBroadcast(op, input, target);
   const reduction = checkReduction(op, opts.reduction ?? "mean");
   const delta = opts.delta ?? 1;
   if (!(delta > 0)) throw new Error(`${op}: delta must be positive, got ${delta}`);
