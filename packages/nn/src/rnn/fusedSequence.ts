@@ -70,7 +70,8 @@ export function runSequence(
   // Saved for backward (all rows in packed order).
   const out = allocArray(dtype, N * R) as Floats;
   const hPrev = allocArray(dtype, N * R) as Floats;
-  const acts = allocArray(dtype, N * GH) as Floats; // gate activations (RNN: h itself)
+  // Gate activations; an Elman layer's activation is h itself, already saved in `out`.
+  const acts = G === 1 ? out : (allocArray(dtype, N * GH) as Floats);
   const cPrev = isLstm ? (allocArray(dtype, N * H) as Floats) : null;
   const tanhC = isLstm ? (allocArray(dtype, N * H) as Floats) : null;
   const hRaw = proj ? (allocArray(dtype, N * H) as Floats) : null; // LSTM h before projection
@@ -79,7 +80,7 @@ export function runSequence(
   const raw = proj ? (allocArray(dtype, B * H) as Floats) : null;
 
   const relu = mode === "RNN_RELU";
-  const scratch = { a: allocArray(dtype, B * 3 * H) as Floats, b: allocArray(dtype, B * H) as Floats };
+  const scratch = G === 1 ? null : { a: allocArray(dtype, B * (G - 1) * H) as Floats, b: allocArray(dtype, B * H) as Floats };
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const bs = batchSizes[t]!;
@@ -88,9 +89,9 @@ export function runSequence(
     // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
     stepGemm(true, bs, GH, R, h, 0, R, whh, 0, R, gh, 0, GH);
     if (isLstm) {
-      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, scratch);
+      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, scratch!);
     } else if (mode === "GRU") {
-      gruForwardRows(bs, H, giv, row0, gh, bhh, acts, ghN!, h, scratch);
+      gruForwardRows(bs, H, giv, row0, gh, bhh, acts, ghN!, h, scratch!);
     } else {
       rnnForwardRows(relu, bs, H, giv, row0, gh, bhh, acts, h);
     }

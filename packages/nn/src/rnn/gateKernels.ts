@@ -36,7 +36,7 @@ export function activateInPlace(op: "tanh" | "sigmoid", buf: Floats, n: number):
   else for (let q = 0; q < n; q++) buf[q] = sigmoid(buf[q]!);
 }
 
-/** Workspaces of one sequence's forward: `a` holds B·3H and `b` B·H floats. */
+/** Workspaces of one sequence's forward: `a` holds B·(G−1)·H and `b` B·H floats. */
 export interface GateScratch {
   a: Floats;
   b: Floats;
@@ -61,7 +61,7 @@ export function rnnForwardRows(
     }
   }
   if (!relu) activateInPlace("tanh", h, n);
-  acts.set(h.subarray(0, n), g0);
+  if (acts !== h) acts.set(h.subarray(0, n), g0);
 }
 
 /**
