@@ -14,6 +14,8 @@ export interface KernelExports {
 }
 
 const PAGE = 65536;
+/** Addresses are i32 in the kernels, so scratch stays below 2 GiB. */
+const MAX_BYTES = 2 ** 31 - PAGE;
 /** GEMM packing buffers start here; operand scratch follows them. */
 const WORK_BASE = 1024;
 
@@ -31,14 +33,24 @@ export class WasmKernels {
     this.exports = exports;
     this.scratchBase = align(WORK_BASE + exports.gemmWorkBytes());
     this.view = new Float32Array(exports.memory.buffer);
-    this.ensure(0);
+    if (!this.ensure(0)) throw new Error("wasm kernels: could not allocate the GEMM workspace");
   }
 
-  /** Grows the memory so `bytes` of scratch fit after `scratchBase`; returns the float32 view. */
-  ensure(bytes: number): Float32Array {
+  /**
+   * Grows the memory so `bytes` of scratch fit after `scratchBase` and returns the float32 view,
+   * or null when the memory cannot grow that far (the caller then runs the JS kernel).
+   */
+  ensure(bytes: number): Float32Array | null {
     const need = this.scratchBase + bytes;
+    if (need > MAX_BYTES) return null;
     const mem = this.exports.memory;
-    if (need > mem.buffer.byteLength) mem.grow(Math.ceil((need - mem.buffer.byteLength) / PAGE));
+    if (need > mem.buffer.byteLength) {
+      try {
+        mem.grow(Math.ceil((need - mem.buffer.byteLength) / PAGE));
+      } catch {
+        return null;
+      }
+    }
     // Growing detaches the old buffer, so the view is rebuilt whenever it no longer matches.
     if (this.view.buffer !== mem.buffer) this.view = new Float32Array(mem.buffer);
     return this.view;

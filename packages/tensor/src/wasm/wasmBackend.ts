@@ -74,6 +74,10 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     const pb = align(pa + aRows * aCols * 4);
     const pc = align(pb + bRows * bCols * 4);
     const mem = kernels.ensure(pc + m * n * 4 - base);
+    if (!mem) {
+      fallback.gemm(transA, transB, m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
     copyIn(mem, pa, a, aOff, aRows, aCols, lda);
     copyIn(mem, pb, b, bOff, bRows, bCols, ldb);
     if (beta !== 0) copyIn(mem, pc, c, cOff, m, n, ldc);
@@ -89,6 +93,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     const src = x.flat() as Float32Array;
     const n = src.length;
     const mem = kernels.ensure(n * 4);
+    if (!mem) return fallback.unary(op, x);
     mem.set(src, base >> 2);
     k.unary(code, base, base, n);
     return new NDArray(mem.slice(base >> 2, (base >> 2) + n), x.shape.slice());
@@ -119,6 +124,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     const pb = align(pa + a.size * 4);
     const po = align(pb + b.size * 4);
     const mem = kernels.ensure(po + n * 4 - base);
+    if (!mem) return fallback.binary(op, a, b, opName);
     mem.set(a.flat() as Float32Array, pa >> 2);
     mem.set(b.flat() as Float32Array, pb >> 2);
     k.binary(
@@ -143,6 +149,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     const pb = align(pa + n * 4);
     const po = align(pb + n * 4);
     const mem = kernels.ensure(po + n * 4 - base);
+    if (!mem) return fallback.axpy(a, b, alpha);
     mem.set(a.flat() as Float32Array, pa >> 2);
     mem.set(b.flat() as Float32Array, pb >> 2);
     k.axpy(pa, pb, alpha, po, n);
