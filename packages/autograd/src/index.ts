@@ -1,4 +1,4 @@
-export { Tensor, type TensorLike } from "./tensor.js";
+export { Tensor, type TensorLike, type TensorTuple } from "./tensor.js";
 export { Node, type BackwardFn } from "./node.js";
 export { defineOp, needsGrad, record, type OpContext, type OpSpec } from "./defineOp.js";
 export { runBackward, type BackwardOptions } from "./engine.js";

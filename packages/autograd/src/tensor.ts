@@ -9,6 +9,13 @@ import * as act from "./ops/activation.js";
 export type TensorLike = Tensor | number;
 
 /**
+ * `N` tensors as a tuple when `N` is a literal (`TensorTuple<4>` is `[Tensor, Tensor, Tensor, Tensor]`),
+ * `Tensor[]` for a plain `number`; lets `const [i, f, g, o] = gates.chunk(4, 1)` type without casts.
+ */
+export type TensorTuple<N extends number, R extends Tensor[] = []> =
+  number extends N ? Tensor[] : R["length"] extends N ? R : TensorTuple<N, [...R, Tensor]>;
+
+/**
  * An n-dimensional array that records the operations applied to it, so `backward()` can
  * compute gradients. Methods mirror torch's in camelCase; broadcasting is torch's.
  * @example
@@ -45,6 +52,8 @@ export class Tensor {
     return this.value.size;
   }
   /** torch's `size()`: the shape, or one dim's size. */
+  size(): readonly number[];
+  size(dim: number): number;
   size(dim?: number): number | readonly number[] {
     if (dim === undefined) return this.shape;
     const d = dim < 0 ? dim + this.ndim : dim;
@@ -258,9 +267,18 @@ export class Tensor {
   select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
   /** Elements `start, start+step, … < end` along `dim` (python slicing; negative ends wrap). */
   slice(dim: number, start?: number, end?: number, step = 1): Tensor { return ops.slice(this, dim, start, end, step); }
-  /** Splits into `chunks` pieces along `dim` (the last may be smaller). */
-  chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
-  /** Splits into pieces of `size` (or the listed sizes) along `dim`. */
+  /**
+   * Splits into pieces of `ceil(size / chunks)` along `dim`; the last may be smaller and, as in torch,
+   * there can be fewer pieces (5 in 4 chunks gives 2, 2, 1). A literal count is typed as a tuple.
+   * @example const [i, f, g, o] = gates.chunk(4, 1);
+   */
+  chunk<N extends number>(chunks: N, dim = 0): TensorTuple<N> { return ops.chunk(this, chunks, dim) as TensorTuple<N>; }
+  /**
+   * Splits into pieces of `size` (or the listed sizes, one tensor each) along `dim`.
+   * @example const [a, b] = x.split([2, 3], 1);
+   */
+  split<const S extends readonly number[]>(size: S, dim?: number): { -readonly [K in keyof S]: Tensor };
+  split(size: number, dim?: number): Tensor[];
   split(size: number | readonly number[], dim = 0): Tensor[] { return ops.split(this, size, dim); }
   unbind(dim = 0): Tensor[] { return ops.unbind(this, dim); }
   flip(dims: number | readonly number[]): Tensor { return ops.flip(this, typeof dims === "number" ? [dims] : dims); }

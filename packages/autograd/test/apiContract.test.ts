@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { Tensor, tensor } from "@rnnkit/autograd";
 
 // The Tensor surface promised by the public API contract (shared API.md, "Tensor").
@@ -58,5 +58,30 @@ describe("Tensor API contract", () => {
     expect(() => x.index(tensor([3], { dtype: "int32" }))).toThrow(/index 3 is out of bounds/);
     expect(() => x.index(tensor([1]))).toThrow(/index: index must be an int32 tensor, got float32/);
     expect(() => tensor(1).index(0)).toThrow(/index: cannot index a 0-d tensor/);
+  });
+});
+
+describe("Tensor types a user needs no casts for", () => {
+  it("chunk with a literal count and split with listed sizes destructure into tensors", () => {
+    const gates = tensor([[1, 2, 3, 4, 5, 6, 7, 8]]);
+    const [i, f, g, o] = gates.chunk(4, 1);
+    expectTypeOf(o).toEqualTypeOf<Tensor>();
+    expect([i.toArray(), f.toArray(), g.toArray(), o.toArray()]).toEqual([[[1, 2]], [[3, 4]], [[5, 6]], [[7, 8]]]);
+    const n: number = 3;
+    expectTypeOf(gates.chunk(n, 1)).toEqualTypeOf<Tensor[]>();
+    expect(tensor([1, 2, 3, 4, 5]).chunk(4).map((t) => t.toArray())).toEqual([[1, 2], [3, 4], [5]]);
+    const [a, b] = gates.split([3, 5], 1);
+    expectTypeOf(b).toEqualTypeOf<Tensor>();
+    expect([a.shape, b.shape]).toEqual([[1, 3], [1, 5]]);
+    expectTypeOf(gates.split(2, 1)).toEqualTypeOf<Tensor[]>();
+    expect(gates.split(3, 1).map((t) => t.shape[1])).toEqual([3, 3, 2]);
+  });
+
+  it("size(dim) is a number and size() the shape", () => {
+    const x = tensor([[1, 2, 3]]);
+    const d: number = x.size(1);
+    const s: readonly number[] = x.size();
+    expect([d, s, x.size(-2)]).toEqual([3, [1, 3], 1]);
+    expect(() => x.size(2)).toThrow(/size: dim 2 is out of range for shape \[1, 3\]/);
   });
 });
