@@ -1,4 +1,4 @@
-import { fmt, shapesEqual } from "@rnnkit/tensor";
+import { fmt } from "@rnnkit/tensor";
 import { withGradMode } from "./gradMode.js";
 import type { Node } from "./node.js";
 import { Tensor } from "./tensor.js";
@@ -15,28 +15,46 @@ export interface BackwardOptions {
 function topoOrder(roots: readonly Node[]): Node[] {
   const order: Node[] = [];
   const seen = new Set<Node>();
-  const stack: [Node, number][] = [];
+  // An explicit DFS stack of nodes and, in parallel, the next input index of each.
+  const nodes: Node[] = [];
+  const next: number[] = [];
   for (const r of roots) {
     if (seen.has(r)) continue;
     seen.add(r);
-    stack.push([r, 0]);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const [node, i] = top;
+    nodes.push(r);
+    next.push(0);
+    while (nodes.length > 0) {
+      const top = nodes.length - 1;
+      const node = nodes[top]!;
+      const i = next[top]!;
       if (i < node.inputs.length) {
-        top[1] = i + 1;
+        next[top] = i + 1;
         const child = node.inputs[i]!.gradFn;
-        if (child && !seen.has(child)) {
+        if (child !== null && !seen.has(child)) {
           seen.add(child);
-          stack.push([child, 0]);
+          nodes.push(child);
+          next.push(0);
         }
       } else {
-        stack.pop();
+        nodes.pop();
+        next.pop();
         order.push(node);
       }
     }
   }
   return order.reverse();
+}
+
+/** Adds `g` into the pending output-gradient slot of the node that produced `t`. */
+function deliver(pending: Map<Node, (Tensor | null)[]>, t: Tensor, g: Tensor): void {
+  const node = t.gradFn!;
+  let slot = pending.get(node);
+  if (slot === undefined) {
+    slot = new Array<Tensor | null>(node.numOutputs).fill(null);
+    pending.set(node, slot);
+  }
+  const i = t.outputIndex;
+  slot[i] = addGrad(slot[i] ?? null, g);
 }
 
 /**
@@ -48,17 +66,16 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
   withGradMode(opts.createGraph ?? false, () => {
     const pending = new Map<Node, (Tensor | null)[]>();
     const rootNodes: Node[] = [];
-    roots.forEach((root, k) => {
+    for (let k = 0; k < roots.length; k++) {
+      const root = roots[k]!;
       const g = grads[k]!;
       if (root.gradFn === null) {
         if (root.requiresGrad) accumulateLeaf(root, g);
-        return;
+        continue;
       }
-      const slot = pending.get(root.gradFn) ?? new Array<Tensor | null>(root.gradFn.numOutputs).fill(null);
-      slot[root.outputIndex] = addGrad(slot[root.outputIndex] ?? null, g);
-      pending.set(root.gradFn, slot);
+      deliver(pending, root, g);
       rootNodes.push(root.gradFn);
-    });
+    }
     for (const node of topoOrder(rootNodes)) {
       const outGrads = pending.get(node);
       pending.delete(node);
@@ -77,22 +94,27 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
       }
       if (!retain) node.backwardFn = null;
       const inGrads = fn(outGrads);
-      node.inputs.forEach((input, i) => {
+      const inputs = node.inputs;
+      for (let i = 0; i < inputs.length; i++) {
+        const input = inputs[i]!;
         const g = inGrads[i];
-        if (!g || !input.requiresGrad) return;
-        if (!shapesEqual(g.shape, input.shape)) {
+        if (!g || !input.requiresGrad) continue;
+        if (!sameShape(g.shape, input.shape)) {
           throw new Error(`backward: op ${node.name} produced a gradient of shape ${fmt(g.shape)} for input ${i} of shape ${fmt(input.shape)}`);
         }
-        if (input.gradFn === null) {
-          accumulateLeaf(input, g);
-        } else {
-          const slot = pending.get(input.gradFn) ?? new Array<Tensor | null>(input.gradFn.numOutputs).fill(null);
-          slot[input.outputIndex] = addGrad(slot[input.outputIndex] ?? null, g);
-          pending.set(input.gradFn, slot);
-        }
-      });
+        if (input.gradFn === null) accumulateLeaf(input, g);
+        else deliver(pending, input, g);
+      }
     }
   });
+}
+
+/** Shape equality without allocation (the per-edge check of every backward). */
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {

@@ -15,7 +15,11 @@ export function addGrad(a: Tensor | null, b: Tensor): Tensor {
  */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   const gs = g.shape;
-  if (gs.length === shape.length && gs.every((s, i) => s === shape[i])) return g;
+  if (gs.length === shape.length) {
+    let same = true;
+    for (let i = 0; i < gs.length && same; i++) same = gs[i] === shape[i];
+    if (same) return g;
+  }
   const lead = gs.length - shape.length;
   const dims: number[] = [];
   for (let i = 0; i < gs.length; i++) {
