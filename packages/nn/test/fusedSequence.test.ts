@@ -3,6 +3,7 @@ import { gradcheck, manualSeed, randn, Tensor } from "@rnnkit/autograd";
 import { GRU, LSTM, RNN, RNNBase, type CellWeights, type RNNMode } from "../src/index.js";
 import { runSequence } from "../src/rnn/fusedSequence.js";
 import { utils } from "../src/index.js";
+import { setBackend, wasmBackend } from "@rnnkit/tensor";
 
 // The fused whole-sequence op must compute exactly what the per-step cell ops compute:
 // values, final states, and the gradients of input, initial state and every parameter.
@@ -85,6 +86,41 @@ describe("fused recurrent sequence = per-step cell ops", () => {
         return { x, leaves: [x] };
       }, false);
     });
+  }
+});
+
+// Hidden sizes and batches large enough that the fused kernels take their bulk paths: sigmoid and
+// tanh over whole gate blocks through the backend's kernels (≥ 256 values per step) and per-step
+// products through backend().gemm (≥ 4096 multiply-adds), on both backends.
+const bulkConfigs: [string, () => Layer][] = [
+  ["RNN tanh H64", () => new RNN(6, 64)],
+  ["RNN relu H64 batchFirst", () => new RNN(6, 64, { nonlinearity: "relu", batchFirst: true })],
+  ["LSTM H32 2 layers bidirectional", () => new LSTM(6, 32, { numLayers: 2, bidirectional: true })],
+  ["LSTM H40 projSize 24", () => new LSTM(6, 40, { projSize: 24 })],
+  ["GRU H48 2 layers", () => new GRU(6, 48, { numLayers: 2 })],
+];
+
+describe("fused recurrent sequence = per-step cell ops at bulk-kernel sizes", () => {
+  for (const be of ["js", "wasm"] as const) {
+    for (const [name, make] of bulkConfigs) {
+      it(`${name} (${be} backend): padded batch of 8 and packed unsorted sequences`, () => {
+        const prev = setBackend(be === "wasm" && !wasmBackend() ? "js" : be);
+        try {
+          const m = make();
+          const shape = m.batchFirst ? [8, 5, m.inputSize] : [5, 8, m.inputSize];
+          runBoth(make, () => {
+            const x = randn(shape, { requiresGrad: true });
+            return { x, leaves: [x] };
+          }, true);
+          runBoth(make, () => {
+            const seqs = [4, 6, 2, 6, 1, 3, 5, 6].map((n) => randn([n, m.inputSize], { requiresGrad: true }));
+            return { x: utils.rnn.packSequence(seqs, { enforceSorted: false }), leaves: seqs };
+          }, false);
+        } finally {
+          setBackend(prev);
+        }
+      });
+    }
   }
 });
 
