@@ -1,7 +1,8 @@
 import { randn, type Tensor, tensor } from "@rnnkit/autograd";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { ReLU, Tanh } from "./activationModules.js";
 import { Linear } from "./linear.js";
+import { Module } from "./module.js";
 import { ModuleList, Sequential } from "./sequential.js";
 
 describe("Sequential", () => {
@@ -39,15 +40,26 @@ describe("Sequential", () => {
 
 describe("ModuleList", () => {
   it("registers its modules' parameters and iterates in order", () => {
-    const layers = new ModuleList([new Linear(2, 2), new Linear(2, 2)]);
+    const layers = new ModuleList<Linear | ReLU>([new Linear(2, 2), new Linear(2, 2)]);
     layers.append(new Linear(2, 1));
     expect(layers.length).toBe(3);
     expect(layers.namedParameters().map(([k]) => k)).toEqual(["0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias"]);
     let x: Tensor = randn([5, 2]);
-    for (const l of layers) x = (l as Linear).forward(x);
+    for (const l of layers) x = l.forward(x);
     expect(x.shape).toEqual([5, 1]);
     layers.set(1, new ReLU());
     expect(layers.namedParameters().map(([k]) => k)).toEqual(["0.weight", "0.bias", "2.weight", "2.bias"]);
     expect(() => layers.forward()).toThrow(/ModuleList.forward: a ModuleList has no forward/);
+  });
+
+  it("is typed by its modules, so a homogeneous list needs no casts", () => {
+    const layers = new ModuleList([new Linear(2, 3), new Linear(3, 1)]);
+    expectTypeOf(layers).toEqualTypeOf<ModuleList<Linear>>();
+    expectTypeOf(layers.at(-1)).toEqualTypeOf<Linear>();
+    let x: Tensor = randn([4, 2]);
+    for (const l of layers) x = l.forward(x);
+    expect(x.shape).toEqual([4, 1]);
+    expect(layers.at(-1).outFeatures).toBe(1);
+    expectTypeOf(new ModuleList()).toEqualTypeOf<ModuleList<Module>>();
   });
 });

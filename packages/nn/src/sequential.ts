@@ -102,19 +102,44 @@ export class Sequential extends ModuleContainer {
 
 /**
  * A list of submodules whose parameters are registered ("0.weight", "1.weight", …), for layers
- * built in a loop. It has no forward of its own: iterate over it.
+ * built in a loop. It has no forward of its own: iterate over it. Typed by its module class `M`.
  * @example
- * const layers = new ModuleList([new Linear(4, 4), new Linear(4, 4)]);
- * for (const l of layers) x = (l as Linear).forward(x);
+ * const layers = new ModuleList([new Linear(4, 4), new Linear(4, 4)]); // ModuleList<Linear>
+ * for (const l of layers) x = l.forward(x);
  */
-export class ModuleList extends ModuleContainer {
-  constructor(modules: Iterable<Module> = []) {
+export class ModuleList<M extends Module = Module> extends ModuleContainer {
+  constructor(modules: Iterable<M> = []) {
     super();
     this.extend(modules);
   }
 
+  /** The module at position `index` (negative counts from the end). */
+  override at(index: number): M {
+    return super.at(index) as M;
+  }
+
+  /** Iterates over the contained modules in order. */
+  override [Symbol.iterator](): Iterator<M> {
+    return super[Symbol.iterator]() as Iterator<M>;
+  }
+
+  /** Adds `module` at the end, named by its position. */
+  override append(module: M): this {
+    return super.append(module);
+  }
+
+  /** Appends every module of `modules`. */
+  override extend(modules: Iterable<M>): this {
+    return super.extend(modules);
+  }
+
+  /** Inserts `module` before position `index` (negative counts from the end). */
+  override insert(index: number, module: M): this {
+    return super.insert(index, module);
+  }
+
   /** Replaces the module at `index`. */
-  set(index: number, module: Module): this {
+  set(index: number, module: M): this {
     const items = this.items();
     const i = index < 0 ? index + items.length : index;
     if (!Number.isInteger(index) || i < 0 || i >= items.length) {
