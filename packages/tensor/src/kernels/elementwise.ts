@@ -1,4 +1,4 @@
-import { allocArray, isFloat, promoteTypes, type DType } from "../dtype.js";
+import { allocArray, isFloat, promoteTypes, type DType, type TypedArray } from "../dtype.js";
 import { NDArray } from "../ndarray.js";
 import { broadcastShapes, numel } from "../shape.js";
 import type { BinaryOp, UnaryOp } from "../backend.js";
@@ -108,8 +108,26 @@ export function map2(a: NDArray, b: NDArray, dtype: DType, fn: Fn2, op: string):
   if (a.isContiguous() && b.isContiguous() && a.size === n && b.size === n) {
     const ao = a.offset;
     const bo = b.offset;
-    for (let i = 0; i < n; i++) out[i] = fn(ad[ao + i]!, bd[bo + i]!);
+    if (!arith(fn, out, ad, ao, bd, bo, n)) for (let i = 0; i < n; i++) out[i] = fn(ad[ao + i]!, bd[bo + i]!);
     return new NDArray(out, shape);
+  }
+  // A full contiguous operand and a contiguous one broadcast along leading dims only (a bias
+  // row over a batch): walk it row by row, no index bookkeeping.
+  if (n > 0 && a.isContiguous() && b.isContiguous() && b.size > 0) {
+    if (a.size === n && isTrailing(b.shape, shape)) {
+      const w = b.size;
+      for (let r = 0; r < n; r += w) {
+        if (!arith(fn, out, ad, a.offset, bd, b.offset, w, r)) {
+          for (let j = 0; j < w; j++) out[r + j] = fn(ad[a.offset + r + j]!, bd[b.offset + j]!);
+        }
+      }
+      return new NDArray(out, shape);
+    }
+    if (b.size === n && a.size > 0 && isTrailing(a.shape, shape)) {
+      const w = a.size;
+      for (let r = 0; r < n; r += w) for (let j = 0; j < w; j++) out[r + j] = fn(ad[a.offset + j]!, bd[b.offset + r + j]!);
+      return new NDArray(out, shape);
+    }
   }
   if (b.size === 1 && a.isContiguous() && a.size === n) {
     const y = bd[b.offset]!;
@@ -124,6 +142,34 @@ export function map2(a: NDArray, b: NDArray, dtype: DType, fn: Fn2, op: string):
     out[k] = fn(ad[oa]!, bd[ob]!);
   });
   return new NDArray(out, shape);
+}
+
+/**
+ * True when `small` (leading 1s ignored) equals the trailing dims of `shape`, so its elements
+ * repeat every `numel(small)` elements of the broadcast result.
+ */
+function isTrailing(small: readonly number[], shape: readonly number[]): boolean {
+  let i = 0;
+  while (i < small.length && small[i] === 1) i++;
+  const k = small.length - i;
+  if (k > shape.length) return false;
+  for (let j = 0; j < k; j++) if (small[i + j] !== shape[shape.length - k + j]) return false;
+  return true;
+}
+
+/**
+ * `out[r + i] = fn(a[ao + r + i], b[bo + i])` for i < n as a dedicated loop when `fn` is add,
+ * sub, mul or div (no per-element call); false for any other `fn`, which the caller then runs.
+ */
+function arith(fn: Fn2, out: TypedArray, a: TypedArray, ao: number, b: TypedArray, bo: number, n: number, r = 0): boolean {
+  const ar = ao + r;
+  const o = r;
+  if (fn === BINARY.add) for (let i = 0; i < n; i++) out[o + i] = a[ar + i]! + b[bo + i]!;
+  else if (fn === BINARY.sub) for (let i = 0; i < n; i++) out[o + i] = a[ar + i]! - b[bo + i]!;
+  else if (fn === BINARY.mul) for (let i = 0; i < n; i++) out[o + i] = a[ar + i]! * b[bo + i]!;
+  else if (fn === BINARY.div) for (let i = 0; i < n; i++) out[o + i] = a[ar + i]! / b[bo + i]!;
+  else return false;
+  return true;
 }
 
 /** Walks `shape` in row-major order, calling `fn(k, offsetA, offsetB)` for element k. */
