@@ -25,21 +25,27 @@ export function tensor(data: NestedArray | TypedArray | readonly number[], opts:
   return make(NDArray.from(data as NestedArray | TypedArray, fromOpts), opts);
 }
 
+/** A tensor of zeros (float32 unless `dtype`). @example zeros([2, 3]) */
 export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
   return make(NDArray.zeros(checkShape(shape, "zeros"), opts.dtype ?? "float32"), opts);
 }
+/** A tensor of ones (float32 unless `dtype`). @example ones([2, 3], { requiresGrad: true }) */
 export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
   return full(shape, 1, opts);
 }
+/** A tensor filled with `value`. @example full([2], 7) // [7, 7] */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   return make(NDArray.full(checkShape(shape, "full"), value, opts.dtype ?? "float32"), opts);
 }
+/** Zeros of `t`'s shape and dtype. @example zerosLike(x) */
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return zeros(t.shape, { dtype: t.dtype, ...opts });
 }
+/** Ones of `t`'s shape and dtype. @example onesLike(x) */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return ones(t.shape, { dtype: t.dtype, ...opts });
 }
+/** `value` everywhere, in `t`'s shape and dtype. @example fullLike(x, -1) */
 export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }

@@ -58,6 +58,7 @@ const mulOp = defineOp({
     b!.requiresGrad ? sumToShape(g.mul(a!), b!.shape) : null,
   ],
 });
+/** Elementwise `a · b`, broadcast as in torch. @example mul(x, 2) */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   return mulOp(pair(a, b));
 }
@@ -70,6 +71,7 @@ const divOp = defineOp({
     b!.requiresGrad ? sumToShape(g.mul(output).div(b!).neg(), b!.shape) : null,
   ],
 });
+/** Elementwise true division `a / b` (float result, also for int32 inputs), broadcast. @example div(x, y) */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   return divOp(pair(a, b));
 }
@@ -117,9 +119,11 @@ const maxMinOp = (op: "maximum" | "minimum") =>
   });
 const maximumOp = maxMinOp("maximum");
 const minimumOp = maxMinOp("minimum");
+/** Elementwise larger of `a` and `b`, broadcast. @example maximum(x, 0) */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   return maximumOp(pair(a, b));
 }
+/** Elementwise smaller of `a` and `b`, broadcast. @example minimum(x, 1) */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return minimumOp(pair(a, b));
 }
@@ -231,6 +235,7 @@ const cloneOp = defineOp<void>({
   forward: ([x]) => x!.copy(),
   backward: (_ctx, g) => [g],
 });
+/** A copy that stays in the graph (gradient passes straight through). @example clone(x) */
 export function clone(x: Tensor): Tensor {
   return cloneOp([x]);
 }

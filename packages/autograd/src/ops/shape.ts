@@ -84,6 +84,7 @@ const contiguousOp = defineOp<void>({
   forward: ([x]) => x!.copy(),
   backward: (_ctx, g) => [g],
 });
+/** `x` itself when row-major contiguous, else a contiguous copy (in the graph). @example contiguous(x.t()) */
 export function contiguous(x: Tensor): Tensor {
   return x.value.isContiguous() ? x : contiguousOp([x]);
 }
