@@ -28,6 +28,10 @@ export function gemm(
     else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j]! *= beta;
   }
   if (alpha === 0 || k === 0 || m === 0 || n === 0) return;
+  if (m < 4) {
+    gemmFewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    return;
+  }
   const acc = new Float64Array(m * n);
   const kb = Math.max(8, Math.min(256, Math.floor(PACK_BYTES / (8 * n))));
   const panel = new Float64Array(Math.min(kb, k) * n);
@@ -80,6 +84,45 @@ export function gemm(
     const ci = cOff + i * ldc;
     const r = i * n;
     for (let j = 0; j < n; j++) c[ci + j]! += alpha * acc[r + j]!;
+  }
+}
+
+/**
+ * `C += alpha * op(A) · op(B)` for one to three rows (matrix-vector shaped products), where
+ * packing B would cost as much as the product: B is read in place, unit-stride in the inner loop.
+ */
+function gemmFewRows(
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number,
+  c: FloatArray, cOff: number, ldc: number,
+): void {
+  const ai = transA ? 1 : lda;
+  const ap = transA ? lda : 1;
+  if (!transB) {
+    const row = new Float64Array(n);
+    for (let i = 0; i < m; i++) {
+      row.fill(0);
+      for (let p = 0; p < k; p++) {
+        const av = a[aOff + i * ai + p * ap]!;
+        if (av === 0) continue;
+        const bp = bOff + p * ldb;
+        for (let j = 0; j < n; j++) row[j]! += av * b[bp + j]!;
+      }
+      const ci = cOff + i * ldc;
+      for (let j = 0; j < n; j++) c[ci + j]! += alpha * row[j]!;
+    }
+    return;
+  }
+  const arow = new Float64Array(k);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) arow[p] = a[aOff + i * ai + p * ap]!;
+    const ci = cOff + i * ldc;
+    for (let j = 0; j < n; j++) {
+      const bj = bOff + j * ldb;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += arow[p]! * b[bj + p]!;
+      c[ci + j]! += alpha * s;
+    }
   }
 }
 

@@ -9,7 +9,7 @@ type FloatArray = Float32Array | Float64Array;
 /** Below this many elements the JS loop beats copying operands into linear memory. */
 const MIN_ELEMENTWISE = 64;
 /** Below this many multiply-adds (m·n·k) the JS GEMM is as fast as the copy-in, copy-out. */
-const MIN_GEMM = 4096;
+const MIN_GEMM = 1024;
 
 const UNARY_CODE: Partial<Record<UnaryOp, number>> = { exp: 0, tanh: 1, sigmoid: 2, relu: 3 };
 const BINARY_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
