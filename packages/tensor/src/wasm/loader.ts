@@ -25,6 +25,8 @@ const WORK_BASE = 1024;
  */
 export class WasmKernels {
   readonly exports: KernelExports;
+  /** Byte address of the GEMM packing workspace (`gemmWorkBytes()` long). */
+  readonly workBase = WORK_BASE;
   /** Byte address where per-call scratch begins. */
   readonly scratchBase: number;
   private view: Float32Array;

@@ -41,7 +41,7 @@ function isSuffix(tail: readonly number[], shape: readonly number[]): boolean {
 export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Backend {
   const k = kernels.exports;
   const base = kernels.scratchBase;
-  const work = base - align(k.gemmWorkBytes());
+  const work = kernels.workBase;
 
   /** Copies `rows` rows of `cols` floats (leading dim `ld`) from `src` into memory at `dst` (compacted). */
   function copyIn(mem: Float32Array, dst: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): void {
