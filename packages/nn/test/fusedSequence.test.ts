@@ -1,5 +1,5 @@
 import { describe, expect, it, afterEach } from "vitest";
-import { gradcheck, manualSeed, randn, Tensor } from "@rnnkit/autograd";
+import { gradcheck, manualSeed, noGrad, randn, Tensor } from "@rnnkit/autograd";
 import { GRU, LSTM, RNN, RNNBase, type CellWeights, type RNNMode } from "../src/index.js";
 import { runSequence } from "../src/rnn/fusedSequence.js";
 import { utils } from "../src/index.js";
@@ -121,6 +121,31 @@ describe("fused recurrent sequence = per-step cell ops at bulk-kernel sizes", ()
         }
       });
     }
+  }
+});
+
+describe("fused recurrent sequence under noGrad (nothing kept for backward)", () => {
+  const cases: [string, () => Layer][] = [...configs, ...bulkConfigs];
+  for (const [name, make] of cases) {
+    it(`${name}: same values as with gradients recorded, packed and padded`, () => {
+      manualSeed(11);
+      const m = make();
+      const seqs = [3, 5, 1, 5].map((n) => randn([n, m.inputSize]));
+      const packed = utils.rnn.packSequence(seqs, { enforceSorted: false });
+      const padded = randn(m.batchFirst ? [4, 5, m.inputSize] : [5, 4, m.inputSize]);
+      for (const x of [packed, padded]) {
+        const flatten = (r: ReturnType<LSTM["forward"]> | ReturnType<RNN["forward"]>): number[][] => {
+          const [o, st] = r;
+          const out = o instanceof Tensor ? o : o.data;
+          const states = Array.isArray(st) ? st : [st];
+          return [out, ...states].map((t) => Array.from(t.data()));
+        };
+        const run = (): number[][] => flatten(m instanceof LSTM ? m.forward(x as Tensor) : (m as RNN).forward(x as Tensor));
+        const withGrad = run();
+        const inference = noGrad(run);
+        expect(inference).toEqual(withGrad);
+      }
+    });
   }
 });
 

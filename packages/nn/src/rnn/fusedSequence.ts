@@ -67,15 +67,20 @@ export function runSequence(
   const c = isLstm ? (allocArray(dtype, B * H) as Floats) : null;
   if (c) c.set(h0[1]!.value.flat());
 
+  const inputs = [gi, w.weightHh, ...(w.biasHh ? [w.biasHh] : []), ...(w.weightHr ? [w.weightHr] : []), ...h0];
+  // Without a gradient to compute (inference), the per-step values are kept for one step only.
+  const keep = needsGrad(inputs);
+  const S = keep ? N : B;
+
   // Saved for backward (all rows in packed order).
   const out = allocArray(dtype, N * R) as Floats;
-  const hPrev = allocArray(dtype, N * R) as Floats;
+  const hPrev = keep ? (allocArray(dtype, N * R) as Floats) : null;
   // Gate activations; an Elman layer's activation is h itself, already saved in `out`.
-  const acts = G === 1 ? out : (allocArray(dtype, N * GH) as Floats);
-  const cPrev = isLstm ? (allocArray(dtype, N * H) as Floats) : null;
-  const tanhC = isLstm ? (allocArray(dtype, N * H) as Floats) : null;
-  const hRaw = proj ? (allocArray(dtype, N * H) as Floats) : null; // LSTM h before projection
-  const ghN = mode === "GRU" ? (allocArray(dtype, N * H) as Floats) : null; // W_hn h + b_hn
+  const acts = G === 1 ? out : (allocArray(dtype, S * GH) as Floats);
+  const cPrev = isLstm ? (allocArray(dtype, S * H) as Floats) : null;
+  const tanhC = isLstm ? (allocArray(dtype, S * H) as Floats) : null;
+  const hRaw = proj && keep ? (allocArray(dtype, N * H) as Floats) : null; // LSTM h before projection
+  const ghN = mode === "GRU" ? (allocArray(dtype, S * H) as Floats) : null; // W_hn h + b_hn
   const gh = allocArray(dtype, B * GH) as Floats;
   const raw = proj ? (allocArray(dtype, B * H) as Floats) : null;
 
@@ -85,18 +90,19 @@ export function runSequence(
     const t = reverse ? T - 1 - k : k;
     const bs = batchSizes[t]!;
     const row0 = offsets[t]!;
-    hPrev.set(h.subarray(0, bs * R), row0 * R);
+    const sRow0 = keep ? row0 : 0;
+    if (hPrev) hPrev.set(h.subarray(0, bs * R), row0 * R);
     // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
     stepGemm(true, bs, GH, R, h, 0, R, whh, 0, R, gh, 0, GH);
     if (isLstm) {
-      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, scratch!);
+      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, scratch!, sRow0);
     } else if (mode === "GRU") {
-      gruForwardRows(bs, H, giv, row0, gh, bhh, acts, ghN!, h, scratch!);
+      gruForwardRows(bs, H, giv, row0, gh, bhh, acts, ghN!, h, scratch!, sRow0);
     } else {
       rnnForwardRows(relu, bs, H, giv, row0, gh, bhh, acts, h);
     }
     if (proj) {
-      hRaw!.set(raw!.subarray(0, bs * H), row0 * H);
+      if (hRaw) hRaw.set(raw!.subarray(0, bs * H), row0 * H);
       // h = raw · W_hrᵀ
       stepGemm(true, bs, R, H, raw!, 0, H, whr!, 0, H, h, 0, R);
     }
@@ -107,8 +113,8 @@ export function runSequence(
   const final = [new Tensor(new NDArray(h, [B, R]))];
   if (c) final.push(new Tensor(new NDArray(c, [B, H])));
 
-  const inputs = [gi, w.weightHh, ...(w.biasHh ? [w.biasHh] : []), ...(w.weightHr ? [w.weightHr] : []), ...h0];
-  if (!needsGrad(inputs)) return { output, final };
+  if (!keep) return { output, final };
+  const hPrevAll = hPrev!;
 
   record(`${mode}Sequence`, inputs, [output, ...final], (grads) => {
     const dOut = grads[0] ? (grads[0].value.flat() as Floats) : null;
@@ -139,7 +145,7 @@ export function runSequence(
         dhr = dRaw!;
       }
       if (isLstm) lstmBackwardRows(bs, H, row0, acts, cPrev!, tanhC!, dhr, proj ? H : R, dc!, dGi);
-      else if (mode === "GRU") gruBackwardRows(bs, H, row0, acts, ghN!, hPrev, dh, dGi, dGh);
+      else if (mode === "GRU") gruBackwardRows(bs, H, row0, acts, ghN!, hPrevAll, dh, dGi, dGh);
       else rnnBackwardRows(relu, bs, H, row0, acts, dh, R, dGi);
       // dh_prev = dGh · W_hh (+ GRU's direct path, already in dh)
       if (mode === "GRU") {
@@ -152,7 +158,7 @@ export function runSequence(
 
     // Weight gradients as large GEMMs over all steps.
     const dWhh = allocArray(dtype, GH * R) as Floats;
-    gemm(true, false, GH, R, N, 1, dGh, 0, GH, hPrev, 0, R, 0, dWhh, 0, R);
+    gemm(true, false, GH, R, N, 1, dGh, 0, GH, hPrevAll, 0, R, 0, dWhh, 0, R);
     const result: (Tensor | null)[] = [new Tensor(new NDArray(dGi, [N, GH])), new Tensor(new NDArray(dWhh, [GH, R]))];
     if (w.biasHh) {
       const db = allocArray(dtype, GH) as Floats;

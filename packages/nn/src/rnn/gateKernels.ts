@@ -68,10 +68,11 @@ export function rnnForwardRows(
  * LSTM step: gates `i, f, g, o` from `gi + gh + b_hh`, `c = f·c + i·g`, `h = o·tanh(c)`.
  * Saves the activations in `acts`, the previous c in `cPrev` and `tanh(c)` in `tanhC` (packed
  * rows, width H), updates `c` (B, H) in place and writes h into `hOut` rows of width H.
+ * The saved rows start at row `sRow0` (default `row0`; 0 when nothing is kept for backward).
  */
 export function lstmForwardRows(
   bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats | null,
-  acts: Floats, c: Floats, cPrev: Floats, tanhC: Floats, hOut: Floats, scratch: GateScratch,
+  acts: Floats, c: Floats, cPrev: Floats, tanhC: Floats, hOut: Floats, scratch: GateScratch, sRow0 = row0,
 ): void {
   const GH = 4 * H;
   const H2 = 2 * H;
@@ -92,10 +93,10 @@ export function lstmForwardRows(
   }
   activateInPlace("sigmoid", sig, bs * H3);
   activateInPlace("tanh", tg, bs * H);
-  const c0 = row0 * H;
+  const c0 = sRow0 * H;
   cPrev.set(c.subarray(0, bs * H), c0);
   for (let b = 0; b < bs; b++) {
-    const g0 = (row0 + b) * GH;
+    const g0 = (sRow0 + b) * GH;
     const q0 = b * H3;
     const t0 = b * H;
     for (let j = 0; j < H; j++) {
@@ -122,17 +123,18 @@ export function lstmForwardRows(
 
 /**
  * GRU step: `r, z = σ(gi + gh + b_hh)`, `n = tanh(gi_n + r·(gh_n + b_hn))`,
- * `h = n + z·(h − n)`. Saves `r, z, n` in `acts` and `gh_n + b_hn` in `ghN`; updates `h` in place.
+ * `h = n + z·(h − n)`. Saves `r, z, n` in `acts` and `gh_n + b_hn` in `ghN` from row `sRow0`
+ * (default `row0`); updates `h` in place.
  */
 export function gruForwardRows(
   bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats | null,
-  acts: Floats, ghN: Floats, h: Floats, scratch: GateScratch,
+  acts: Floats, ghN: Floats, h: Floats, scratch: GateScratch, sRow0 = row0,
 ): void {
   const GH = 3 * H;
   const H2 = 2 * H;
   const rz = scratch.a; // r, z pre-activations, rows of 2H
   const nn = scratch.b; // n pre-activations, rows of H
-  const n0 = row0 * H;
+  const n0 = sRow0 * H;
   for (let b = 0; b < bs; b++) {
     const g0 = (row0 + b) * GH;
     const s0 = b * GH;
@@ -153,7 +155,7 @@ export function gruForwardRows(
   }
   activateInPlace("tanh", nn, bs * H);
   for (let b = 0; b < bs; b++) {
-    const g0 = (row0 + b) * GH;
+    const g0 = (sRow0 + b) * GH;
     const q0 = b * H2;
     const t0 = b * H;
     for (let j = 0; j < H; j++) {
