@@ -15,22 +15,23 @@ export class NDArray {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
+  /** The element type (of `data`). */
+  readonly dtype: DType;
+  /** Number of elements (product of `shape`). */
+  readonly size: number;
 
   constructor(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this.data = data;
     this.shape = shape;
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
+    // Both are read by nearly every kernel and op check: computed once, not per access.
+    this.dtype = dtypeOf(data);
+    this.size = numel(shape);
   }
 
-  get dtype(): DType {
-    return dtypeOf(this.data);
-  }
   get ndim(): number {
     return this.shape.length;
-  }
-  get size(): number {
-    return numel(this.shape);
   }
 
   /** A zero-filled contiguous array. */
