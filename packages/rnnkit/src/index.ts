@@ -10,7 +10,7 @@ export {
   bernoulli, arange, linspace, eye, stack, cat, add, sub, mul, div, pow, matmul, maximum, minimum,
   clamp, where, oneHot, indexAdd, gradcheck, noGrad, enableGrad, isGradEnabled, withGradMode, defineOp,
   manualSeed, Generator, defaultGenerator, NDArray,
-  type TensorLike, type CreateOptions, type RandomOptions, type OpSpec, type OpContext, type DType,
+  type TensorLike, type TensorTuple, type CreateOptions, type RandomOptions, type OpSpec, type OpContext, type DType,
   type GradcheckOptions,
 } from "@rnnkit/autograd";
 export { fmt } from "@rnnkit/tensor";
