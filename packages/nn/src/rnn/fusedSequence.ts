@@ -57,7 +57,7 @@ export function runSequence(
 
   const giv = floats(gi)!;
   const whh = floats(w.weightHh)!;
-  const bhh = floats(w.biasHh);
+  const bhh = floats(w.biasHh) ?? (allocArray(dtype, GH) as Floats);
   const whr = floats(w.weightHr);
   const gemm = backend().gemm;
 

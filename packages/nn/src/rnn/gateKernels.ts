@@ -8,7 +8,8 @@ export type Floats = Float32Array | Float64Array;
  * small and monomorphic. All take flat row-major buffers with explicit row offsets and write
  * into preallocated workspaces (no allocation). Conventions: `bs` rows of this step, hidden
  * size `H`, gate row width `G·H`; `gi` holds `x · W_ihᵀ + b_ih` for the step's rows starting
- * at row `row0`; `gh` holds `h · W_hhᵀ` (no bias) for rows 0..bs; `bhh` is `b_hh` or null.
+ * at row `row0`; `gh` holds `h · W_hhᵀ` (no bias) for rows 0..bs; `bhh` is `b_hh` (zeros
+ * for a layer without bias, so the loops carry no branch).
  */
 
 /** `σ(x) = 1 / (1 + e^{-x})`, one `exp` of a non-positive argument (no overflow). */
@@ -45,10 +46,10 @@ export interface GateScratch {
 /**
  * Elman step: `h = act(gi + gh + b_hh)` with tanh or relu; writes `acts` (packed, the new h)
  * and the state rows `h` (leading dim `H`).
- * @example rnnForwardRows(false, 2, 8, gi, 0, gh, null, acts, h)
+ * @example rnnForwardRows(false, 2, 8, gi, 0, gh, bhh, acts, h)
  */
 export function rnnForwardRows(
-  relu: boolean, bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats | null,
+  relu: boolean, bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats,
   acts: Floats, h: Floats,
 ): void {
   const n = bs * H;
@@ -56,7 +57,7 @@ export function rnnForwardRows(
   for (let b = 0; b < bs; b++) {
     const o = b * H;
     for (let j = 0; j < H; j++) {
-      const a = gi[g0 + o + j]! + gh[o + j]! + (bhh === null ? 0 : bhh[j]!);
+      const a = gi[g0 + o + j]! + gh[o + j]! + bhh[j]!;
       h[o + j] = relu ? (a > 0 ? a : 0) : a;
     }
   }
@@ -71,7 +72,7 @@ export function rnnForwardRows(
  * The saved rows start at row `sRow0` (default `row0`; 0 when nothing is kept for backward).
  */
 export function lstmForwardRows(
-  bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats | null,
+  bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats,
   acts: Floats, c: Floats, cPrev: Floats, tanhC: Floats, hOut: Floats, scratch: GateScratch, sRow0 = row0,
 ): void {
   const GH = 4 * H;
@@ -85,10 +86,10 @@ export function lstmForwardRows(
     const q0 = b * H3;
     const t0 = b * H;
     for (let j = 0; j < H; j++) {
-      sig[q0 + j] = gi[g0 + j]! + gh[s0 + j]! + (bhh === null ? 0 : bhh[j]!);
-      sig[q0 + H + j] = gi[g0 + H + j]! + gh[s0 + H + j]! + (bhh === null ? 0 : bhh[H + j]!);
-      tg[t0 + j] = gi[g0 + H2 + j]! + gh[s0 + H2 + j]! + (bhh === null ? 0 : bhh[H2 + j]!);
-      sig[q0 + H2 + j] = gi[g0 + H3 + j]! + gh[s0 + H3 + j]! + (bhh === null ? 0 : bhh[H3 + j]!);
+      sig[q0 + j] = gi[g0 + j]! + gh[s0 + j]! + bhh[j]!;
+      sig[q0 + H + j] = gi[g0 + H + j]! + gh[s0 + H + j]! + bhh[H + j]!;
+      tg[t0 + j] = gi[g0 + H2 + j]! + gh[s0 + H2 + j]! + bhh[H2 + j]!;
+      sig[q0 + H2 + j] = gi[g0 + H3 + j]! + gh[s0 + H3 + j]! + bhh[H3 + j]!;
     }
   }
   activateInPlace("sigmoid", sig, bs * H3);
@@ -127,7 +128,7 @@ export function lstmForwardRows(
  * (default `row0`); updates `h` in place.
  */
 export function gruForwardRows(
-  bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats | null,
+  bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats,
   acts: Floats, ghN: Floats, h: Floats, scratch: GateScratch, sRow0 = row0,
 ): void {
   const GH = 3 * H;
@@ -141,9 +142,9 @@ export function gruForwardRows(
     const q0 = b * H2;
     const t0 = b * H;
     for (let j = 0; j < H; j++) {
-      rz[q0 + j] = gi[g0 + j]! + gh[s0 + j]! + (bhh === null ? 0 : bhh[j]!);
-      rz[q0 + H + j] = gi[g0 + H + j]! + gh[s0 + H + j]! + (bhh === null ? 0 : bhh[H + j]!);
-      ghN[n0 + t0 + j] = gh[s0 + H2 + j]! + (bhh === null ? 0 : bhh[H2 + j]!);
+      rz[q0 + j] = gi[g0 + j]! + gh[s0 + j]! + bhh[j]!;
+      rz[q0 + H + j] = gi[g0 + H + j]! + gh[s0 + H + j]! + bhh[H + j]!;
+      ghN[n0 + t0 + j] = gh[s0 + H2 + j]! + bhh[H2 + j]!;
     }
   }
   activateInPlace("sigmoid", rz, bs * H2);
