@@ -256,7 +256,13 @@ export function gruBackwardRows(
 /** `db[j] = Σ_q d[q·W + j]` over `rows` rows of width `W` (a bias gradient), in float64. */
 export function columnSums(d: Floats, rows: number, W: number, db: Floats): void {
   const acc = new Float64Array(W);
-  for (let q = 0; q < rows; q++) {
+  let q = 0;
+  // Four rows per pass: a quarter of the accumulator traffic.
+  for (; q + 4 <= rows; q += 4) {
+    const o = q * W;
+    for (let j = 0; j < W; j++) acc[j]! += d[o + j]! + d[o + W + j]! + d[o + 2 * W + j]! + d[o + 3 * W + j]!;
+  }
+  for (; q < rows; q++) {
     const o = q * W;
     for (let j = 0; j < W; j++) acc[j]! += d[o + j]!;
   }
