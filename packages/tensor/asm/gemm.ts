@@ -159,13 +159,31 @@ function scaleC(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
   }
 }
 
+/** Floats `packGemmB` writes for a k × n op(B): its columns padded to a multiple of NR. */
+export function packedBFloats(n: i32, k: i32): i32 {
+  return k * ((n + NR - 1) / NR) * NR;
+}
+
 /**
- * `C = alpha * op(A) · op(B) + beta * C` for float32 row-major operands at byte addresses
- * `a`, `b`, `c` with leading dims in elements; `work` holds `gemmWorkBytes()` bytes.
+ * Packs the whole k × n op(B) at `b` (leading dim `ldb`) into `dst` once, block (jc, pc) at float
+ * offset `jc * k + pc * ncPadded`, laid out as `gemm` packs each block, so `gemmPacked` can run
+ * many products against it with no repacking (the recurrent `h · W_hhᵀ` of every time step).
  */
-export function gemm(
+export function packGemmB(transB: bool, n: i32, k: i32, b: usize, ldb: i32, dst: usize): void {
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    const ncp = (nc + NR - 1) / NR * NR;
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(transB, b, ldb, pc, jc, kc, nc, dst + <usize>(jc * k + pc * ncp) * 4);
+    }
+  }
+}
+
+/** The blocked loops of `gemm`; B comes packed at `bp` (whole, `packGemmB`) or is packed per block when bp is 0. */
+function gemmBlocked(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
-  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
   scaleC(m, n, beta, c, ldc);
@@ -175,22 +193,44 @@ export function gemm(
   const tmp = packedB + <usize>(KC * NC) * 4;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
+    const ncp = (nc + NR - 1) / NR * NR;
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packB(transB, b, ldb, pc, jc, kc, nc, packedB);
+      let block = packedB;
+      if (bp == 0) packB(transB, b, ldb, pc, jc, kc, nc, packedB);
+      else block = bp + <usize>(jc * k + pc * ncp) * 4;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(transA, a, lda, ic, pc, mc, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const bp = packedB + <usize>(jr * kc) * 4;
+          const bpan = block + <usize>(jr * kc) * 4;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = c + <usize>((ic + ir) * ldc + jc + jr) * 4;
-            microKernel(kc, packedA + <usize>(ir * kc) * 4, bp, cp, ldc, alpha, mr, nr, tmp);
+            microKernel(kc, packedA + <usize>(ir * kc) * 4, bpan, cp, ldc, alpha, mr, nr, tmp);
           }
         }
       }
     }
   }
+}
+
+/**
+ * `C = alpha * op(A) · op(B) + beta * C` for float32 row-major operands at byte addresses
+ * `a`, `b`, `c` with leading dims in elements; `work` holds `gemmWorkBytes()` bytes.
+ */
+export function gemm(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize,
+): void {
+  gemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, beta, c, ldc, work);
+}
+
+/** `gemm` with op(B) already packed at `bp` (non-zero) by `packGemmB(_, n, k, …)`. */
+export function gemmPacked(
+  transA: bool, m: i32, n: i32, k: i32, alpha: f32,
+  a: usize, lda: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize,
+): void {
+  gemmBlocked(transA, false, m, n, k, alpha, a, lda, 0, 0, bp, beta, c, ldc, work);
 }

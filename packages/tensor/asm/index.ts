@@ -1,3 +1,3 @@
 // Entry point of the WASM-SIMD kernels (built by scripts/buildWasm.mjs).
-export { gemm, gemmWorkBytes } from "./gemm";
+export { gemm, gemmPacked, gemmWorkBytes, packGemmB, packedBFloats } from "./gemm";
 export { unary, binary, axpy } from "./elementwise";

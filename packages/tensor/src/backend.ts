@@ -12,6 +12,21 @@ export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "atan2"
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 
+/**
+ * A right-hand GEMM operand `op(B)` (k × n) copied (and, on a SIMD backend, packed) once for many
+ * products `C = A · op(B)`: the per-time-step `h · W_hhᵀ` of a recurrent layer. Later changes to
+ * the source array do not reach it.
+ * @example const w = backend().prepareGemmB(true, 4 * H, H, whh, 0, H); w.gemm(B, h, 0, H, gh, 0, 4 * H)
+ */
+export interface PreparedGemmB {
+  /** Columns of op(B). */
+  readonly n: number;
+  /** Rows of op(B) (the inner dimension). */
+  readonly k: number;
+  /** `C = A · op(B)` for `m` rows of A (leading dim `lda`) into C (leading dim `ldc`), overwriting C. */
+  gemm(m: number, a: Float32Array | Float64Array, aOff: number, lda: number, c: Float32Array | Float64Array, cOff: number, ldc: number): void;
+}
+
 /** Reductions over a set of dims. */
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
@@ -59,6 +74,12 @@ export interface Backend {
     b: Float32Array | Float64Array, bOff: number, ldb: number,
     beta: number, c: Float32Array | Float64Array, cOff: number, ldc: number,
   ): void;
+
+  /**
+   * Copies `op(B)` (k × n, `Bᵀ` when `transB`, leading dim `ldb`) for repeated products with
+   * `gemm` semantics (alpha 1, beta 0); float32 or float64 storage.
+   */
+  prepareGemmB(transB: boolean, n: number, k: number, b: Float32Array | Float64Array, bOff: number, ldb: number): PreparedGemmB;
 
   /** Picks entries of `index` (int32, 1-D) along `dim`. */
   indexSelect(x: NDArray, dim: number, index: NDArray): NDArray;

@@ -2,6 +2,7 @@ import type { Backend } from "./backend.js";
 import { axpy, binary, cast, clamp, powScalar, unary, where } from "./kernels/elementwise.js";
 import { cat, flip, gather, indexAdd, indexSelect, oneHot, scatterAdd } from "./kernels/indexing.js";
 import { gemm, matmul } from "./kernels/matmul.js";
+import { prepareGemmB } from "./kernels/preparedGemm.js";
 import { argReduce, logsumexp, reduce, softmax } from "./kernels/reduce.js";
 import { loadWasmKernels, loadWasmKernelsAsync } from "./wasm/loader.js";
 import { createWasmBackend } from "./wasm/wasmBackend.js";
@@ -22,6 +23,7 @@ export const jsBackend: Backend = {
   softmax,
   matmul,
   gemm,
+  prepareGemmB,
   indexSelect,
   indexAdd,
   gather,

@@ -144,6 +144,76 @@ describe.each(BACKENDS)("conformance: %s backend", (_name, be) => {
     });
   });
 
+  describe("prepareGemmB", () => {
+    /** Checks `C = A · op(B)` from a prepared operand against the float64 reference, padding untouched. */
+    function checkPrepared(
+      prepared: ReturnType<Backend["prepareGemmB"]>, tb: boolean, m: number, n: number, k: number,
+      b: Float32Array, bOff: number, ldb: number,
+    ): void {
+      const lda = k + 3;
+      const ldc = n + 2;
+      const a = randn(5 + m * lda);
+      const c = randn(7 + m * ldc);
+      c.fill(NaN, 7);
+      const before = c.slice();
+      const ref = refGemm(false, tb, m, n, k, 1, a, 5, lda, b, bOff, ldb, 0, before, 7, ldc);
+      prepared.gemm(m, a, 5, lda, c, 7, ldc);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          const got = c[7 + i * ldc + j]!;
+          const want = ref.value[i * n + j]!;
+          const tol = (k + 4) * F32_EPS * ref.bound[i * n + j]! + 1e-30;
+          if (!(Math.abs(got - want) <= tol)) throw new Error(`C[${i}, ${j}] = ${got}, want ${want} ± ${tol}`);
+        }
+        for (let j = n; j < ldc && 7 + i * ldc + j < c.length; j++) expect(Object.is(c[7 + i * ldc + j], before[7 + i * ldc + j])).toBe(true);
+      }
+      for (let i = 0; i < 7; i++) expect(Object.is(c[i], before[i])).toBe(true);
+    }
+
+    const sizes: [number, number][] = [[1, 1], [5, 3], [13, 7], [64, 32], [130, 65], [600, 20], [33, 300], [520, 260]];
+    for (const [n, k] of sizes) {
+      for (const tb of [false, true]) {
+        it(`op(B) ${k}×${n} transB=${tb}: many products of 0–40 rows, later edits to B ignored`, () => {
+          const ldb = (tb ? k : n) + 1;
+          const b = randn(2 + (tb ? n : k) * ldb);
+          const kept = b.slice();
+          const prepared = be.prepareGemmB(tb, n, k, b, 2, ldb);
+          expect([prepared.n, prepared.k]).toEqual([n, k]);
+          b.fill(7);
+          for (const m of [0, 1, 3, 4, 17, 32, 40]) checkPrepared(prepared, tb, m, n, k, kept, 2, ldb);
+        });
+      }
+    }
+
+    it("two prepared operands used in turn each give their own product", () => {
+      const [n1, k1, n2, k2] = [512, 128, 128, 512];
+      const b1 = randn(n1 * k1);
+      const b2 = randn(k2 * n2);
+      const p1 = be.prepareGemmB(true, n1, k1, b1, 0, k1);
+      const p2 = be.prepareGemmB(false, n2, k2, b2, 0, n2);
+      for (let round = 0; round < 3; round++) {
+        checkPrepared(p1, true, 32, n1, k1, b1, 0, k1);
+        checkPrepared(p2, false, 32, n2, k2, b2, 0, n2);
+        // Ordinary GEMMs in between use the same scratch memory.
+        const a = randn(20 * 30);
+        const bb = randn(30 * 40);
+        const c = new Float32Array(20 * 40);
+        be.gemm(false, false, 20, 40, 30, 1, a, 0, 30, bb, 0, 40, 0, c, 0, 40);
+        const ref = refGemm(false, false, 20, 40, 30, 1, a, 0, 30, bb, 0, 40, 0, c, 0, 40);
+        for (let q = 0; q < c.length; q++) expect(Math.abs(c[q]! - ref.value[q]!)).toBeLessThanOrEqual(34 * F32_EPS * ref.bound[q]!);
+      }
+    });
+
+    it("float64 operands stay float64 and exact on small integers", () => {
+      const b = new Float64Array([0, 7, 9, 11, 8, 10, 12]); // Bᵀ rows at offset 1: B = [[7, 8], [9, 10], [11, 12]]
+      const prepared = be.prepareGemmB(true, 2, 3, b.subarray(1), 0, 3);
+      const c = new Float64Array(4);
+      prepared.gemm(2, new Float64Array([1, 2, 3, 4, 5, 6]), 0, 3, c, 0, 2);
+      expect(c).toBeInstanceOf(Float64Array);
+      expect(Array.from(c)).toEqual([58, 64, 139, 154]);
+    });
+  });
+
   describe("matmul", () => {
     function refMatmul(a: NDArray, b: NDArray): number[] {
       // Leading dims broadcast; the reference walks the expanded shapes with get().

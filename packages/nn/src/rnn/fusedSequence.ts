@@ -3,7 +3,7 @@ import { allocArray, backend, NDArray, type DType } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
 import {
-  columnSums, gruBackwardRows, stepGemm, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
+  columnSums, gruBackwardRows, stepProduct, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
   type Floats,
 } from "./gateKernels.js";
 
@@ -86,6 +86,9 @@ export function runSequence(
 
   const relu = mode === "RNN_RELU";
   const scratch = G === 1 ? null : { a: allocArray(dtype, B * (G - 1) * H) as Floats, b: allocArray(dtype, B * H) as Floats };
+  // W_hh (and W_hr) copied and packed once for all steps.
+  const hhForward = stepProduct(true, GH, R, whh, 0, R, B);
+  const hrForward = proj ? stepProduct(true, R, H, whr!, 0, H, B) : null;
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const bs = batchSizes[t]!;
@@ -93,7 +96,7 @@ export function runSequence(
     const sRow0 = keep ? row0 : 0;
     if (hPrev) hPrev.set(h.subarray(0, bs * R), row0 * R);
     // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
-    stepGemm(true, bs, GH, R, h, 0, R, whh, 0, R, gh, 0, GH);
+    hhForward.run(bs, h, 0, R, gh, 0, GH);
     if (isLstm) {
       lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, scratch!, sRow0);
     } else if (mode === "GRU") {
@@ -104,7 +107,7 @@ export function runSequence(
     if (proj) {
       if (hRaw) hRaw.set(raw!.subarray(0, bs * H), row0 * H);
       // h = raw · W_hrᵀ
-      stepGemm(true, bs, R, H, raw!, 0, H, whr!, 0, H, h, 0, R);
+      hrForward!.run(bs, raw!, 0, H, h, 0, R);
     }
     out.set(h.subarray(0, bs * R), row0 * R);
   }
@@ -128,6 +131,8 @@ export function runSequence(
     const dRaw = proj ? (allocArray(dtype, B * H) as Floats) : null;
     const dHAll = proj ? (allocArray(dtype, N * R) as Floats) : null; // dh per step, for dW_hr
     const dhPrev = mode === "GRU" ? (allocArray(dtype, B * R) as Floats) : null;
+    const hhBackward = stepProduct(false, R, GH, whh, 0, R, B);
+    const hrBackward = proj ? stepProduct(false, H, R, whr!, 0, H, B) : null;
 
     for (let k = T - 1; k >= 0; k--) {
       const t = reverse ? T - 1 - k : k;
@@ -141,7 +146,7 @@ export function runSequence(
       if (proj) {
         dHAll!.set(dh.subarray(0, bs * R), row0 * R);
         // d raw = dh · W_hr
-        stepGemm(false, bs, H, R, dh, 0, R, whr!, 0, H, dRaw!, 0, H);
+        hrBackward!.run(bs, dh, 0, R, dRaw!, 0, H);
         dhr = dRaw!;
       }
       if (isLstm) lstmBackwardRows(bs, H, row0, acts, cPrev!, tanhC!, dhr, proj ? H : R, dc!, dGi);
@@ -149,10 +154,10 @@ export function runSequence(
       else rnnBackwardRows(relu, bs, H, row0, acts, dh, R, dGi);
       // dh_prev = dGh · W_hh (+ GRU's direct path, already in dh)
       if (mode === "GRU") {
-        stepGemm(false, bs, R, GH, dGh, row0 * GH, GH, whh, 0, R, dhPrev!, 0, R);
+        hhBackward.run(bs, dGh, row0 * GH, GH, dhPrev!, 0, R);
         for (let q = 0; q < bs * R; q++) dh[q]! += dhPrev![q]!;
       } else {
-        stepGemm(false, bs, R, GH, dGh, row0 * GH, GH, whh, 0, R, dh, 0, R);
+        hhBackward.run(bs, dGh, row0 * GH, GH, dh, 0, R);
       }
     }
 

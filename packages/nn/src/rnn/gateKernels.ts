@@ -269,24 +269,15 @@ export function columnSums(d: Floats, rows: number, W: number, db: Floats): void
   db.set(acc);
 }
 
-/** Below this many multiply-adds a per-step product runs inline instead of through `backend().gemm`. */
+/** Below this many multiply-adds a per-step product runs inline instead of through the backend GEMM. */
 const SMALL_GEMM = 4096;
 
-/**
- * `C = A · op(B)` for one time step (`op(B) = Bᵀ` when `transB`), row-major with leading dims:
- * tiny products (a batch-1 toy network) run as an inline float64-accumulated loop with no call
- * overhead or allocation; larger ones go to `backend().gemm`.
- * @example stepGemm(true, bs, 4 * H, R, h, 0, R, whh, 0, R, gh, 0, 4 * H) // gh = h · W_hhᵀ
- */
-export function stepGemm(
+/** `C = A · op(B)` for tiny products: an inline float64-accumulated loop, no call overhead or allocation. */
+function inlineGemm(
   transB: boolean, m: number, n: number, k: number,
   a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number,
   c: Floats, cOff: number, ldc: number,
 ): void {
-  if (m * n * k >= SMALL_GEMM) {
-    backend().gemm(false, transB, m, n, k, 1, a, aOff, lda, b, bOff, ldb, 0, c, cOff, ldc);
-    return;
-  }
   for (let i = 0; i < m; i++) {
     const ai = aOff + i * lda;
     const ci = cOff + i * ldc;
@@ -301,4 +292,26 @@ export function stepGemm(
       c[ci + j] = s;
     }
   }
+}
+
+/** One right-hand operand `op(B)` (k × n) multiplied at every time step of a sequence. */
+export interface StepProduct {
+  /** `C = A · op(B)` for `m` rows of A (leading dim `lda`) into C (leading dim `ldc`). */
+  run(m: number, a: Floats, aOff: number, lda: number, c: Floats, cOff: number, ldc: number): void;
+}
+
+/**
+ * Prepares `op(B)` (`Bᵀ` when `transB`; at most `maxM` rows of A per step) for a sequence's
+ * per-step products: the backend copies and packs it once (`prepareGemmB`), tiny products (a
+ * batch-1 toy network) run inline. B must not change while the sequence runs.
+ * @example const p = stepProduct(true, 4 * H, R, whh, 0, R, B); p.run(bs, h, 0, R, gh, 0, 4 * H) // gh = h · W_hhᵀ
+ */
+export function stepProduct(transB: boolean, n: number, k: number, b: Floats, bOff: number, ldb: number, maxM: number): StepProduct {
+  const prepared = maxM * n * k >= SMALL_GEMM ? backend().prepareGemmB(transB, n, k, b, bOff, ldb) : null;
+  return {
+    run(m, a, aOff, lda, c, cOff, ldc) {
+      if (prepared && m * n * k >= SMALL_GEMM) prepared.gemm(m, a, aOff, lda, c, cOff, ldc);
+      else inlineGemm(transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    },
+  };
 }

@@ -11,6 +11,12 @@ export interface KernelExports {
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, a: number, ra: number, sa: number, b: number, rb: number, sb: number, out: number, rows: number, cols: number): void;
   axpy(a: number, b: number, alpha: number, out: number, n: number): void;
+  packedBFloats(n: number, k: number): number;
+  packGemmB(transB: number, n: number, k: number, b: number, ldb: number, dst: number): void;
+  gemmPacked(
+    transA: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, bp: number, beta: number, c: number, ldc: number, work: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -20,20 +26,24 @@ const MAX_BYTES = 2 ** 31 - PAGE;
 const WORK_BASE = 1024;
 
 /**
- * The loaded kernels plus one linear memory shared by every call: a fixed GEMM workspace, then
- * a scratch arena that each kernel call reuses from its start (calls never nest).
+ * The loaded kernels plus one linear memory shared by every call: a fixed GEMM workspace, a
+ * pinned area that keeps one packed GEMM operand across calls (it only grows), then a scratch
+ * arena that each kernel call reuses from its start (calls never nest).
  */
 export class WasmKernels {
   readonly exports: KernelExports;
   /** Byte address of the GEMM packing workspace (`gemmWorkBytes()` long). */
   readonly workBase = WORK_BASE;
-  /** Byte address where per-call scratch begins. */
-  readonly scratchBase: number;
+  /** Byte address of the pinned area (after the GEMM workspace). */
+  readonly pinnedBase: number;
+  /** Byte address where per-call scratch begins (moves up when the pinned area grows). */
+  scratchBase: number;
   private view: Float32Array;
 
   constructor(exports: KernelExports) {
     this.exports = exports;
-    this.scratchBase = align(WORK_BASE + exports.gemmWorkBytes());
+    this.pinnedBase = align(WORK_BASE + exports.gemmWorkBytes());
+    this.scratchBase = this.pinnedBase;
     this.view = new Float32Array(exports.memory.buffer);
     if (!this.ensure(0)) throw new Error("wasm kernels: could not allocate the GEMM workspace");
   }
@@ -42,6 +52,20 @@ export class WasmKernels {
    * Grows the memory so `bytes` of scratch fit after `scratchBase` and returns the float32 view,
    * or null when the memory cannot grow that far (the caller then runs the JS kernel).
    */
+  /**
+   * Makes the pinned area at least `bytes` long (moving scratch after it) and returns the float32
+   * view, or null when the memory cannot grow that far.
+   */
+  pin(bytes: number): Float32Array | null {
+    const end = align(this.pinnedBase + bytes);
+    if (end <= this.scratchBase) return this.ensure(0);
+    const prev = this.scratchBase;
+    this.scratchBase = end;
+    const mem = this.ensure(0);
+    if (!mem) this.scratchBase = prev;
+    return mem;
+  }
+
   ensure(bytes: number): Float32Array | null {
     const need = this.scratchBase + bytes;
     if (need > MAX_BYTES) return null;

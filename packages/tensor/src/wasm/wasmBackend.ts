@@ -1,5 +1,6 @@
-import type { Backend, BinaryOp, UnaryOp } from "../backend.js";
+import type { Backend, BinaryOp, PreparedGemmB, UnaryOp } from "../backend.js";
 import { matmul } from "../kernels/matmul.js";
+import { compactOpB } from "../kernels/preparedGemm.js";
 import { NDArray } from "../ndarray.js";
 import { broadcastShapes, numel } from "../shape.js";
 import { align, type WasmKernels } from "./loader.js";
@@ -40,8 +41,10 @@ function isSuffix(tail: readonly number[], shape: readonly number[]): boolean {
  */
 export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Backend {
   const k = kernels.exports;
-  const base = kernels.scratchBase;
   const work = kernels.workBase;
+  /** The prepared operand whose packed panels the pinned area holds now (0: none). */
+  let pinnedOwner = 0;
+  let generation = 0;
 
   /** Copies `rows` rows of `cols` floats (leading dim `ld`) from `src` into memory at `dst` (compacted). */
   function copyIn(mem: Float32Array, dst: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): void {
@@ -70,6 +73,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     const aCols = transA ? m : kk;
     const bRows = transB ? n : kk;
     const bCols = transB ? kk : n;
+    const base = kernels.scratchBase;
     const pa = base;
     const pb = align(pa + aRows * aCols * 4);
     const pc = align(pb + bRows * bCols * 4);
@@ -87,11 +91,61 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
   }
 
+  /**
+   * float32 op(B) of at least MIN_GEMM / 16 multiply-adds per row is packed into the pinned area
+   * once; products run `gemmPacked` on it, repacking from a compact JS copy only when another
+   * prepared operand took the pinned area meanwhile. Everything else runs on the fallback.
+   */
+  function prepareGemmB(transB: boolean, n: number, kk: number, b: FloatArray, bOff: number, ldb: number): PreparedGemmB {
+    if (!(b instanceof Float32Array) || n * kk * 16 < MIN_GEMM) return fallback.prepareGemmB(transB, n, kk, b, bOff, ldb);
+    const src = compactOpB(transB, n, kk, b, bOff, ldb) as Float32Array;
+    const ld = transB ? kk : n;
+    const id = ++generation;
+    const packedBytes = k.packedBFloats(n, kk) * 4;
+    /** Packs `src` into the pinned area unless it is there already; false when memory is short. */
+    function pinned(): boolean {
+      if (pinnedOwner === id) return true;
+      // Pinning may grow the memory, so the view is taken afterwards.
+      if (!kernels.pin(packedBytes)) return false;
+      const mem = kernels.ensure(src.length * 4);
+      if (!mem) return false;
+      const base = kernels.scratchBase;
+      mem.set(src, base >> 2);
+      k.packGemmB(transB ? 1 : 0, n, kk, base, ld, kernels.pinnedBase);
+      pinnedOwner = id;
+      return true;
+    }
+    return {
+      n,
+      k: kk,
+      gemm(m, a, aOff, lda, c, cOff, ldc) {
+        if (!(a instanceof Float32Array && c instanceof Float32Array) || m * n * kk < MIN_GEMM || !pinned()) {
+          fallback.gemm(false, transB, m, n, kk, 1, a, aOff, lda, src, 0, ld, 0, c, cOff, ldc);
+          return;
+        }
+        const base = kernels.scratchBase;
+        const pa = base;
+        const pc = align(pa + m * kk * 4);
+        const mem = kernels.ensure(pc + m * n * 4 - base);
+        if (!mem) {
+          fallback.gemm(false, transB, m, n, kk, 1, a, aOff, lda, src, 0, ld, 0, c, cOff, ldc);
+          return;
+        }
+        copyIn(mem, pa, a, aOff, m, kk, lda);
+        k.gemmPacked(0, m, n, kk, 1, pa, kk, kernels.pinnedBase, 0, pc, n, work);
+        const out = mem.subarray(pc >> 2, (pc >> 2) + m * n);
+        if (ldc === n) c.set(out, cOff);
+        else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
+      },
+    };
+  }
+
   function unary(op: UnaryOp, x: NDArray): NDArray {
     const code = UNARY_CODE[op];
     if (code === undefined || x.dtype !== "float32" || x.size < MIN_ELEMENTWISE) return fallback.unary(op, x);
     const src = x.flat() as Float32Array;
     const n = src.length;
+    const base = kernels.scratchBase;
     const mem = kernels.ensure(n * 4);
     if (!mem) return fallback.unary(op, x);
     mem.set(src, base >> 2);
@@ -120,6 +174,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     // The output is viewed as rows × cols where cols is the broadcast row's length (n if none).
     const cols = fa === "row" ? a.size : fb === "row" ? b.size : n;
     const rows = n / cols;
+    const base = kernels.scratchBase;
     const pa = base;
     const pb = align(pa + a.size * 4);
     const po = align(pb + b.size * 4);
@@ -145,6 +200,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
       return fallback.axpy(a, b, alpha);
     }
     const n = a.size;
+    const base = kernels.scratchBase;
     const pa = base;
     const pb = align(pa + n * 4);
     const po = align(pb + n * 4);
@@ -163,6 +219,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     binary,
     axpy,
     gemm,
+    prepareGemmB,
     matmul: (a, b) => matmul(a, b, gemm),
   };
 }
