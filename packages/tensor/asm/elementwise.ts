@@ -7,7 +7,7 @@ const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 
 /** e^x on four lanes: x = n·ln2 + r, e^r by a degree-6 polynomial, 2^n applied in two halves so denormals and overflow come out right. */
-@inline function expv(x0: v128): v128 {
+@inline export function expv(x0: v128): v128 {
   const x = f32x4.max(f32x4.min(x0, f32x4.splat(89.0)), f32x4.splat(-104.0));
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
@@ -28,7 +28,7 @@ const LN2_LO: f32 = -2.12194440e-4;
 }
 
 /** tanh on four lanes: an odd polynomial below 0.625, else 1 − 2 / (e^{2|x|} + 1), sign restored. */
-@inline function tanhv(x: v128): v128 {
+@inline export function tanhv(x: v128): v128 {
   const ax = f32x4.abs(x);
   const z = f32x4.mul(x, x);
   let p = f32x4.splat(-5.70498872745e-3);
@@ -44,7 +44,7 @@ const LN2_LO: f32 = -2.12194440e-4;
 }
 
 /** σ(x) on four lanes from e = e^{−|x|}: 1 / (1 + e) for x ≥ 0, e / (1 + e) below, so nothing overflows. */
-@inline function sigmoidv(x: v128): v128 {
+@inline export function sigmoidv(x: v128): v128 {
   const e = expv(f32x4.neg(f32x4.abs(x)));
   const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
   return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, f32x4.splat(0)));

@@ -1,3 +1,4 @@
 // Entry point of the WASM-SIMD kernels (built by scripts/buildWasm.mjs).
 export { gemm, gemmPacked, gemmWorkBytes, packGemmB, packedBFloats } from "./gemm";
 export { unary, binary, axpy } from "./elementwise";
+export { lstmCell, gruCell } from "./gates";

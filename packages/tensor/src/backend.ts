@@ -81,6 +81,27 @@ export interface Backend {
    */
   prepareGemmB(transB: boolean, n: number, k: number, b: Float32Array | Float64Array, bOff: number, ldb: number): PreparedGemmB;
 
+  /**
+   * Fused LSTM pointwise step over `bs` rows of `p = gi + gh + b_hh` (rows of 4H, gates i, f, g, o):
+   * `c = σ(p_f)·c + σ(p_i)·tanh(p_g)` in place, `tanhC = tanh(c)`, `h = σ(p_o)·tanhC`, activations
+   * into `acts`. `gi` rows start at `giOff`, `acts` at `actsOff`, `tanhC` at `tanhCOff`; `gh`, `c`, `h` at 0.
+   */
+  lstmCell(
+    bs: number, H: number, gi: Float32Array | Float64Array, giOff: number, gh: Float32Array | Float64Array,
+    bhh: Float32Array | Float64Array, c: Float32Array | Float64Array, acts: Float32Array | Float64Array, actsOff: number,
+    tanhC: Float32Array | Float64Array, tanhCOff: number, h: Float32Array | Float64Array,
+  ): void;
+  /**
+   * Fused GRU pointwise step over `bs` rows (rows of 3H, gates r, z, n): `r, z = σ(gi + gh + b_hh)`,
+   * `ghN = gh_n + b_hn`, `n = tanh(gi_n + r·ghN)`, `h = n + z·(h − n)` in place, activations into
+   * `acts`. `gi` rows start at `giOff`, `acts` at `actsOff`, `ghN` at `ghNOff`; `gh`, `h` at 0.
+   */
+  gruCell(
+    bs: number, H: number, gi: Float32Array | Float64Array, giOff: number, gh: Float32Array | Float64Array,
+    bhh: Float32Array | Float64Array, h: Float32Array | Float64Array, acts: Float32Array | Float64Array, actsOff: number,
+    ghN: Float32Array | Float64Array, ghNOff: number,
+  ): void;
+
   /** Picks entries of `index` (int32, 1-D) along `dim`. */
   indexSelect(x: NDArray, dim: number, index: NDArray): NDArray;
   /** Adds slices of `src` into a copy of `x` at `index` along `dim` (index_add). */

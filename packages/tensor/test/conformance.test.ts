@@ -214,6 +214,104 @@ describe.each(BACKENDS)("conformance: %s backend", (_name, be) => {
     });
   });
 
+  describe("recurrent cells", () => {
+    const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+    /** Gate inputs of randn·3 with a few saturating values; `wide` rows are G·H long. */
+    function gateInputs(n: number): Float32Array {
+      const x = randn(n).map((v) => v * 3);
+      for (let q = 0; q < n; q += 7) x[q] = q % 2 === 0 ? 30 + q : -30 - q;
+      return x;
+    }
+    const cases: [number, number][] = [[1, 4], [3, 8], [16, 36], [32, 128], [2, 5], [5, 3], [4, 64]];
+
+    for (const [bs, H] of cases) {
+      it(`lstmCell ${bs} rows × H ${H}: activations, c, tanh(c), h vs float64`, () => {
+        const GH = 4 * H;
+        const giOff = 3 * GH;
+        const gi = gateInputs(giOff + bs * GH + 5);
+        const gh = gateInputs(bs * GH);
+        const bhh = randn(GH);
+        const c = randn(bs * H);
+        const c0 = c.slice();
+        const acts = new Float32Array(2 * GH + bs * GH).fill(NaN);
+        const tanhC = new Float32Array(H + bs * H).fill(NaN);
+        const h = new Float32Array(bs * H);
+        be.lstmCell(bs, H, gi, giOff, gh, bhh, c, acts, 2 * GH, tanhC, H, h);
+        for (let b = 0; b < bs; b++) {
+          for (let j = 0; j < H; j++) {
+            const p = [0, 1, 2, 3].map((g) => gi[giOff + b * GH + g * H + j]! + gh[b * GH + g * H + j]! + bhh[g * H + j]!);
+            const absP = [0, 1, 2, 3].map((g) => Math.abs(gi[giOff + b * GH + g * H + j]!) + Math.abs(gh[b * GH + g * H + j]!) + Math.abs(bhh[g * H + j]!));
+            const want = [sig(p[0]!), sig(p[1]!), Math.tanh(p[2]!), sig(p[3]!)];
+            for (let g = 0; g < 4; g++) {
+              const got = acts[2 * GH + b * GH + g * H + j]!;
+              expect(Math.abs(got - want[g]!)).toBeLessThanOrEqual(16 * F32_EPS * (1 + absP[g]!));
+            }
+            const [i, f, gg, o] = want as [number, number, number, number];
+            const cw = f * c0[b * H + j]! + i * gg;
+            const tolC = 16 * F32_EPS * (1 + Math.abs(c0[b * H + j]!) + absP[0]! + absP[1]! + absP[2]!);
+            expect(Math.abs(c[b * H + j]! - cw)).toBeLessThanOrEqual(tolC);
+            expect(Math.abs(tanhC[H + b * H + j]! - Math.tanh(cw))).toBeLessThanOrEqual(tolC);
+            expect(Math.abs(h[b * H + j]! - o * Math.tanh(cw))).toBeLessThanOrEqual(tolC + 16 * F32_EPS * (1 + absP[3]!));
+          }
+        }
+        // Outside the written rows nothing changes.
+        for (let q = 0; q < 2 * GH; q++) expect(acts[q]).toBeNaN();
+        for (let q = 0; q < H; q++) expect(tanhC[q]).toBeNaN();
+      });
+
+      it(`gruCell ${bs} rows × H ${H}: activations, gh_n + b_n, h vs float64`, () => {
+        const GH = 3 * H;
+        const giOff = 2 * GH;
+        const gi = gateInputs(giOff + bs * GH);
+        const gh = gateInputs(bs * GH);
+        const bhh = randn(GH);
+        const h = randn(bs * H);
+        const h0 = h.slice();
+        const acts = new Float32Array(GH + bs * GH).fill(NaN);
+        const ghN = new Float32Array(2 * H + bs * H).fill(NaN);
+        be.gruCell(bs, H, gi, giOff, gh, bhh, h, acts, GH, ghN, 2 * H);
+        for (let b = 0; b < bs; b++) {
+          for (let j = 0; j < H; j++) {
+            const at = (x: Float32Array, off: number, g: number): number => x[off + b * GH + g * H + j]!;
+            const absRZ = [0, 1].map((g) => Math.abs(at(gi, giOff, g)) + Math.abs(at(gh, 0, g)) + Math.abs(bhh[g * H + j]!));
+            const r = sig(at(gi, giOff, 0) + at(gh, 0, 0) + bhh[j]!);
+            const z = sig(at(gi, giOff, 1) + at(gh, 0, 1) + bhh[H + j]!);
+            const hn = at(gh, 0, 2) + bhh[2 * H + j]!;
+            const absN = Math.abs(at(gi, giOff, 2)) + Math.abs(hn) + absRZ[0]! * Math.abs(hn);
+            const n = Math.tanh(at(gi, giOff, 2) + r * hn);
+            expect(Math.abs(acts[GH + b * GH + j]! - r)).toBeLessThanOrEqual(16 * F32_EPS * (1 + absRZ[0]!));
+            expect(Math.abs(acts[GH + b * GH + H + j]! - z)).toBeLessThanOrEqual(16 * F32_EPS * (1 + absRZ[1]!));
+            expect(Math.abs(ghN[2 * H + b * H + j]! - hn)).toBeLessThanOrEqual(4 * F32_EPS * (Math.abs(at(gh, 0, 2)) + Math.abs(bhh[2 * H + j]!)));
+            expect(Math.abs(acts[GH + b * GH + 2 * H + j]! - n)).toBeLessThanOrEqual(16 * F32_EPS * (1 + absN));
+            const hw = n + z * (h0[b * H + j]! - n);
+            expect(Math.abs(h[b * H + j]! - hw)).toBeLessThanOrEqual(16 * F32_EPS * (2 + absN + absRZ[1]! + Math.abs(h0[b * H + j]!)));
+          }
+        }
+        for (let q = 0; q < GH; q++) expect(acts[q]).toBeNaN();
+        for (let q = 0; q < 2 * H; q++) expect(ghN[q]).toBeNaN();
+      });
+    }
+
+    it("float64 storage stays float64 and matches the float64 formulas", () => {
+      const H = 8;
+      const gi = Float64Array.from(randn(4 * H));
+      const gh = Float64Array.from(randn(4 * H));
+      const bhh = Float64Array.from(randn(4 * H));
+      const c = Float64Array.from(randn(H));
+      const c0 = c.slice();
+      const acts = new Float64Array(4 * H);
+      const tanhC = new Float64Array(H);
+      const h = new Float64Array(H);
+      be.lstmCell(1, H, gi, 0, gh, bhh, c, acts, 0, tanhC, 0, h);
+      for (let j = 0; j < H; j++) {
+        const p = (g: number): number => gi[g * H + j]! + gh[g * H + j]! + bhh[g * H + j]!;
+        const cw = sig(p(1)) * c0[j]! + sig(p(0)) * Math.tanh(p(2));
+        expect(c[j]).toBeCloseTo(cw, 12);
+        expect(h[j]).toBeCloseTo(sig(p(3)) * Math.tanh(cw), 12);
+      }
+    });
+  });
+
   describe("matmul", () => {
     function refMatmul(a: NDArray, b: NDArray): number[] {
       // Leading dims broadcast; the reference walks the expanded shapes with get().

@@ -85,7 +85,6 @@ export function runSequence(
   const raw = proj ? (allocArray(dtype, B * H) as Floats) : null;
 
   const relu = mode === "RNN_RELU";
-  const scratch = G === 1 ? null : { a: allocArray(dtype, B * (G - 1) * H) as Floats, b: allocArray(dtype, B * H) as Floats };
   // W_hh (and W_hr) copied and packed once for all steps.
   const hhForward = stepProduct(true, GH, R, whh, 0, R, B);
   const hrForward = proj ? stepProduct(true, R, H, whr!, 0, H, B) : null;
@@ -98,9 +97,9 @@ export function runSequence(
     // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
     hhForward.run(bs, h, 0, R, gh, 0, GH);
     if (isLstm) {
-      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, scratch!, sRow0);
+      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, sRow0);
     } else if (mode === "GRU") {
-      gruForwardRows(bs, H, giv, row0, gh, bhh, acts, ghN!, h, scratch!, sRow0);
+      gruForwardRows(bs, H, giv, row0, gh, bhh, acts, ghN!, h, sRow0);
     } else {
       rnnForwardRows(relu, bs, H, giv, row0, gh, bhh, acts, h);
     }

@@ -37,12 +37,6 @@ export function activateInPlace(op: "tanh" | "sigmoid", buf: Floats, n: number):
   else for (let q = 0; q < n; q++) buf[q] = sigmoid(buf[q]!);
 }
 
-/** Workspaces of one sequence's forward: `a` holds B·(G−1)·H and `b` B·H floats. */
-export interface GateScratch {
-  a: Floats;
-  b: Floats;
-}
-
 /**
  * Elman step: `h = act(gi + gh + b_hh)` with tanh or relu; writes `acts` (packed, the new h)
  * and the state rows `h` (leading dim `H`).
@@ -66,108 +60,30 @@ export function rnnForwardRows(
 }
 
 /**
- * LSTM step: gates `i, f, g, o` from `gi + gh + b_hh`, `c = f·c + i·g`, `h = o·tanh(c)`.
- * Saves the activations in `acts`, the previous c in `cPrev` and `tanh(c)` in `tanhC` (packed
- * rows, width H), updates `c` (B, H) in place and writes h into `hOut` rows of width H.
- * The saved rows start at row `sRow0` (default `row0`; 0 when nothing is kept for backward).
+ * LSTM step: gates `i, f, g, o` from `gi + gh + b_hh`, `c = f·c + i·g`, `h = o·tanh(c)`, as
+ * the backend's fused `lstmCell`. Saves the activations in `acts`, the previous c in `cPrev` and
+ * `tanh(c)` in `tanhC` (packed rows, width H), updates `c` (B, H) in place and writes h into
+ * `hOut` rows of width H. The saved rows start at row `sRow0` (default `row0`; 0 when nothing is
+ * kept for backward).
  */
 export function lstmForwardRows(
   bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats,
-  acts: Floats, c: Floats, cPrev: Floats, tanhC: Floats, hOut: Floats, scratch: GateScratch, sRow0 = row0,
+  acts: Floats, c: Floats, cPrev: Floats, tanhC: Floats, hOut: Floats, sRow0 = row0,
 ): void {
-  const GH = 4 * H;
-  const H2 = 2 * H;
-  const H3 = 3 * H;
-  const sig = scratch.a; // i, f, o pre-activations, rows of 3H
-  const tg = scratch.b; // g pre-activations, rows of H
-  for (let b = 0; b < bs; b++) {
-    const g0 = (row0 + b) * GH;
-    const s0 = b * GH;
-    const q0 = b * H3;
-    const t0 = b * H;
-    for (let j = 0; j < H; j++) {
-      sig[q0 + j] = gi[g0 + j]! + gh[s0 + j]! + bhh[j]!;
-      sig[q0 + H + j] = gi[g0 + H + j]! + gh[s0 + H + j]! + bhh[H + j]!;
-      tg[t0 + j] = gi[g0 + H2 + j]! + gh[s0 + H2 + j]! + bhh[H2 + j]!;
-      sig[q0 + H2 + j] = gi[g0 + H3 + j]! + gh[s0 + H3 + j]! + bhh[H3 + j]!;
-    }
-  }
-  activateInPlace("sigmoid", sig, bs * H3);
-  activateInPlace("tanh", tg, bs * H);
-  const c0 = sRow0 * H;
-  cPrev.set(c.subarray(0, bs * H), c0);
-  for (let b = 0; b < bs; b++) {
-    const g0 = (sRow0 + b) * GH;
-    const q0 = b * H3;
-    const t0 = b * H;
-    for (let j = 0; j < H; j++) {
-      const i = sig[q0 + j]!;
-      const f = sig[q0 + H + j]!;
-      const g = tg[t0 + j]!;
-      acts[g0 + j] = i;
-      acts[g0 + H + j] = f;
-      acts[g0 + H2 + j] = g;
-      acts[g0 + H3 + j] = sig[q0 + H2 + j]!;
-      c[t0 + j] = f * c[t0 + j]! + i * g;
-    }
-  }
-  // tanh of c as stored (rounded to the storage type), as the per-op path computes it.
-  tanhC.set(c.subarray(0, bs * H), c0);
-  const tc = tanhC.subarray(c0, c0 + bs * H);
-  activateInPlace("tanh", tc, bs * H);
-  for (let b = 0; b < bs; b++) {
-    const q0 = b * H3 + H2;
-    const t0 = b * H;
-    for (let j = 0; j < H; j++) hOut[t0 + j] = sig[q0 + j]! * tc[t0 + j]!;
-  }
+  cPrev.set(c.subarray(0, bs * H), sRow0 * H);
+  backend().lstmCell(bs, H, gi, row0 * 4 * H, gh, bhh, c, acts, sRow0 * 4 * H, tanhC, sRow0 * H, hOut);
 }
 
 /**
  * GRU step: `r, z = σ(gi + gh + b_hh)`, `n = tanh(gi_n + r·(gh_n + b_hn))`,
- * `h = n + z·(h − n)`. Saves `r, z, n` in `acts` and `gh_n + b_hn` in `ghN` from row `sRow0`
- * (default `row0`); updates `h` in place.
+ * `h = n + z·(h − n)`, as the backend's fused `gruCell`. Saves `r, z, n` in `acts` and
+ * `gh_n + b_hn` in `ghN` from row `sRow0` (default `row0`); updates `h` in place.
  */
 export function gruForwardRows(
   bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats,
-  acts: Floats, ghN: Floats, h: Floats, scratch: GateScratch, sRow0 = row0,
+  acts: Floats, ghN: Floats, h: Floats, sRow0 = row0,
 ): void {
-  const GH = 3 * H;
-  const H2 = 2 * H;
-  const rz = scratch.a; // r, z pre-activations, rows of 2H
-  const nn = scratch.b; // n pre-activations, rows of H
-  const n0 = sRow0 * H;
-  for (let b = 0; b < bs; b++) {
-    const g0 = (row0 + b) * GH;
-    const s0 = b * GH;
-    const q0 = b * H2;
-    const t0 = b * H;
-    for (let j = 0; j < H; j++) {
-      rz[q0 + j] = gi[g0 + j]! + gh[s0 + j]! + bhh[j]!;
-      rz[q0 + H + j] = gi[g0 + H + j]! + gh[s0 + H + j]! + bhh[H + j]!;
-      ghN[n0 + t0 + j] = gh[s0 + H2 + j]! + bhh[H2 + j]!;
-    }
-  }
-  activateInPlace("sigmoid", rz, bs * H2);
-  for (let b = 0; b < bs; b++) {
-    const g0 = (row0 + b) * GH;
-    const q0 = b * H2;
-    const t0 = b * H;
-    for (let j = 0; j < H; j++) nn[t0 + j] = gi[g0 + H2 + j]! + rz[q0 + j]! * ghN[n0 + t0 + j]!;
-  }
-  activateInPlace("tanh", nn, bs * H);
-  for (let b = 0; b < bs; b++) {
-    const g0 = (sRow0 + b) * GH;
-    const q0 = b * H2;
-    const t0 = b * H;
-    for (let j = 0; j < H; j++) {
-      const z = rz[q0 + H + j]!;
-      const n = nn[t0 + j]!;
-      acts[g0 + j] = rz[q0 + j]!;
-      acts[g0 + H + j] = z;
-      acts[g0 + H2 + j] = n;
-      h[t0 + j] = n + z * (h[t0 + j]! - n);
-    }
-  }
+  backend().gruCell(bs, H, gi, row0 * 3 * H, gh, bhh, h, acts, sRow0 * 3 * H, ghN, sRow0 * H);
 }
 
 /**

@@ -12,6 +12,8 @@ export interface KernelExports {
   binary(op: number, a: number, ra: number, sa: number, b: number, rb: number, sb: number, out: number, rows: number, cols: number): void;
   axpy(a: number, b: number, alpha: number, out: number, n: number): void;
   packedBFloats(n: number, k: number): number;
+  lstmCell(bs: number, H: number, gi: number, gh: number, bhh: number, c: number, acts: number, tanhC: number, h: number): void;
+  gruCell(bs: number, H: number, gi: number, gh: number, bhh: number, h: number, acts: number, ghN: number): void;
   packGemmB(transB: number, n: number, k: number, b: number, ldb: number, dst: number): void;
   gemmPacked(
     transA: number, m: number, n: number, k: number, alpha: number,

@@ -9,6 +9,8 @@ type FloatArray = Float32Array | Float64Array;
 
 /** Below this many elements the JS loop beats copying operands into linear memory. */
 const MIN_ELEMENTWISE = 64;
+/** Below this many hidden units (rows × H) a fused cell step runs on the JS kernel. */
+const MIN_CELL = 64;
 /** Below this many multiply-adds (m·n·k) the JS GEMM is as fast as the copy-in, copy-out. */
 const MIN_GEMM = 1024;
 
@@ -140,6 +142,66 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     };
   }
 
+  /** Lays out float32 blocks of the given lengths one after another in scratch; null when memory is short. */
+  function layout(lengths: readonly number[]): { mem: Float32Array; at: number[] } | null {
+    const at: number[] = [];
+    let p = kernels.scratchBase;
+    for (const n of lengths) {
+      at.push(p);
+      p = align(p + n * 4);
+    }
+    const mem = kernels.ensure(p - kernels.scratchBase);
+    return mem ? { mem, at } : null;
+  }
+
+  /** True when every array is float32, the block is large enough and H fills whole f32x4 lanes. */
+  function cellFits(bs: number, H: number, arrays: readonly FloatArray[]): boolean {
+    return H % 4 === 0 && bs * H >= MIN_CELL && arrays.every((x) => x instanceof Float32Array);
+  }
+
+  const lstmCell: Backend["lstmCell"] = (bs, H, gi, giOff, gh, bhh, c, acts, actsOff, tanhC, tanhCOff, h) => {
+    const GH = 4 * H;
+    const n = bs * GH;
+    const s = bs * H;
+    const l = cellFits(bs, H, [gi, gh, bhh, c, acts, tanhC, h]) ? layout([n, n, GH, s, n, s, s]) : null;
+    if (!l) {
+      fallback.lstmCell(bs, H, gi, giOff, gh, bhh, c, acts, actsOff, tanhC, tanhCOff, h);
+      return;
+    }
+    const { mem, at } = l;
+    const [pgi, pgh, pb, pc, pa, pt, ph] = at as [number, number, number, number, number, number, number];
+    mem.set(gi.subarray(giOff, giOff + n), pgi >> 2);
+    mem.set(gh.subarray(0, n), pgh >> 2);
+    mem.set(bhh.subarray(0, GH), pb >> 2);
+    mem.set(c.subarray(0, s), pc >> 2);
+    k.lstmCell(bs, H, pgi, pgh, pb, pc, pa, pt, ph);
+    acts.set(mem.subarray(pa >> 2, (pa >> 2) + n), actsOff);
+    c.set(mem.subarray(pc >> 2, (pc >> 2) + s));
+    tanhC.set(mem.subarray(pt >> 2, (pt >> 2) + s), tanhCOff);
+    h.set(mem.subarray(ph >> 2, (ph >> 2) + s));
+  };
+
+  const gruCell: Backend["gruCell"] = (bs, H, gi, giOff, gh, bhh, h, acts, actsOff, ghN, ghNOff) => {
+    const GH = 3 * H;
+    const n = bs * GH;
+    const s = bs * H;
+    const l = cellFits(bs, H, [gi, gh, bhh, h, acts, ghN]) ? layout([n, n, GH, s, n, s]) : null;
+    if (!l) {
+      fallback.gruCell(bs, H, gi, giOff, gh, bhh, h, acts, actsOff, ghN, ghNOff);
+      return;
+    }
+    const { mem, at } = l;
+    const [pgi, pgh, pb, ph, pa, pn] = at as [number, number, number, number, number, number];
+    mem.set(gi.subarray(giOff, giOff + n), pgi >> 2);
+    mem.set(gh.subarray(0, n), pgh >> 2);
+    mem.set(bhh.subarray(0, GH), pb >> 2);
+    mem.set(h.subarray(0, s), ph >> 2);
+    k.gruCell(bs, H, pgi, pgh, pb, ph, pa, pn);
+    acts.set(mem.subarray(pa >> 2, (pa >> 2) + n), actsOff);
+    h.set(mem.subarray(ph >> 2, (ph >> 2) + s));
+    ghN.set(mem.subarray(pn >> 2, (pn >> 2) + s), ghNOff);
+  };
+
   function unary(op: UnaryOp, x: NDArray): NDArray {
     const code = UNARY_CODE[op];
     if (code === undefined || x.dtype !== "float32" || x.size < MIN_ELEMENTWISE) return fallback.unary(op, x);
@@ -220,6 +282,8 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     axpy,
     gemm,
     prepareGemmB,
+    lstmCell,
+    gruCell,
     matmul: (a, b) => matmul(a, b, gemm),
   };
 }
