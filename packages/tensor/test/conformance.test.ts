@@ -49,6 +49,21 @@ describe("backend selection", () => {
     const b = NDArray.from(randn(30 * 20), { shape: [30, 20] });
     expect(Array.from(asyncBackend.matmul(a, b).flat())).toEqual(Array.from(wasm!.matmul(a, b).flat()));
   });
+  it("two backends over one kernels instance keep their prepared operands apart", async () => {
+    const kernels = await loadWasmKernelsAsync();
+    const one = createWasmBackend(kernels!, jsBackend);
+    const two = createWasmBackend(kernels!, jsBackend);
+    const b1 = NDArray.from(randn(256 * 64), { shape: [256, 64] });
+    const b2 = NDArray.from(randn(256 * 64), { shape: [256, 64] });
+    const a = NDArray.from(randn(16 * 64), { shape: [16, 64] });
+    const p1 = one.prepareGemmB(true, 256, 64, b1.flat() as Float32Array, 0, 64);
+    const p2 = two.prepareGemmB(true, 256, 64, b2.flat() as Float32Array, 0, 64);
+    for (const [p, b] of [[p1, b1], [p2, b2], [p1, b1]] as const) {
+      const c = new Float32Array(16 * 256);
+      p.gemm(16, a.flat() as Float32Array, 0, 64, c, 0, 256);
+      expect(Array.from(c)).toEqual(Array.from(one.matmul(a, b.transpose(0, 1)).flat()));
+    }
+  });
 });
 
 const BACKENDS: [string, Backend][] = [["js", jsBackend], ["wasm", wasm ?? jsBackend]];

@@ -40,6 +40,9 @@ export class WasmKernels {
   readonly pinnedBase: number;
   /** Byte address where per-call scratch begins (moves up when the pinned area grows). */
   scratchBase: number;
+  /** Id of the operand the pinned area holds now (0: none); ids come from `nextPinId`. */
+  pinnedOwner = 0;
+  private pinIds = 0;
   private view: Float32Array;
 
   constructor(exports: KernelExports) {
@@ -54,6 +57,11 @@ export class WasmKernels {
    * Grows the memory so `bytes` of scratch fit after `scratchBase` and returns the float32 view,
    * or null when the memory cannot grow that far (the caller then runs the JS kernel).
    */
+  /** A fresh id for an operand that will live in the pinned area (unique per memory, not per backend). */
+  nextPinId(): number {
+    return ++this.pinIds;
+  }
+
   /**
    * Makes the pinned area at least `bytes` long (moving scratch after it) and returns the float32
    * view, or null when the memory cannot grow that far.

@@ -44,9 +44,6 @@ function isSuffix(tail: readonly number[], shape: readonly number[]): boolean {
 export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Backend {
   const k = kernels.exports;
   const work = kernels.workBase;
-  /** The prepared operand whose packed panels the pinned area holds now (0: none). */
-  let pinnedOwner = 0;
-  let generation = 0;
 
   /** Copies `rows` rows of `cols` floats (leading dim `ld`) from `src` into memory at `dst` (compacted). */
   function copyIn(mem: Float32Array, dst: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): void {
@@ -102,11 +99,11 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     if (!(b instanceof Float32Array) || n * kk * 16 < MIN_GEMM) return fallback.prepareGemmB(transB, n, kk, b, bOff, ldb);
     const src = compactOpB(transB, n, kk, b, bOff, ldb) as Float32Array;
     const ld = transB ? kk : n;
-    const id = ++generation;
+    const id = kernels.nextPinId();
     const packedBytes = k.packedBFloats(n, kk) * 4;
     /** Packs `src` into the pinned area unless it is there already; false when memory is short. */
     function pinned(): boolean {
-      if (pinnedOwner === id) return true;
+      if (kernels.pinnedOwner === id) return true;
       // Pinning may grow the memory, so the view is taken afterwards.
       if (!kernels.pin(packedBytes)) return false;
       const mem = kernels.ensure(src.length * 4);
@@ -114,7 +111,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
       const base = kernels.scratchBase;
       mem.set(src, base >> 2);
       k.packGemmB(transB ? 1 : 0, n, kk, base, ld, kernels.pinnedBase);
-      pinnedOwner = id;
+      kernels.pinnedOwner = id;
       return true;
     }
     return {
