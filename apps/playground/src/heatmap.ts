@@ -17,7 +17,7 @@ export function renderHeatmap(host: HTMLElement, map: Heatmap): void {
   const cols = map.values[0]?.length ?? 0;
   const title = document.createElement("h4");
   title.textContent = map.title;
-  const cell = Math.max(4, Math.min(28, Math.floor(420 / Math.max(cols, 1)), Math.floor(260 / Math.max(rows, 1))));
+  const cell = Math.max(2, Math.min(28, Math.floor(420 / Math.max(cols, 1)), Math.floor(260 / Math.max(rows, 1))));
   const canvas = document.createElement("canvas");
   canvas.width = cols * cell;
   canvas.height = rows * cell;
