@@ -28,6 +28,10 @@ export function gemm(
     else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j]! *= beta;
   }
   if (alpha === 0 || k === 0 || m === 0 || n === 0) return;
+  if (m * n * k <= SMALL_PRODUCT) {
+    gemmDirect(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    return;
+  }
   if (m < 4) {
     gemmFewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     return;
@@ -121,6 +125,34 @@ function gemmFewRows(
       const bj = bOff + j * ldb;
       let s = 0;
       for (let p = 0; p < k; p++) s += arow[p]! * b[bj + p]!;
+      c[ci + j]! += alpha * s;
+    }
+  }
+}
+
+/** Products up to this many multiply-adds skip packing and scratch buffers entirely. */
+const SMALL_PRODUCT = 4096;
+
+/**
+ * Small products (tiny recurrent layers, one-row updates): one float64 dot product per output,
+ * summed in k order, with no allocation, since for these the scratch buffers of the blocked
+ * path cost more than the arithmetic.
+ */
+function gemmDirect(
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number,
+  c: FloatArray, cOff: number, ldc: number,
+): void {
+  const ai = transA ? 1 : lda;
+  const ap = transA ? lda : 1;
+  const bp = transB ? 1 : ldb;
+  const bj = transB ? ldb : 1;
+  for (let i = 0; i < m; i++) {
+    const ci = cOff + i * ldc;
+    const a0 = aOff + i * ai;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0, oa = a0, ob = bOff + j * bj; p < k; p++, oa += ap, ob += bp) s += a[oa]! * b[ob]!;
       c[ci + j]! += alpha * s;
     }
   }
