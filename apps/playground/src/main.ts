@@ -81,17 +81,15 @@ const loadIn = el("input", { type: "file", accept: ".safetensors" });
 const configErrors = el("ul", { className: "errors" });
 configErrors.setAttribute("aria-live", "polite");
 
-trainBtn.addEventListener("click", () => {
+/** Sends `command` for a usable config, rebuilding the worker's model first when the config changed. */
+function run(command: "train" | "step"): void {
   if (state.configErrors.length) return;
   if (needsRebuild(state)) send({ type: "configure", config: state.config });
-  send({ type: "train" });
-});
+  send({ type: command });
+}
+trainBtn.addEventListener("click", () => run("train"));
 pauseBtn.addEventListener("click", () => send({ type: "pause" }));
-stepBtn.addEventListener("click", () => {
-  if (state.configErrors.length) return;
-  if (needsRebuild(state)) send({ type: "configure", config: state.config });
-  send({ type: "step" });
-});
+stepBtn.addEventListener("click", () => run("step"));
 resetBtn.addEventListener("click", () => {
   if (state.configErrors.length) return;
   send({ type: "configure", config: state.config });

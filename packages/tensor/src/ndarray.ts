@@ -381,12 +381,7 @@ export class NDArray {
 
   /** A copy converted to `dtype` (float → int truncates toward zero, as torch). */
   astype(dtype: DType): NDArray {
-    if (dtype === this.dtype) return this;
-    const out = this.copy(dtype);
-    if (dtype === "int32" && this.dtype !== "int32") {
-      const src = this.flat();
-      for (let i = 0; i < src.length; i++) out.data[i] = Math.trunc(src[i]!);
-    }
-    return out;
+    // Storing into an Int32Array already truncates toward zero.
+    return dtype === this.dtype ? this : this.copy(dtype);
   }
 }

@@ -1,14 +1,20 @@
 import { where, type Tensor } from "@rnnkit/autograd";
-import { checkBroadcast, checkFloat, checkReduction, reduce, type ReductionOptions } from "./reduction.js";
+import { checkBroadcast, checkFloat, checkReduction, reduce, type Reduction, type ReductionOptions } from "./reduction.js";
+
+/** The checks every elementwise regression loss starts with, in order; returns the reduction. */
+function checkRegression(op: string, input: Tensor, target: Tensor, opts: ReductionOptions): Reduction {
+  checkFloat(op, "input", input);
+  checkBroadcast(op, input, target);
+  return checkReduction(op, opts.reduction ?? "mean");
+}
 
 /**
  * Mean squared error: `ℓ = (x - y)²`, reduced. Input and target broadcast as in torch.
  * @example mseLoss(pred, target); // scalar
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  checkFloat("mseLoss", "input", input);
-  checkBroadcast("mseLoss", input, target);
-  return reduce(input.sub(target).square(), checkReduction("mseLoss", opts.reduction ?? "mean"));
+  const reduction = checkRegression("mseLoss", input, target, opts);
+  return reduce(input.sub(target).square(), reduction);
 }
 
 /**
@@ -16,9 +22,8 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
  * @example l1Loss(pred, target, { reduction: "sum" });
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  checkFloat("l1Loss", "input", input);
-  checkBroadcast("l1Loss", input, target);
-  return reduce(input.sub(target).abs(), checkReduction("l1Loss", opts.reduction ?? "mean"));
+  const reduction = checkRegression("l1Loss", input, target, opts);
+  return reduce(input.sub(target).abs(), reduction);
 }
 
 /** Options of `smoothL1Loss`. */
@@ -33,9 +38,7 @@ export interface SmoothL1Options extends ReductionOptions {
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
   const op = "smoothL1Loss";
-  checkFloat(op, "input", input);
-  checkBroadcast(op, input, target);
-  const reduction = checkReduction(op, opts.reduction ?? "mean");
+  const reduction = checkRegression(op, input, target, opts);
   const beta = opts.beta ?? 1;
   if (beta < 0) throw new Error(`${op}: beta must be non-negative, got ${beta}`);
   const d = input.sub(target).abs();
@@ -55,9 +58,7 @@ export interface HuberOptions extends ReductionOptions {
  */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
   const op = "huberLoss";
-  checkFloat(op, "input", input);
-  checkBroadcast(op, input, target);
-  const reduction = checkReduction(op, opts.reduction ?? "mean");
+  const reduction = checkRegression(op, input, target, opts);
   const delta = opts.delta ?? 1;
   if (!(delta > 0)) throw new Error(`${op}: delta must be positive, got ${delta}`);
   const d = input.sub(target).abs();

@@ -1,5 +1,5 @@
 import type { Optimizer } from "../optimizers/optimizer.js";
-import type { LrLambda } from "./lambdaLR.js";
+import { lambdasPerGroup, type LrLambda } from "./lambdaLR.js";
 import { LRScheduler, type SchedulerStateDict } from "./lrScheduler.js";
 
 /**
@@ -12,13 +12,7 @@ export class MultiplicativeLR extends LRScheduler {
   readonly lrLambdas: LrLambda[];
   constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], opts: { lastEpoch?: number } = {}) {
     super(optimizer, opts.lastEpoch);
-    const n = optimizer.paramGroups.length;
-    if (typeof lrLambda === "function") {
-      this.lrLambdas = Array.from({ length: n }, () => lrLambda);
-    } else {
-      if (lrLambda.length !== n) throw new Error(`MultiplicativeLR: Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
-      this.lrLambdas = [...lrLambda];
-    }
+    this.lrLambdas = lambdasPerGroup("MultiplicativeLR: Expected", optimizer, lrLambda);
     this.initialStep();
   }
   protected getLr(): number[] {
