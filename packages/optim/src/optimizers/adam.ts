@@ -1,5 +1,6 @@
 import { Tensor } from "@rnnkit/autograd";
 import { NDArray } from "@rnnkit/tensor";
+import { adamUpdate } from "./adamUpdate.js";
 import { betas, check, flag, num, Optimizer, stateLike, storage, type HyperParams, type ParamGroup, type ParamGroupSpec } from "./optimizer.js";
 
 /** Options of `Adam` and `AdamW`. */
@@ -45,7 +46,6 @@ abstract class AdamBase extends Optimizer {
     const wd = num(g, "weightDecay");
     const amsgrad = flag(g, "amsgrad");
     const sign = flag(g, "maximize") ? -1 : 1;
-    const f = Math.fround;
     for (const p of g.params) {
       if (p.grad === null) continue;
       const state = this.stateOf(p);
@@ -59,28 +59,21 @@ abstract class AdamBase extends Optimizer {
       stepData[0] = stepData[0]! + 1;
       const step = stepData[0]!;
       const x = storage(p);
-      const grad = this.gradData(p, p.grad);
-      const m = storage(state.exp_avg as Tensor);
-      const v = storage(state.exp_avg_sq as Tensor);
-      const vmax = amsgrad ? storage(state.max_exp_avg_sq as Tensor) : null;
-      const bc1 = 1 - beta1 ** step;
-      const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
-      const stepSize = lr / bc1;
-      const decay = 1 - lr * wd;
-      for (let i = 0; i < x.length; i++) {
-        let gi = sign * grad[i]!;
-        if (this.decoupled) x[i] = x[i]! * decay;
-        else if (wd !== 0) gi = f(gi + wd * x[i]!);
-        m[i] = f(m[i]! * beta1) + (1 - beta1) * gi;
-        v[i] = f(v[i]! * beta2) + (1 - beta2) * gi * gi;
-        let second = v[i]!;
-        if (vmax) {
-          vmax[i] = Math.max(vmax[i]!, v[i]!);
-          second = vmax[i]!;
-        }
-        const denom = f(f(Math.sqrt(second)) / bc2Sqrt) + eps;
-        x[i] = x[i]! - stepSize * (m[i]! / f(denom));
-      }
+      adamUpdate(
+        x,
+        this.gradData(p, p.grad),
+        storage(state.exp_avg as Tensor),
+        storage(state.exp_avg_sq as Tensor),
+        amsgrad ? storage(state.max_exp_avg_sq as Tensor) : null,
+        {
+          beta1, beta2, eps,
+          l2: this.decoupled ? 0 : wd,
+          decay: this.decoupled ? 1 - lr * wd : 1,
+          sign,
+          stepSize: lr / (1 - beta1 ** step),
+          bc2Sqrt: Math.sqrt(1 - beta2 ** step),
+        },
+      );
     }
   }
 }
