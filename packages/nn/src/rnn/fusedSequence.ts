@@ -3,7 +3,7 @@ import { allocArray, backend, NDArray, type DType } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
 import {
-  columnSums, gruBackwardRows, stepProduct, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
+  addInto, columnSums, gruBackwardRows, stepProduct, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
   type Floats,
 } from "./gateKernels.js";
 
@@ -137,10 +137,7 @@ export function runSequence(
       const t = reverse ? T - 1 - k : k;
       const bs = batchSizes[t]!;
       const row0 = offsets[t]!;
-      if (dOut) {
-        const o = row0 * R;
-        for (let q = 0; q < bs * R; q++) dh[q]! += dOut[o + q]!;
-      }
+      if (dOut) addInto(dh, dOut, row0 * R, bs * R);
       let dhr: Floats = dh; // gradient w.r.t. the pre-projection h
       if (proj) {
         dHAll!.set(dh.subarray(0, bs * R), row0 * R);
@@ -154,7 +151,7 @@ export function runSequence(
       // dh_prev = dGh · W_hh (+ GRU's direct path, already in dh)
       if (mode === "GRU") {
         hhBackward.run(bs, dGh, row0 * GH, GH, dhPrev!, 0, R);
-        for (let q = 0; q < bs * R; q++) dh[q]! += dhPrev![q]!;
+        addInto(dh, dhPrev!, 0, bs * R);
       } else {
         hhBackward.run(bs, dGh, row0 * GH, GH, dh, 0, R);
       }

@@ -169,6 +169,11 @@ export function gruBackwardRows(
   }
 }
 
+/** `dst[q] += src[off + q]` for q < n: a loop of its own so it is optimized apart from its caller. */
+export function addInto(dst: Floats, src: Floats, off: number, n: number): void {
+  for (let q = 0; q < n; q++) dst[q]! += src[off + q]!;
+}
+
 /** `db[j] = Σ_q d[q·W + j]` over `rows` rows of width `W` (a bias gradient), in float64. */
 export function columnSums(d: Floats, rows: number, W: number, db: Floats): void {
   const acc = new Float64Array(W);
