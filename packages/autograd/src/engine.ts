@@ -93,7 +93,7 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
         );
       }
       if (!retain) node.backwardFn = null;
-      const inGrads = fn(outGrads);
+      const inGrads = fn(outGrads, !retain);
       const inputs = node.inputs;
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i]!;

@@ -1,7 +1,11 @@
 import type { Tensor } from "./tensor.js";
 
-/** Backward rule of a recorded op: output gradients in, one gradient (or null) per input out. */
-export type BackwardFn = (grads: readonly (Tensor | null)[]) => readonly (Tensor | null | undefined)[];
+/**
+ * Backward rule of a recorded op: output gradients in, one gradient (or null) per input out.
+ * `lastUse` is true when the graph is not retained, so the rule never runs again and may
+ * recycle buffers it saved for itself.
+ */
+export type BackwardFn = (grads: readonly (Tensor | null)[], lastUse: boolean) => readonly (Tensor | null | undefined)[];
 
 /**
  * One recorded operation in the graph: its inputs, how many outputs it made, and the rule that

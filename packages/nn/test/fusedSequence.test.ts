@@ -2,6 +2,7 @@ import { describe, expect, it, afterEach } from "vitest";
 import { gradcheck, manualSeed, noGrad, randn, Tensor } from "@rnnkit/autograd";
 import { GRU, LSTM, RNN, RNNBase, type CellWeights, type RNNMode } from "../src/index.js";
 import { runSequence } from "../src/rnn/fusedSequence.js";
+import { releaseWorkspace, takeWorkspace } from "../src/rnn/workspacePool.js";
 import { utils } from "../src/index.js";
 import { setBackend, wasmBackend } from "@rnnkit/tensor";
 
@@ -161,24 +162,64 @@ describe("fused recurrent sequence gradients (float64 finite differences)", () =
         const batchSizes = [3, 3, 2, 1];
         const N = 9;
         const d = { dtype: "float64" as const, requiresGrad: true };
-        const gi = randn([N, G * H], d);
+        const I = 2;
+        const x = randn([N, I], d);
+        const wih = randn([G * H, I], d);
+        const bih = randn([G * H], d);
         const whh = randn([G * H, R], d).mul(0.5).detach().requiresGrad_();
         const bhh = randn([G * H], d);
         const whr = proj ? randn([R, H], d) : null;
         const h0 = randn([3, R], d);
         const c0 = mode === "LSTM" ? randn([3, H], d) : null;
-        const inputs = [gi, whh, bhh, ...(whr ? [whr] : []), h0, ...(c0 ? [c0] : [])];
+        const inputs = [x, wih, bih, whh, bhh, ...(whr ? [whr] : []), h0, ...(c0 ? [c0] : [])];
         const fn = (...xs: Tensor[]) => {
           let k = 0;
-          const [g, wh, bh] = [xs[k++]!, xs[k++]!, xs[k++]!];
+          const [xi, wi, bi, wh, bh] = [xs[k++]!, xs[k++]!, xs[k++]!, xs[k++]!, xs[k++]!];
           const wr = whr ? xs[k++]! : null;
           const s = [xs[k++]!, ...(c0 ? [xs[k++]!] : [])];
-          const w: CellWeights = { weightIh: g, weightHh: wh, biasIh: null, biasHh: bh, weightHr: wr };
-          const r = runSequence(mode, g, batchSizes, s, w, reverse);
+          const w: CellWeights = { weightIh: wi, weightHh: wh, biasIh: bi, biasHh: bh, weightHr: wr };
+          const r = runSequence(mode, xi, batchSizes, s, w, reverse);
           return [r.output, ...r.final];
         };
         expect(gradcheck(fn, inputs, { eps: 1e-6, atol: 1e-6, rtol: 1e-4 })).toBe(true);
       });
     }
+  }
+});
+
+describe("fused recurrent sequence workspaces", () => {
+  // Buffers handed back to the pool keep their old values; a NaN-poisoned pool shows any read
+  // of a workspace element before the sequence writes it.
+  function poisonPool(sizes: number[]): void {
+    for (const n of sizes) {
+      const bufs = [0, 1, 2, 3].map(() => takeWorkspace("float32", n));
+      for (const b of bufs) b.fill(Number.NaN);
+      releaseWorkspace(...bufs);
+    }
+  }
+  const cases: [string, () => Layer, number, number][] = [
+    ["LSTM H32 2 layers bidirectional", () => new LSTM(6, 32, { numLayers: 2, bidirectional: true }), 4, 32],
+    ["LSTM H40 projSize 24", () => new LSTM(6, 40, { projSize: 24 }), 4, 40],
+    ["GRU H48 2 layers", () => new GRU(6, 48, { numLayers: 2 }), 3, 48],
+    ["RNN tanh H64", () => new RNN(6, 64), 1, 64],
+  ];
+  for (const [name, make, G, H] of cases) {
+    it(`${name}: stale pooled buffers never leak into values or gradients, step after step`, () => {
+      const N = 5 * 8;
+      const sizes = [N * G * H, N * H, N * 24, 8 * G * H, 8 * H];
+      for (let step = 0; step < 3; step++) {
+        poisonPool(sizes);
+        runBoth(make, () => {
+          const x = randn([5, 8, 6], { requiresGrad: true });
+          return { x, leaves: [x] };
+        }, step !== 1);
+        poisonPool(sizes);
+        manualSeed(2);
+        const m = make();
+        const x = randn([5, 8, 6]);
+        const out = noGrad(() => (m instanceof LSTM ? m.forward(x)[0] : (m as RNN).forward(x)[0])) as Tensor;
+        expect(out.data().every((v) => Number.isFinite(v))).toBe(true);
+      }
+    });
   }
 });

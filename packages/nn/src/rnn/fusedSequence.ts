@@ -1,7 +1,9 @@
 import { needsGrad, record, Tensor } from "@rnnkit/autograd";
-import { allocArray, backend, NDArray, type DType } from "@rnnkit/tensor";
+import { allocArray, backend, NDArray } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
+import { projectInputs, stepBias } from "./inputProjection.js";
+import { releaseWorkspace, takeWorkspace } from "./workspacePool.js";
 import {
   addInto, columnSums, gruBackwardRows, stepProduct, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
   type Floats,
@@ -22,30 +24,32 @@ function floats(t: Tensor | null): Floats | null {
 
 /**
  * A whole layer × direction of an RNN, LSTM or GRU as ONE autograd node (what cuDNN does):
- * the forward walks time with one `h · W_hhᵀ` GEMM and one fused pass over the gates per step,
- * saving the gate activations; the backward walks time in reverse for the gate gradients and
- * then forms `dW_hh` (and LSTM's `dW_hr`) as one large GEMM over all steps. The input half of
- * the gates, `gi = X · W_ihᵀ + b_ih` `(N, G·H)`, comes in precomputed (one GEMM for all steps),
- * so `dW_ih` and `dX` are large GEMMs too. Rows are packed: step t holds `batchSizes[t]` rows,
- * sequences sorted longest first; `reverse` walks time from the end. Computes the same values
- * as the per-op cell steps in `cells.ts` (checked in tests).
+ * the input half of the gates for all steps, `x · W_ihᵀ`, is one GEMM up front; the forward then
+ * walks time with one `h · W_hhᵀ` GEMM and one fused pass over the gates per step, saving the
+ * gate activations; the backward walks time in reverse for the gate gradients and then forms
+ * `dW_hh`, `dW_ih`, `dX` (and LSTM's `dW_hr`) as large GEMMs over all steps. Rows are packed:
+ * step t holds `batchSizes[t]` rows of `x` `(N, in)`, sequences sorted longest first;
+ * `reverse` walks time from the end. Computes the same values as the per-op cell steps in
+ * `cells.ts` (checked in tests). Private workspaces (input gates, saved activations, gate
+ * gradients) come from and go back to a pool, so a training loop reuses them step after step.
  */
 export function runSequence(
   mode: RNNMode,
-  gi: Tensor,
+  x: Tensor,
   batchSizes: readonly number[],
   h0: readonly Tensor[],
   w: CellWeights,
   reverse: boolean,
 ): SequenceResult {
-  const dtype: DType = gi.dtype;
+  const dtype = x.dtype === "float64" ? "float64" : "float32";
   const G = mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1;
-  const GH = gi.shape[1]!;
+  const GH = w.weightIh.shape[0]!;
   const H = GH / G;
   const R = w.weightHh.shape[1]!;
   const B = batchSizes[0] ?? 0;
   const T = batchSizes.length;
-  const N = gi.shape[0]!;
+  const N = x.shape[0]!;
+  const I = x.shape[1]!;
   const isLstm = mode === "LSTM";
   const proj = w.weightHr !== null;
   // Row offset of each step in the packed layout.
@@ -55,10 +59,12 @@ export function runSequence(
     o += batchSizes[t]!;
   }
 
-  const giv = floats(gi)!;
+  const xv = floats(x)!;
+  const wih = floats(w.weightIh)!;
   const whh = floats(w.weightHh)!;
-  const bhh = floats(w.biasHh) ?? (allocArray(dtype, GH) as Floats);
   const whr = floats(w.weightHr);
+  const giv = projectInputs(mode, dtype, xv, N, I, wih, GH, floats(w.biasIh));
+  const bhh = stepBias(mode, dtype, GH, floats(w.biasIh), floats(w.biasHh));
   const gemm = backend().gemm;
 
   // State buffers, one row per sequence; rows past a step's batch size keep their state.
@@ -67,20 +73,23 @@ export function runSequence(
   const c = isLstm ? (allocArray(dtype, B * H) as Floats) : null;
   if (c) c.set(h0[1]!.value.flat());
 
-  const inputs = [gi, w.weightHh, ...(w.biasHh ? [w.biasHh] : []), ...(w.weightHr ? [w.weightHr] : []), ...h0];
+  const inputs = [
+    x, w.weightIh, ...(w.biasIh ? [w.biasIh] : []), w.weightHh, ...(w.biasHh ? [w.biasHh] : []),
+    ...(w.weightHr ? [w.weightHr] : []), ...h0,
+  ];
   // Without a gradient to compute (inference), the per-step values are kept for one step only.
   const keep = needsGrad(inputs);
   const S = keep ? N : B;
 
   // Saved for backward (all rows in packed order).
   const out = allocArray(dtype, N * R) as Floats;
-  const hPrev = keep ? (allocArray(dtype, N * R) as Floats) : null;
+  const hPrev = keep ? takeWorkspace(dtype, N * R) : null;
   // Gate activations; an Elman layer's activation is h itself, already saved in `out`.
-  const acts = G === 1 ? out : (allocArray(dtype, S * GH) as Floats);
-  const cPrev = isLstm ? (allocArray(dtype, S * H) as Floats) : null;
-  const tanhC = isLstm ? (allocArray(dtype, S * H) as Floats) : null;
-  const hRaw = proj && keep ? (allocArray(dtype, N * H) as Floats) : null; // LSTM h before projection
-  const ghN = mode === "GRU" ? (allocArray(dtype, S * H) as Floats) : null; // W_hn h + b_hn
+  const acts = G === 1 ? null : takeWorkspace(dtype, S * GH);
+  const cPrev = isLstm ? takeWorkspace(dtype, S * H) : null;
+  const tanhC = isLstm ? takeWorkspace(dtype, S * H) : null;
+  const hRaw = proj && keep ? takeWorkspace(dtype, N * H) : null; // LSTM h before projection
+  const ghN = mode === "GRU" ? takeWorkspace(dtype, S * H) : null; // W_hn h + b_hn
   const gh = allocArray(dtype, B * GH) as Floats;
   const raw = proj ? (allocArray(dtype, B * H) as Floats) : null;
 
@@ -97,11 +106,11 @@ export function runSequence(
     // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
     hhForward.run(bs, h, 0, R, gh, 0, GH);
     if (isLstm) {
-      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts, c!, cPrev!, tanhC!, proj ? raw! : h, sRow0);
+      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts!, c!, cPrev!, tanhC!, proj ? raw! : h, sRow0);
     } else if (mode === "GRU") {
-      gruForwardRows(bs, H, giv, row0, gh, bhh, acts, ghN!, h, sRow0);
+      gruForwardRows(bs, H, giv, row0, gh, bhh, acts!, ghN!, h, sRow0);
     } else {
-      rnnForwardRows(relu, bs, H, giv, row0, gh, bhh, acts, h);
+      rnnForwardRows(relu, bs, H, giv, row0, gh, bhh, out, h);
     }
     if (proj) {
       if (hRaw) hRaw.set(raw!.subarray(0, bs * H), row0 * H);
@@ -115,20 +124,25 @@ export function runSequence(
   const final = [new Tensor(new NDArray(h, [B, R]))];
   if (c) final.push(new Tensor(new NDArray(c, [B, H])));
 
-  if (!keep) return { output, final };
+  if (!keep) {
+    releaseWorkspace(giv, acts, cPrev, tanhC, ghN);
+    return { output, final };
+  }
   const hPrevAll = hPrev!;
+  const gateActs = acts ?? out;
 
-  record(`${mode}Sequence`, inputs, [output, ...final], (grads) => {
+  record(`${mode}Sequence`, inputs, [output, ...final], (grads, lastUse) => {
     const dOut = grads[0] ? (grads[0].value.flat() as Floats) : null;
     const dh = allocArray(dtype, B * R) as Floats;
     if (grads[1]) dh.set(grads[1].value.flat());
     const dc = isLstm ? (allocArray(dtype, B * H) as Floats) : null;
     if (dc && grads[2]) dc.set(grads[2].value.flat());
-    const dGi = allocArray(dtype, N * GH) as Floats;
+    // The input gates are dead after the forward: their buffer takes the gate gradients.
+    const dGi = giv;
     // The hidden half of the gate gradients equals the input half except for GRU's n gate.
-    const dGh = mode === "GRU" ? (allocArray(dtype, N * GH) as Floats) : dGi;
+    const dGh = mode === "GRU" ? takeWorkspace(dtype, N * GH) : dGi;
     const dRaw = proj ? (allocArray(dtype, B * H) as Floats) : null;
-    const dHAll = proj ? (allocArray(dtype, N * R) as Floats) : null; // dh per step, for dW_hr
+    const dHAll = proj ? takeWorkspace(dtype, N * R) : null; // dh per step, for dW_hr
     const dhPrev = mode === "GRU" ? (allocArray(dtype, B * R) as Floats) : null;
     const hhBackward = stepProduct(false, R, GH, whh, 0, R, B);
     const hrBackward = proj ? stepProduct(false, H, R, whr!, 0, H, B) : null;
@@ -145,9 +159,9 @@ export function runSequence(
         hrBackward!.run(bs, dh, 0, R, dRaw!, 0, H);
         dhr = dRaw!;
       }
-      if (isLstm) lstmBackwardRows(bs, H, row0, acts, cPrev!, tanhC!, dhr, proj ? H : R, dc!, dGi);
-      else if (mode === "GRU") gruBackwardRows(bs, H, row0, acts, ghN!, hPrevAll, dh, dGi, dGh);
-      else rnnBackwardRows(relu, bs, H, row0, acts, dh, R, dGi);
+      if (isLstm) lstmBackwardRows(bs, H, row0, gateActs, cPrev!, tanhC!, dhr, proj ? H : R, dc!, dGi);
+      else if (mode === "GRU") gruBackwardRows(bs, H, row0, gateActs, ghN!, hPrevAll, dh, dGi, dGh);
+      else rnnBackwardRows(relu, bs, H, row0, gateActs, dh, R, dGi);
       // dh_prev = dGh · W_hh (+ GRU's direct path, already in dh)
       if (mode === "GRU") {
         hhBackward.run(bs, dGh, row0 * GH, GH, dhPrev!, 0, R);
@@ -157,22 +171,33 @@ export function runSequence(
       }
     }
 
-    // Weight gradients as large GEMMs over all steps.
-    const dWhh = allocArray(dtype, GH * R) as Floats;
-    gemm(true, false, GH, R, N, 1, dGh, 0, GH, hPrevAll, 0, R, 0, dWhh, 0, R);
-    const result: (Tensor | null)[] = [new Tensor(new NDArray(dGi, [N, GH])), new Tensor(new NDArray(dWhh, [GH, R]))];
-    if (w.biasHh) {
+    // Everything else as large GEMMs (and column sums) over all steps, in the inputs' order:
+    // x, W_ih, b_ih, W_hh, b_hh, W_hr, h0, c0.
+    const wants = (t: Tensor | null): boolean => t !== null && t.requiresGrad;
+    const product = (transA: boolean, m: number, n: number, kk: number, a: Floats, b: Floats, shape: number[]): Tensor => {
+      const c = allocArray(dtype, m * n) as Floats;
+      gemm(transA, false, m, n, kk, 1, a, 0, transA ? m : kk, b, 0, n, 0, c, 0, n);
+      return new Tensor(new NDArray(c, shape));
+    };
+    const sums = (d: Floats): Floats => {
       const db = allocArray(dtype, GH) as Floats;
-      columnSums(dGh, N, GH, db);
-      result.push(new Tensor(new NDArray(db, [GH])));
-    }
-    if (w.weightHr) {
-      const dWhr = allocArray(dtype, R * H) as Floats;
-      gemm(true, false, R, H, N, 1, dHAll!, 0, R, hRaw!, 0, H, 0, dWhr, 0, H);
-      result.push(new Tensor(new NDArray(dWhr, [R, H])));
-    }
+      columnSums(d, N, GH, db);
+      return db;
+    };
+    const dbIh = w.biasIh && wants(w.biasIh) ? sums(dGi) : null;
+    // LSTM's and Elman's b_hh get the same gradient as b_ih: add it up once.
+    const dbHh = w.biasHh && wants(w.biasHh) ? (dbIh && dGh === dGi ? (dbIh.slice() as Floats) : sums(dGh)) : null;
+    const result: (Tensor | null)[] = [
+      wants(x) ? product(false, N, I, GH, dGi, wih, [N, I]) : null, // dX = dGi · W_ih
+      wants(w.weightIh) ? product(true, GH, I, N, dGi, xv, [GH, I]) : null, // dW_ih = dGiᵀ · X
+    ];
+    if (w.biasIh) result.push(dbIh ? new Tensor(new NDArray(dbIh, [GH])) : null);
+    result.push(wants(w.weightHh) ? product(true, GH, R, N, dGh, hPrevAll, [GH, R]) : null); // dW_hh = dGhᵀ · h_prev
+    if (w.biasHh) result.push(dbHh ? new Tensor(new NDArray(dbHh, [GH])) : null);
+    if (w.weightHr) result.push(wants(w.weightHr) ? product(true, R, H, N, dHAll!, hRaw!, [R, H]) : null); // dW_hr
     result.push(new Tensor(new NDArray(dh, [B, R])));
     if (dc) result.push(new Tensor(new NDArray(dc, [B, H])));
+    if (lastUse) releaseWorkspace(giv, dGh === dGi ? null : dGh, acts, cPrev, tanhC, hPrev, hRaw, ghN, dHAll);
     return result;
   });
   return { output, final };

@@ -279,12 +279,11 @@ export abstract class RNNBase extends Module {
         const idx = layer * dirs + dir;
         const w = this.cellWeights(layer, dir);
         const h0 = initial.map((s) => s[idx]!);
-        const gi = inputGates(layerInput, w);
         const res = RNNBase.fused
-          ? runSequence(this.mode, gi, batchSizes, h0, w, dir === 1)
+          ? runSequence(this.mode, layerInput, batchSizes, h0, w, dir === 1)
           : dir === 0
-            ? runForward(step, gi, batchSizes, h0, w)
-            : runReverse(step, gi, batchSizes, h0, w);
+            ? runForward(step, inputGates(layerInput, w), batchSizes, h0, w)
+            : runReverse(step, inputGates(layerInput, w), batchSizes, h0, w);
         outs.push(res.output);
         res.final.forEach((f, i) => finals[i]!.push(f));
       }
