@@ -1,6 +1,7 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { fmt } from "@rnnkit/tensor";
 import { classDim, classTargets, checkClassInput, checkClassWeight, flattenClasses, lossShape } from "./classIndex.js";
+import { logSoftmaxNll } from "./logSoftmaxNll.js";
 import { divideByWeight, reduceWeighted, type NLLLossOptions } from "./nllLoss.js";
 import { checkReduction } from "./reduction.js";
 
@@ -24,12 +25,13 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   if (!(ls >= 0 && ls <= 1)) throw new Error(`${op}: labelSmoothing must be between 0.0 and 1.0, got ${ls}`);
   const numClasses = input.shape[classDim(input)]!;
   const weight = opts.weight ?? null;
-  const logp = flattenClasses(input).logSoftmax(1);
+  const flat = flattenClasses(input);
   const shape = lossShape(input);
 
   const sameShape = target.shape.length === input.shape.length && target.shape.every((s, i) => s === input.shape[i]);
   if (target.dtype !== "int32" && sameShape) {
     checkClassWeight(op, weight, numClasses);
+    const logp = flat.logSoftmax(1);
     let probs = flattenClasses(target);
     if (ls > 0) probs = probs.mul(1 - ls).add(ls / numClasses);
     const weighted = weight ? logp.mul(weight.reshape([1, numClasses])) : logp;
@@ -45,8 +47,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     );
   }
   const t = classTargets(op, input, target, weight, opts.ignoreIndex ?? -100);
-  const nll = reduceWeighted(logp.gather(1, t.index).reshape([-1]).mul(t.weight).neg(), reduction, t.weightSum, shape);
+  const nll = reduceWeighted(logSoftmaxNll(flat, t), reduction, t.weightSum, shape);
   if (ls === 0) return nll;
+  const logp = flat.logSoftmax(1);
   const weighted = weight ? logp.mul(weight.reshape([1, numClasses])) : logp;
   const smooth = weighted.sum(1).neg().mul(t.valid);
   let smoothReduced: Tensor;
