@@ -102,6 +102,29 @@ export interface Backend {
     ghN: Float32Array | Float64Array, ghNOff: number,
   ): void;
 
+  /**
+   * LSTM backward pointwise step over `bs` rows (the BPTT counterpart of `lstmCell`): from the saved
+   * activations (`acts` rows of 4H from `actsOff`), `cPrev` and `tanhC` (rows of H from `cOff`), `dh`
+   * (rows of width `ldh`) and the running `dc` (rows of H), both at 0: `dc' = dc + dh·o·(1 − tanhC²)`,
+   * gate pre-activation gradients into `dGates` (rows of 4H from `actsOff`), then `dc = dc'·f` in place.
+   */
+  lstmCellBackward(
+    bs: number, H: number, acts: Float32Array | Float64Array, actsOff: number, cPrev: Float32Array | Float64Array,
+    tanhC: Float32Array | Float64Array, cOff: number, dh: Float32Array | Float64Array, ldh: number,
+    dc: Float32Array | Float64Array, dGates: Float32Array | Float64Array,
+  ): void;
+  /**
+   * GRU backward pointwise step over `bs` rows (the BPTT counterpart of `gruCell`): from the saved
+   * activations (`acts` rows of 3H from `actsOff`), `ghN` and `hPrev` (rows of H from `sOff`) and `dh`
+   * (rows of H at 0), the input-half gate gradients into `dGi` and the hidden half into `dGh` (rows of
+   * 3H from `actsOff`; they differ in the n gate, `dGh_n = dGi_n·r`), then `dh = dh·z` in place.
+   */
+  gruCellBackward(
+    bs: number, H: number, acts: Float32Array | Float64Array, actsOff: number, ghN: Float32Array | Float64Array,
+    hPrev: Float32Array | Float64Array, sOff: number, dh: Float32Array | Float64Array,
+    dGi: Float32Array | Float64Array, dGh: Float32Array | Float64Array,
+  ): void;
+
   /** Picks entries of `index` (int32, 1-D) along `dim`. */
   indexSelect(x: NDArray, dim: number, index: NDArray): NDArray;
   /** Adds slices of `src` into a copy of `x` at `index` along `dim` (index_add). */

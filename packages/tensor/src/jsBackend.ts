@@ -3,7 +3,7 @@ import { axpy, binary, cast, clamp, powScalar, unary, where } from "./kernels/el
 import { cat, flip, gather, indexAdd, indexSelect, oneHot, scatterAdd } from "./kernels/indexing.js";
 import { gemm, matmul } from "./kernels/matmul.js";
 import { prepareGemmB } from "./kernels/preparedGemm.js";
-import { gruCell, lstmCell } from "./kernels/recurrentCells.js";
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./kernels/recurrentCells.js";
 import { argReduce, logsumexp, reduce, softmax } from "./kernels/reduce.js";
 import { loadWasmKernels, loadWasmKernelsAsync } from "./wasm/loader.js";
 import { createWasmBackend } from "./wasm/wasmBackend.js";
@@ -27,6 +27,8 @@ export const jsBackend: Backend = {
   prepareGemmB,
   lstmCell,
   gruCell,
+  lstmCellBackward,
+  gruCellBackward,
   indexSelect,
   indexAdd,
   gather,

@@ -307,6 +307,75 @@ describe.each(BACKENDS)("conformance: %s backend", (_name, be) => {
       });
     }
 
+    /** Values in (0, 1) like saved sigmoid activations, or in (−1, 1) like tanh ones. */
+    const unit = (n: number, signed: boolean): Float32Array => randn(n).map((v) => (signed ? Math.tanh(v) : 1 / (1 + Math.exp(-v))));
+
+    for (const [bs, H] of cases) {
+      it(`lstmCellBackward ${bs} rows × H ${H}: gate gradients and dc vs float64`, () => {
+        const GH = 4 * H;
+        const actsOff = 2 * GH;
+        const cOff = 3 * H;
+        const ldh = H + 3;
+        const acts = unit(actsOff + bs * GH, false);
+        for (let q = actsOff; q < actsOff + bs * GH; q++) if (Math.floor((q - actsOff) / H) % 4 === 2) acts[q] = 2 * acts[q]! - 1;
+        const cPrev = randn(cOff + bs * H);
+        const tanhC = unit(cOff + bs * H, true);
+        const dh = randn(bs * ldh);
+        const dc = randn(bs * H);
+        const dc0 = dc.slice();
+        const dGates = new Float32Array(actsOff + bs * GH).fill(NaN);
+        be.lstmCellBackward(bs, H, acts, actsOff, cPrev, tanhC, cOff, dh, ldh, dc, dGates);
+        for (let b = 0; b < bs; b++) {
+          for (let j = 0; j < H; j++) {
+            const [i, f, g, o] = [0, 1, 2, 3].map((k) => acts[actsOff + b * GH + k * H + j]!) as [number, number, number, number];
+            const tc = tanhC[cOff + b * H + j]!;
+            const dhv = dh[b * ldh + j]!;
+            const dct = dc0[b * H + j]! + dhv * o * (1 - tc * tc);
+            const want = [dct * g * i * (1 - i), dct * cPrev[cOff + b * H + j]! * f * (1 - f), dct * i * (1 - g * g), dhv * tc * o * (1 - o)];
+            const scale = 1 + Math.abs(dc0[b * H + j]!) + Math.abs(dhv) * (1 + Math.abs(cPrev[cOff + b * H + j]!));
+            for (let k = 0; k < 4; k++) {
+              expect(Math.abs(dGates[actsOff + b * GH + k * H + j]! - want[k]!)).toBeLessThanOrEqual(16 * F32_EPS * scale);
+            }
+            expect(Math.abs(dc[b * H + j]! - dct * f)).toBeLessThanOrEqual(16 * F32_EPS * scale);
+          }
+        }
+        for (let q = 0; q < actsOff; q++) expect(dGates[q]).toBeNaN();
+      });
+
+      it(`gruCellBackward ${bs} rows × H ${H}: both gate-gradient halves and dh vs float64`, () => {
+        const GH = 3 * H;
+        const actsOff = GH;
+        const sOff = 2 * H;
+        const acts = unit(actsOff + bs * GH, false);
+        for (let q = actsOff; q < actsOff + bs * GH; q++) if (Math.floor((q - actsOff) / H) % 3 === 2) acts[q] = 2 * acts[q]! - 1;
+        const ghN = randn(sOff + bs * H);
+        const hPrev = unit(sOff + bs * H, true);
+        const dh = randn(bs * H);
+        const dh0 = dh.slice();
+        const dGi = new Float32Array(actsOff + bs * GH).fill(NaN);
+        const dGh = new Float32Array(actsOff + bs * GH).fill(NaN);
+        be.gruCellBackward(bs, H, acts, actsOff, ghN, hPrev, sOff, dh, dGi, dGh);
+        for (let b = 0; b < bs; b++) {
+          for (let j = 0; j < H; j++) {
+            const [r, z, n] = [0, 1, 2].map((k) => acts[actsOff + b * GH + k * H + j]!) as [number, number, number];
+            const dhv = dh0[b * H + j]!;
+            const dn = dhv * (1 - z) * (1 - n * n);
+            const dz = dhv * (hPrev[sOff + b * H + j]! - n) * z * (1 - z);
+            const dr = dn * ghN[sOff + b * H + j]! * r * (1 - r);
+            const scale = 1 + Math.abs(dhv) * (2 + Math.abs(ghN[sOff + b * H + j]!));
+            const at = (x: Float32Array, k: number): number => x[actsOff + b * GH + k * H + j]!;
+            [dr, dz, dn].forEach((v, k) => expect(Math.abs(at(dGi, k) - v)).toBeLessThanOrEqual(16 * F32_EPS * scale));
+            [dr, dz, dn * r].forEach((v, k) => expect(Math.abs(at(dGh, k) - v)).toBeLessThanOrEqual(16 * F32_EPS * scale));
+            expect(Math.abs(dh[b * H + j]! - dhv * z)).toBeLessThanOrEqual(4 * F32_EPS * Math.abs(dhv));
+          }
+        }
+        for (let q = 0; q < actsOff; q++) {
+          expect(dGi[q]).toBeNaN();
+          expect(dGh[q]).toBeNaN();
+        }
+      });
+    }
+
     it("float64 storage stays float64 and matches the float64 formulas", () => {
       const H = 8;
       const gi = Float64Array.from(randn(4 * H));

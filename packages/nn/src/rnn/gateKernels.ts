@@ -106,67 +106,25 @@ export function rnnBackwardRows(
 /**
  * LSTM backward step from `dh` (rows of width `ldh`) and the running `dc` (B, H), updated in
  * place to the previous step's `dc`; writes the gate pre-activation gradients into `dGates`
- * (the same for the input and hidden halves).
+ * (the same for the input and hidden halves), as the backend's fused `lstmCellBackward`.
  */
 export function lstmBackwardRows(
   bs: number, H: number, row0: number, acts: Floats, cPrev: Floats, tanhC: Floats,
   dh: Floats, ldh: number, dc: Floats, dGates: Floats,
 ): void {
-  const GH = 4 * H;
-  for (let b = 0; b < bs; b++) {
-    const g0 = (row0 + b) * GH;
-    const c0 = (row0 + b) * H;
-    const cb = b * H;
-    const hb = b * ldh;
-    for (let j = 0; j < H; j++) {
-      const i = acts[g0 + j]!;
-      const f = acts[g0 + H + j]!;
-      const g = acts[g0 + 2 * H + j]!;
-      const o = acts[g0 + 3 * H + j]!;
-      const tc = tanhC[c0 + j]!;
-      const dhv = dh[hb + j]!;
-      const dct = dc[cb + j]! + dhv * o * (1 - tc * tc);
-      dc[cb + j] = dct * f;
-      dGates[g0 + j] = dct * g * i * (1 - i);
-      dGates[g0 + H + j] = dct * cPrev[c0 + j]! * f * (1 - f);
-      dGates[g0 + 2 * H + j] = dct * i * (1 - g * g);
-      dGates[g0 + 3 * H + j] = dhv * tc * o * (1 - o);
-    }
-  }
+  backend().lstmCellBackward(bs, H, acts, row0 * 4 * H, cPrev, tanhC, row0 * H, dh, ldh, dc, dGates);
 }
 
 /**
  * GRU backward step: gate gradients of the input half into `dGi` and of the hidden half into
  * `dGh` (they differ only in the n gate: `dGh_n = dGi_n · r`); `dh` is replaced by its direct
- * path `dh · z` (the `W_hh` path is added by the caller).
+ * path `dh · z` (the `W_hh` path is added by the caller). The backend's fused `gruCellBackward`.
  */
 export function gruBackwardRows(
   bs: number, H: number, row0: number, acts: Floats, ghN: Floats, hPrev: Floats,
   dh: Floats, dGi: Floats, dGh: Floats,
 ): void {
-  const GH = 3 * H;
-  for (let b = 0; b < bs; b++) {
-    const g0 = (row0 + b) * GH;
-    const n0 = (row0 + b) * H;
-    const hb = b * H;
-    for (let j = 0; j < H; j++) {
-      const r = acts[g0 + j]!;
-      const z = acts[g0 + H + j]!;
-      const n = acts[g0 + 2 * H + j]!;
-      const hp = hPrev[n0 + j]!;
-      const dhv = dh[hb + j]!;
-      const dan = dhv * (1 - z) * (1 - n * n);
-      const daz = dhv * (hp - n) * z * (1 - z);
-      const dar = dan * ghN[n0 + j]! * r * (1 - r);
-      dGi[g0 + j] = dar;
-      dGi[g0 + H + j] = daz;
-      dGi[g0 + 2 * H + j] = dan;
-      dGh[g0 + j] = dar;
-      dGh[g0 + H + j] = daz;
-      dGh[g0 + 2 * H + j] = dan * r;
-      dh[hb + j] = dhv * z;
-    }
-  }
+  backend().gruCellBackward(bs, H, acts, row0 * 3 * H, ghN, hPrev, row0 * H, dh, dGi, dGh);
 }
 
 /** `dst[q] += src[off + q]` for q < n: a loop of its own so it is optimized apart from its caller. */

@@ -74,3 +74,76 @@ export function gruCell(
     }
   }
 }
+
+/**
+ * LSTM backward step over `bs` rows from the saved activations (`acts` rows of 4H from
+ * `actsOff`, gates i, f, g, o), the previous c and tanh(c) (`cPrev`, `tanhC` rows of H from
+ * `cOff`), `dh` (rows of width `ldh`) and the running `dc` (rows of H), both at 0:
+ * `dc' = dc + dh·o·(1 − tanhC²)`; gate pre-activation gradients into `dGates` (rows of 4H from
+ * `actsOff`) `di = dc'·g·i(1 − i)`, `df = dc'·c_prev·f(1 − f)`, `dg = dc'·i·(1 − g²)`,
+ * `do = dh·tanhC·o(1 − o)`; then `dc = dc'·f` in place (the previous step's).
+ * @example lstmCellBackward(2, 8, acts, 0, cPrev, tanhC, 0, dh, 8, dc, dGates)
+ */
+export function lstmCellBackward(
+  bs: number, H: number, acts: FloatArray, actsOff: number, cPrev: FloatArray, tanhC: FloatArray, cOff: number,
+  dh: FloatArray, ldh: number, dc: FloatArray, dGates: FloatArray,
+): void {
+  const GH = 4 * H;
+  for (let b = 0; b < bs; b++) {
+    const g0 = actsOff + b * GH;
+    const c0 = cOff + b * H;
+    const cb = b * H;
+    const hb = b * ldh;
+    for (let j = 0; j < H; j++) {
+      const i = acts[g0 + j]!;
+      const f = acts[g0 + H + j]!;
+      const g = acts[g0 + 2 * H + j]!;
+      const o = acts[g0 + 3 * H + j]!;
+      const tc = tanhC[c0 + j]!;
+      const dhv = dh[hb + j]!;
+      const dct = dc[cb + j]! + dhv * o * (1 - tc * tc);
+      dc[cb + j] = dct * f;
+      dGates[g0 + j] = dct * g * i * (1 - i);
+      dGates[g0 + H + j] = dct * cPrev[c0 + j]! * f * (1 - f);
+      dGates[g0 + 2 * H + j] = dct * i * (1 - g * g);
+      dGates[g0 + 3 * H + j] = dhv * tc * o * (1 - o);
+    }
+  }
+}
+
+/**
+ * GRU backward step over `bs` rows from the saved activations (`acts` rows of 3H from
+ * `actsOff`, gates r, z, n), `ghN = W_hn h + b_hn` and the previous h (`ghN`, `hPrev` rows of H
+ * from `sOff`) and `dh` (rows of H at 0): `dn = dh·(1 − z)·(1 − n²)`, `dz = dh·(h_prev − n)·z(1 − z)`,
+ * `dr = dn·ghN·r(1 − r)` into `dGi` (rows of 3H from `actsOff`) and the same into `dGh` but
+ * `dGh_n = dn·r`; then `dh = dh·z` in place (the direct path to the previous h).
+ * @example gruCellBackward(2, 8, acts, 0, ghN, hPrev, 0, dh, dGi, dGh)
+ */
+export function gruCellBackward(
+  bs: number, H: number, acts: FloatArray, actsOff: number, ghN: FloatArray, hPrev: FloatArray, sOff: number,
+  dh: FloatArray, dGi: FloatArray, dGh: FloatArray,
+): void {
+  const GH = 3 * H;
+  for (let b = 0; b < bs; b++) {
+    const g0 = actsOff + b * GH;
+    const n0 = sOff + b * H;
+    const hb = b * H;
+    for (let j = 0; j < H; j++) {
+      const r = acts[g0 + j]!;
+      const z = acts[g0 + H + j]!;
+      const n = acts[g0 + 2 * H + j]!;
+      const hp = hPrev[n0 + j]!;
+      const dhv = dh[hb + j]!;
+      const dan = dhv * (1 - z) * (1 - n * n);
+      const daz = dhv * (hp - n) * z * (1 - z);
+      const dar = dan * ghN[n0 + j]! * r * (1 - r);
+      dGi[g0 + j] = dar;
+      dGi[g0 + H + j] = daz;
+      dGi[g0 + 2 * H + j] = dan;
+      dGh[g0 + j] = dar;
+      dGh[g0 + H + j] = daz;
+      dGh[g0 + 2 * H + j] = dan * r;
+      dh[hb + j] = dhv * z;
+    }
+  }
+}
