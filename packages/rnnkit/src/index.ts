@@ -13,7 +13,7 @@ export {
   type TensorLike, type TensorTuple, type CreateOptions, type RandomOptions, type OpSpec, type OpContext, type DType,
   type GradcheckOptions,
 } from "@rnnkit/autograd";
-export { fmt } from "@rnnkit/tensor";
+export { fmt, getNumThreads, setNumThreads } from "@rnnkit/tensor";
 export * as nn from "./nn.js";
 export * as F from "./functional.js";
 export * as optim from "./optim.js";

@@ -180,20 +180,27 @@ export function packGemmB(transB: bool, n: i32, k: i32, b: usize, ldb: i32, dst:
   }
 }
 
-/** The blocked loops of `gemm`; B comes packed at `bp` (whole, `packGemmB`) or is packed per block when bp is 0. */
+/**
+ * The blocked loops of `gemm` over columns `j0..j1` of C (j0 a multiple of NR); B comes packed at
+ * `bp` (whole, `packGemmB`) or is packed per block when bp is 0 (then j0 = 0, j1 = n). Each
+ * element's k-order does not depend on the column range, so a split product is bit-identical.
+ */
 function gemmBlocked(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
   a: usize, lda: i32, b: usize, ldb: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize,
+  j0: i32, j1: i32,
 ): void {
-  if (m <= 0 || n <= 0) return;
-  scaleC(m, n, beta, c, ldc);
+  if (m <= 0 || j1 <= j0) return;
+  scaleC(m, j1 - j0, beta, c + <usize>j0 * 4, ldc);
   if (k <= 0 || alpha == 0) return;
   const packedA = work;
   const packedB = work + <usize>(MC * KC) * 4;
   const tmp = packedB + <usize>(KC * NC) * 4;
-  for (let jc = 0; jc < n; jc += NC) {
+  for (let jc = j0 - j0 % NC; jc < j1; jc += NC) {
     const nc = min(NC, n - jc);
     const ncp = (nc + NR - 1) / NR * NR;
+    const jLo = max(j0 - jc, 0);
+    const jHi = min(j1 - jc, nc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       let block = packedB;
@@ -202,8 +209,8 @@ function gemmBlocked(
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(transA, a, lda, ic, pc, mc, kc, packedA);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
+        for (let jr = jLo; jr < jHi; jr += NR) {
+          const nr = min(NR, jHi - jr);
           const bpan = block + <usize>(jr * kc) * 4;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
@@ -224,13 +231,16 @@ export function gemm(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
   a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize,
 ): void {
-  gemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, beta, c, ldc, work);
+  gemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, beta, c, ldc, work, 0, n);
 }
 
-/** `gemm` with op(B) already packed at `bp` (non-zero) by `packGemmB(_, n, k, …)`. */
+/**
+ * `gemm` with op(B) already packed at `bp` (non-zero) by `packGemmB(_, n, k, …)`, for columns
+ * `j0..j1` of C only (j0 a multiple of 8): threads share one packed operand by column ranges.
+ */
 export function gemmPacked(
   transA: bool, m: i32, n: i32, k: i32, alpha: f32,
-  a: usize, lda: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize,
+  a: usize, lda: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize, j0: i32, j1: i32,
 ): void {
-  gemmBlocked(transA, false, m, n, k, alpha, a, lda, 0, 0, bp, beta, c, ldc, work);
+  gemmBlocked(transA, false, m, n, k, alpha, a, lda, 0, 0, bp, beta, c, ldc, work, j0, j1);
 }

@@ -4,6 +4,7 @@ export { NDArray, type NestedArray } from "./ndarray.js";
 export type { Backend, BinaryOp, PreparedGemmB, ReduceOp, UnaryOp } from "./backend.js";
 export { backend, initWasmBackend, jsBackend, setBackend, wasmBackend, type BackendName } from "./jsBackend.js";
 export { wasmSimdSupported } from "./wasm/loader.js";
+export { getNumThreads, setNumThreads } from "./wasm/numThreads.js";
 export { stridedLoop2 } from "./kernels/elementwise.js";
 export { Generator, defaultGenerator, manualSeed } from "./rng.js";
 export { decodeSafetensors, encodeSafetensors, type SafetensorsContent } from "./safetensors.js";

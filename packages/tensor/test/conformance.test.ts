@@ -3,7 +3,8 @@
 // broadcasting). A backend that cannot load fails here rather than silently falling back.
 import { describe, expect, it } from "vitest";
 import { Generator, NDArray, jsBackend, setBackend, backend, initWasmBackend, wasmBackend, wasmSimdSupported, type Backend, type UnaryOp } from "@rnnkit/tensor";
-import { loadWasmKernelsAsync } from "../src/wasm/loader.js";
+import { loadWasmKernels, loadWasmKernelsAsync } from "../src/wasm/loader.js";
+import { ThreadPool } from "../src/wasm/threadPool.js";
 import { createWasmBackend } from "../src/wasm/wasmBackend.js";
 
 const wasm = wasmBackend();
@@ -66,7 +67,20 @@ describe("backend selection", () => {
   });
 });
 
-const BACKENDS: [string, Backend][] = [["js", jsBackend], ["wasm", wasm ?? jsBackend]];
+/** The wasm kernels over a shared memory with two workers, splitting every GEMM of 16+ multiply-adds. */
+async function threadedBackend(): Promise<Backend> {
+  const kernels = loadWasmKernels(true)!;
+  const pool = new ThreadPool(kernels);
+  if (!(await pool.whenReady(2))) throw new Error("conformance: the worker threads did not start");
+  return createWasmBackend(kernels, jsBackend, { pool, minSplit: 16, threads: 3, minChunk: 1 });
+}
+
+const BACKENDS: [string, Backend][] = [
+  ["js", jsBackend],
+  ["wasm", wasm ?? jsBackend],
+  ["wasm (own memory)", createWasmBackend(loadWasmKernels(false)!, jsBackend)],
+  ["wasm (threads)", await threadedBackend()],
+];
 
 const gen = new Generator(1234);
 function randn(n: number): Float32Array {

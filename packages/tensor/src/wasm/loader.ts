@@ -1,4 +1,6 @@
-import { KERNELS_WASM_BASE64 } from "./kernels.wasm.js";
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from "./kernels.wasm.js";
+import { getNumThreads } from "./numThreads.js";
+import { CONTROL_BYTES, MAX_WORKERS } from "./workerSource.js";
 
 /** The raw exports of the AssemblyScript kernels module (byte addresses, element counts). */
 export interface KernelExports {
@@ -17,26 +19,38 @@ export interface KernelExports {
   packGemmB(transB: number, n: number, k: number, b: number, ldb: number, dst: number): void;
   gemmPacked(
     transA: number, m: number, n: number, k: number, alpha: number,
-    a: number, lda: number, bp: number, beta: number, c: number, ldc: number, work: number,
+    a: number, lda: number, bp: number, beta: number, c: number, ldc: number, work: number, j0: number, j1: number,
   ): void;
 }
 
 const PAGE = 65536;
 /** Addresses are i32 in the kernels, so scratch stays below 2 GiB. */
 const MAX_BYTES = 2 ** 31 - PAGE;
+/** The shared memory's maximum in pages (the shared module declares the same). */
+const MAX_PAGES = MAX_BYTES / PAGE;
 /** GEMM packing buffers start here; operand scratch follows them. */
 const WORK_BASE = 1024;
 
 /**
  * The loaded kernels plus one linear memory shared by every call: a fixed GEMM workspace, a
  * pinned area that keeps one packed GEMM operand across calls (it only grows), then a scratch
- * arena that each kernel call reuses from its start (calls never nest).
+ * arena that each kernel call reuses from its start (calls never nest). Over a shared memory,
+ * each possible worker thread also gets its own GEMM workspace, and a control block for handing
+ * out jobs follows them, before the pinned area.
  */
 export class WasmKernels {
   readonly exports: KernelExports;
+  /** The compiled module, for worker threads to instantiate over the same (shared) memory. */
+  readonly module: WebAssembly.Module;
+  /** True when the memory is a shared one that worker threads can run kernels over. */
+  readonly shared: boolean;
   /** Byte address of the GEMM packing workspace (`gemmWorkBytes()` long). */
   readonly workBase = WORK_BASE;
-  /** Byte address of the pinned area (after the GEMM workspace). */
+  /** Byte address of worker `w`'s GEMM workspace is `workerWork[w]` (empty unless shared). */
+  readonly workerWork: readonly number[];
+  /** Byte address of the worker control block, `CONTROL_BYTES` long (0 unless shared). */
+  readonly controlBase: number;
+  /** Byte address of the pinned area (after the GEMM workspaces). */
   readonly pinnedBase: number;
   /** Byte address where per-call scratch begins (moves up when the pinned area grows). */
   scratchBase: number;
@@ -45,18 +59,20 @@ export class WasmKernels {
   private pinIds = 0;
   private view: Float32Array;
 
-  constructor(exports: KernelExports) {
+  constructor(exports: KernelExports, module: WebAssembly.Module, shared = false) {
     this.exports = exports;
-    this.pinnedBase = align(WORK_BASE + exports.gemmWorkBytes());
+    this.module = module;
+    this.shared = shared;
+    const workBytes = align(exports.gemmWorkBytes());
+    const workers = shared ? MAX_WORKERS : 0;
+    this.workerWork = Array.from({ length: workers }, (_, w) => WORK_BASE + workBytes * (w + 1));
+    this.controlBase = shared ? WORK_BASE + workBytes * (workers + 1) : 0;
+    this.pinnedBase = align(WORK_BASE + workBytes * (workers + 1) + (shared ? CONTROL_BYTES : 0));
     this.scratchBase = this.pinnedBase;
     this.view = new Float32Array(exports.memory.buffer);
     if (!this.ensure(0)) throw new Error("wasm kernels: could not allocate the GEMM workspace");
   }
 
-  /**
-   * Grows the memory so `bytes` of scratch fit after `scratchBase` and returns the float32 view,
-   * or null when the memory cannot grow that far (the caller then runs the JS kernel).
-   */
   /** A fresh id for an operand that will live in the pinned area (unique per memory, not per backend). */
   nextPinId(): number {
     return ++this.pinIds;
@@ -76,6 +92,10 @@ export class WasmKernels {
     return mem;
   }
 
+  /**
+   * Grows the memory so `bytes` of scratch fit after `scratchBase` and returns the float32 view,
+   * or null when the memory cannot grow that far (the caller then runs the JS kernel).
+   */
   ensure(bytes: number): Float32Array | null {
     const need = this.scratchBase + bytes;
     if (need > MAX_BYTES) return null;
@@ -119,30 +139,53 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** A fresh shared memory for the shared module, or null where shared memory is unavailable (no cross-origin isolation). */
+function createSharedMemory(): WebAssembly.Memory | null {
+  if (typeof SharedArrayBuffer === "undefined") return null;
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  } catch {
+    return null;
+  }
+}
+
+/** The module bytes and imports to instantiate: the shared variant over a new shared memory when `shared` and possible. */
+function variant(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; imports: WebAssembly.Imports; memory: WebAssembly.Memory | null } {
+  const memory = shared ? createSharedMemory() : null;
+  if (memory) return { bytes: decodeBase64(KERNELS_SHARED_WASM_BASE64), imports: { env: { memory } }, memory };
+  return { bytes: decodeBase64(KERNELS_WASM_BASE64), imports: {}, memory: null };
+}
+
 /**
  * Compiles and instantiates the embedded kernels asynchronously: the path for browser main
- * threads, which refuse to compile modules over 4 KB synchronously. Null without SIMD.
+ * threads, which refuse to compile modules over 4 KB synchronously. Over a shared memory when
+ * `shared` (default: when `getNumThreads() > 1`) and the runtime allows it, else the module with
+ * its own memory (copies in and out of a shared memory are slower); null without SIMD.
  */
-export async function loadWasmKernelsAsync(): Promise<WasmKernels | null> {
+export async function loadWasmKernelsAsync(shared = getNumThreads() > 1): Promise<WasmKernels | null> {
   if (!wasmSimdSupported()) return null;
   try {
-    const { instance } = await WebAssembly.instantiate(decodeBase64(KERNELS_WASM_BASE64), {});
-    return new WasmKernels(instance.exports as unknown as KernelExports);
+    const v = variant(shared);
+    const { module, instance } = await WebAssembly.instantiate(v.bytes, v.imports);
+    return new WasmKernels(instance.exports as unknown as KernelExports, module, v.memory !== null);
   } catch {
     return null;
   }
 }
 
 /**
- * Compiles and instantiates the embedded kernels synchronously, or returns null when the runtime
- * has no WebAssembly SIMD (or refuses synchronous compilation, as some browser main threads do).
+ * Compiles and instantiates the embedded kernels synchronously (over a shared memory when
+ * `shared`, by default when `getNumThreads() > 1`, and possible), or returns null when the
+ * runtime has no WebAssembly SIMD (or refuses synchronous compilation, as some browser main
+ * threads do).
  */
-export function loadWasmKernels(): WasmKernels | null {
+export function loadWasmKernels(shared = getNumThreads() > 1): WasmKernels | null {
   if (!wasmSimdSupported()) return null;
   try {
-    const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
-    const instance = new WebAssembly.Instance(module, {});
-    return new WasmKernels(instance.exports as unknown as KernelExports);
+    const v = variant(shared);
+    const module = new WebAssembly.Module(v.bytes);
+    const instance = new WebAssembly.Instance(module, v.imports);
+    return new WasmKernels(instance.exports as unknown as KernelExports, module, v.memory !== null);
   } catch {
     return null;
   }

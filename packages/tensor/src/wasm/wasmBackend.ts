@@ -4,6 +4,9 @@ import { compactOpB } from "../kernels/preparedGemm.js";
 import { NDArray } from "../ndarray.js";
 import { broadcastShapes, numel } from "../shape.js";
 import { align, type WasmKernels } from "./loader.js";
+import { getNumThreads } from "./numThreads.js";
+import { splitBounds } from "./splitBounds.js";
+import { threadPool, type JobOp, type ThreadPool } from "./threadPool.js";
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -13,6 +16,27 @@ const MIN_ELEMENTWISE = 64;
 const MIN_CELL = 64;
 /** Below this many multiply-adds (m·n·k) the JS GEMM is as fast as the copy-in, copy-out. */
 const MIN_GEMM = 1024;
+/** From this many multiply-adds a GEMM is split over worker threads (a split costs a few µs of hand-off). */
+const MIN_SPLIT = 1 << 18;
+/** The micro-kernel's tile: row splits fall on multiples of MR, column splits on multiples of NR. */
+const MR = 4;
+const NR = 8;
+/** Chunks per thread of a split product: more balance load, fewer repack less of the shared operand. */
+const CHUNKS_PER_THREAD = 4;
+/** Fewest rows or columns in a chunk: each chunk repacks the operand it shares with the others. */
+const MIN_CHUNK = 32;
+
+/** Options of `createWasmBackend`. */
+export interface WasmBackendOptions {
+  /** Workers to split large GEMMs over; default: the kernels' own pool if their memory is shared, else none. */
+  pool?: ThreadPool | null;
+  /** Multiply-adds from which a GEMM is split (default 2^18). */
+  minSplit?: number;
+  /** Threads to split over, in place of `getNumThreads()`. */
+  threads?: number;
+  /** Fewest rows or columns in a chunk (default 32; tests cut edge shapes finer). */
+  minChunk?: number;
+}
 
 const UNARY_CODE: Partial<Record<UnaryOp, number>> = { exp: 0, tanh: 1, sigmoid: 2, relu: 3 };
 const BINARY_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
@@ -41,9 +65,42 @@ function isSuffix(tail: readonly number[], shape: readonly number[]): boolean {
  * everything else, float64 and int32 included, is delegated to `fallback`.
  * @example setBackend(createWasmBackend(loadWasmKernels()!, jsBackend))
  */
-export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Backend {
+export function createWasmBackend(kernels: WasmKernels, fallback: Backend, options: WasmBackendOptions = {}): Backend {
   const k = kernels.exports;
   const work = kernels.workBase;
+  const pool = options.pool === undefined ? threadPool(kernels) : options.pool;
+  const minSplit = options.minSplit ?? MIN_SPLIT;
+  const minChunk = options.minChunk ?? MIN_CHUNK;
+
+  /** Threads a product of `macs` multiply-adds runs on: 1, or 1 + the workers ready now. */
+  function threadsFor(macs: number): number {
+    if (!pool || macs < minSplit) return 1;
+    const want = options.threads ?? getNumThreads();
+    return want > 1 ? 1 + pool.available(want - 1) : 1;
+  }
+
+  /**
+   * Runs kernel `op` with `args` over `0..size` cut into chunks at multiples of `unit` (a few per
+   * thread, so a busy or late worker just takes fewer), or as one call when `threads` is 1 or
+   * the size is too small to cut. `vary` lists `[arg index, at0, perLo, perHi]`: a chunk
+   * `lo..hi` passes `at0 + lo · perLo + hi · perHi` there. `workArg` indexes the GEMM workspace.
+   */
+  function chunked(
+    op: JobOp, args: number[], workArg: number, threads: number, size: number, unit: number,
+    vary: readonly (readonly [number, number, number, number])[],
+  ): void {
+    const chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.floor(size / minChunk));
+    const bounds = threads > 1 ? splitBounds(size, chunks, unit) : [0, size];
+    if (bounds.length <= 2) {
+      (k[op] as (...a: number[]) => void)(...args);
+      return;
+    }
+    const base = args.slice();
+    const loCoef = args.map(() => 0);
+    const hiCoef = args.map(() => 0);
+    for (const [i, at0, l, h] of vary) [base[i], loCoef[i], hiCoef[i]] = [at0, l, h];
+    pool!.run({ op, base, loCoef, hiCoef, workArg, bounds });
+  }
 
   /** Copies `rows` rows of `cols` floats (leading dim `ld`) from `src` into memory at `dst` (compacted). */
   function copyIn(mem: Float32Array, dst: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): void {
@@ -84,7 +141,11 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
     copyIn(mem, pa, a, aOff, aRows, aCols, lda);
     copyIn(mem, pb, b, bOff, bRows, bCols, ldb);
     if (beta !== 0) copyIn(mem, pc, c, cOff, m, n, ldc);
-    k.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, kk, alpha, pa, aCols, pb, bCols, beta, pc, n, work);
+    const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, kk, alpha, pa, aCols, pb, bCols, beta, pc, n, work];
+    const threads = threadsFor(m * n * kk);
+    // Cut the longer side of C; every element keeps its k-order, so the result is bit-identical.
+    if (m > n) chunked("gemm", args, 13, threads, m, MR, [[2, 0, -1, 1], [6, pa, (transA ? 1 : aCols) * 4, 0], [11, pc, n * 4, 0]]);
+    else chunked("gemm", args, 13, threads, n, NR, [[3, 0, -1, 1], [8, pb, (transB ? bCols : 1) * 4, 0], [11, pc, 4, 0]]);
     const out = mem.subarray(pc >> 2, (pc >> 2) + m * n);
     if (ldc === n) c.set(out, cOff);
     else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
@@ -131,7 +192,9 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend): Back
           return;
         }
         copyIn(mem, pa, a, aOff, m, kk, lda);
-        k.gemmPacked(0, m, n, kk, 1, pa, kk, kernels.pinnedBase, 0, pc, n, work);
+        // Column chunks over the one packed operand (gemmPacked's j0..j1 arguments).
+        const args = [0, m, n, kk, 1, pa, kk, kernels.pinnedBase, 0, pc, n, work, 0, n];
+        chunked("gemmPacked", args, 11, threadsFor(m * n * kk), n, NR, [[12, 0, 1, 0], [13, 0, 0, 1]]);
         const out = mem.subarray(pc >> 2, (pc >> 2) + m * n);
         if (ldc === n) c.set(out, cOff);
         else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
