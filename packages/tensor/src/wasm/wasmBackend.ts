@@ -17,24 +17,24 @@ const MIN_CELL = 64;
 /** Below this many multiply-adds (m·n·k) the JS GEMM is as fast as the copy-in, copy-out. */
 const MIN_GEMM = 1024;
 /** From this many multiply-adds a GEMM is split over worker threads (a split costs a few µs of hand-off). */
-const MIN_SPLIT = 1 << 18;
+const MIN_SPLIT = 1 << 20;
 /** The micro-kernel's tile: row splits fall on multiples of MR, column splits on multiples of NR. */
 const MR = 4;
 const NR = 8;
 /** Chunks per thread of a split product: more balance load, fewer repack less of the shared operand. */
 const CHUNKS_PER_THREAD = 4;
 /** Fewest rows or columns in a chunk: each chunk repacks the operand it shares with the others. */
-const MIN_CHUNK = 32;
+const MIN_CHUNK = 256;
 
 /** Options of `createWasmBackend`. */
 export interface WasmBackendOptions {
   /** Workers to split large GEMMs over; default: the kernels' own pool if their memory is shared, else none. */
   pool?: ThreadPool | null;
-  /** Multiply-adds from which a GEMM is split (default 2^18). */
+  /** Multiply-adds from which a GEMM is split (default 2^20). */
   minSplit?: number;
   /** Threads to split over, in place of `getNumThreads()`. */
   threads?: number;
-  /** Fewest rows or columns in a chunk (default 32; tests cut edge shapes finer). */
+  /** Fewest rows or columns in a chunk (default 256; tests cut edge shapes finer). */
   minChunk?: number;
 }
 
@@ -89,7 +89,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     op: JobOp, args: number[], workArg: number, threads: number, size: number, unit: number,
     vary: readonly (readonly [number, number, number, number])[],
   ): void {
-    const chunks = Math.min(threads * CHUNKS_PER_THREAD, Math.floor(size / minChunk));
+    const chunks = threads * Math.max(1, Math.min(CHUNKS_PER_THREAD, Math.floor(size / (threads * minChunk))));
     const bounds = threads > 1 ? splitBounds(size, chunks, unit) : [0, size];
     if (bounds.length <= 2) {
       (k[op] as (...a: number[]) => void)(...args);
