@@ -1,5 +1,6 @@
 import { defineOp, Tensor, zeros } from "@rnnkit/autograd";
 import { backend, fmt, NDArray } from "@rnnkit/tensor";
+import { rememberEmbeddingRows } from "../embeddingRows.js";
 
 /** Options of `embedding` (the functional form of `nn.Embedding`). */
 export interface EmbeddingOptions {
@@ -104,10 +105,8 @@ export function embeddingImpl(indices: Tensor, weight: Tensor, opts: EmbeddingOp
   const flat = checkIndices(indices, num, op);
   const paddingIdx = resolvePaddingIdx(opts.paddingIdx, num, op);
   if (opts.maxNorm !== null && opts.maxNorm !== undefined) embeddingRenorm_(weight, indices, opts.maxNorm, opts.normType ?? 2);
-  const out = embeddingOp([weight], {
-    index: new NDArray(flat, [flat.length]),
-    paddingIdx,
-    scaleGradByFreq: opts.scaleGradByFreq ?? false,
-  });
-  return out.reshape([...indices.shape, dim]);
+  const scaleGradByFreq = opts.scaleGradByFreq ?? false;
+  const out = embeddingOp([weight], { index: new NDArray(flat, [flat.length]), paddingIdx, scaleGradByFreq }).reshape([...indices.shape, dim]);
+  if (paddingIdx < 0 && !scaleGradByFreq && weight.dtype !== "int32") rememberEmbeddingRows(out, { weight, index: flat });
+  return out;
 }

@@ -2,7 +2,8 @@ import { needsGrad, record, Tensor } from "@rnnkit/autograd";
 import { allocArray, backend, NDArray } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
-import { projectInputs, stepBias } from "./inputProjection.js";
+import type { EmbeddingRows } from "../embeddingRows.js";
+import { projectInputs, stepBias, tableRowSums } from "./inputProjection.js";
 import { releaseWorkspace, takeWorkspace } from "./workspacePool.js";
 import {
   addInto, columnSums, gruBackwardRows, stepProduct, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
@@ -40,6 +41,7 @@ export function runSequence(
   h0: readonly Tensor[],
   w: CellWeights,
   reverse: boolean,
+  lookup: EmbeddingRows | null = null,
 ): SequenceResult {
   const dtype = x.dtype === "float64" ? "float64" : "float32";
   const G = mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1;
@@ -63,7 +65,8 @@ export function runSequence(
   const wih = floats(w.weightIh)!;
   const whh = floats(w.weightHh)!;
   const whr = floats(w.weightHr);
-  const giv = projectInputs(mode, dtype, xv, N, I, wih, GH, floats(w.biasIh));
+  const table = lookup ? { weight: floats(lookup.weight)!, index: lookup.index } : null;
+  const giv = projectInputs(mode, dtype, xv, N, I, wih, GH, floats(w.biasIh), table);
   const bhh = stepBias(mode, dtype, GH, floats(w.biasIh), floats(w.biasHh));
   const gemm = backend().gemm;
 
@@ -73,8 +76,9 @@ export function runSequence(
   const c = isLstm ? (allocArray(dtype, B * H) as Floats) : null;
   if (c) c.set(h0[1]!.value.flat());
 
+  // With a table, the node reads the embedding table instead of its rows (and sends it its gradient).
   const inputs = [
-    x, w.weightIh, ...(w.biasIh ? [w.biasIh] : []), w.weightHh, ...(w.biasHh ? [w.biasHh] : []),
+    lookup ? lookup.weight : x, w.weightIh, ...(w.biasIh ? [w.biasIh] : []), w.weightHh, ...(w.biasHh ? [w.biasHh] : []),
     ...(w.weightHr ? [w.weightHr] : []), ...h0,
   ];
   // Without a gradient to compute (inference), the per-step values are kept for one step only.
@@ -187,10 +191,17 @@ export function runSequence(
     const dbIh = w.biasIh && wants(w.biasIh) ? sums(dGi) : null;
     // LSTM's and Elman's b_hh get the same gradient as b_ih: add it up once.
     const dbHh = w.biasHh && wants(w.biasHh) ? (dbIh && dGh === dGi ? (dbIh.slice() as Floats) : sums(dGh)) : null;
-    const result: (Tensor | null)[] = [
-      wants(x) ? product(false, N, I, GH, dGi, wih, [N, I]) : null, // dX = dGi · W_ih
-      wants(w.weightIh) ? product(true, GH, I, N, dGi, xv, [GH, I]) : null, // dW_ih = dGiᵀ · X
-    ];
+    const result: (Tensor | null)[] = [];
+    if (table) {
+      // X = onehot · E: dE = S · W_ih and dW_ih = Sᵀ · E with S = onehotᵀ · dGi (V, G·H).
+      const V = table.weight.length / I;
+      const S = tableRowSums(dGi, table.index, GH, V, dtype);
+      result.push(wants(lookup!.weight) ? product(false, V, I, GH, S, wih, [V, I]) : null);
+      result.push(wants(w.weightIh) ? product(true, GH, I, V, S, table.weight, [GH, I]) : null);
+    } else {
+      result.push(wants(x) ? product(false, N, I, GH, dGi, wih, [N, I]) : null); // dX = dGi · W_ih
+      result.push(wants(w.weightIh) ? product(true, GH, I, N, dGi, xv, [GH, I]) : null); // dW_ih = dGiᵀ · X
+    }
     if (w.biasIh) result.push(dbIh ? new Tensor(new NDArray(dbIh, [GH])) : null);
     result.push(wants(w.weightHh) ? product(true, GH, R, N, dGh, hPrevAll, [GH, R]) : null); // dW_hh = dGhᵀ · h_prev
     if (w.biasHh) result.push(dbHh ? new Tensor(new NDArray(dbHh, [GH])) : null);

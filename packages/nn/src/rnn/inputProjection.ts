@@ -7,15 +7,57 @@ import { takeWorkspace } from "./workspacePool.js";
  * The input half of every gate of a fused sequence, `x · W_ihᵀ` `(N, G·H)`, as one GEMM into a
  * workspace buffer (no tensor, no bias pass). `b_ih` goes into the bias the cell step adds
  * (`stepBias`), except GRU's `b_in`, which sits outside `r · (W_hn h + b_hn)` and is added to
- * the n block of the rows here.
+ * the n block of the rows here. When the rows of `x` are rows of an embedding table
+ * (`table`), the table is projected once and its rows copied: `V · G·H · in` multiply-adds
+ * instead of `N · G·H · in`.
  */
 export function projectInputs(
   mode: RNNMode, dtype: "float32" | "float64", x: Floats, N: number, I: number, wih: Floats, GH: number, bih: Floats | null,
+  table: TableRows | null,
 ): Floats {
   const gi = takeWorkspace(dtype, N * GH);
+  if (table) {
+    const V = table.weight.length / I;
+    const projected = allocArray(dtype, V * GH) as Floats;
+    backend().gemm(false, true, V, GH, I, 1, table.weight, 0, I, wih, 0, I, 0, projected, 0, GH);
+    if (mode === "GRU" && bih) addColumnBias(projected, V, GH, (2 * GH) / 3, GH, bih);
+    copyRows(gi, projected, table.index, GH);
+    return gi;
+  }
   backend().gemm(false, true, N, GH, I, 1, x, 0, I, wih, 0, I, 0, gi, 0, GH);
   if (mode === "GRU" && bih) addColumnBias(gi, N, GH, (2 * GH) / 3, GH, bih);
   return gi;
+}
+
+/** Rows of `x` given as rows of an embedding table: row r of `x` is row `index[r]` of `weight` `(V, in)`. */
+export interface TableRows {
+  weight: Floats;
+  index: Int32Array;
+}
+
+/** `dst` row r = `src` row `index[r]`, rows of width `W`. */
+function copyRows(dst: Floats, src: Floats, index: Int32Array, W: number): void {
+  for (let r = 0; r < index.length; r++) {
+    const o = index[r]! * W;
+    dst.set(src.subarray(o, o + W), r * W);
+  }
+}
+
+/**
+ * `sums` row v = Σ of the rows r of `d` (width `W`) with `index[r] = v`, added in float64: the
+ * gradient of the table rows' projection, from which `dW_ih` and the table's gradient follow as
+ * small GEMMs.
+ */
+export function tableRowSums(d: Floats, index: Int32Array, W: number, V: number, dtype: "float32" | "float64"): Floats {
+  const acc = new Float64Array(V * W);
+  for (let r = 0; r < index.length; r++) {
+    const o = index[r]! * W;
+    const q = r * W;
+    for (let j = 0; j < W; j++) acc[o + j]! += d[q + j]!;
+  }
+  const sums = allocArray(dtype, V * W) as Floats;
+  sums.set(acc);
+  return sums;
 }
 
 /** `gi[r][j] += b[j]` for columns `from ≤ j < to` of `rows` rows of width `W`. */

@@ -3,6 +3,7 @@ import { fmt, NDArray } from "@rnnkit/tensor";
 import { uniform_ } from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
+import { embeddingRowsOf, type EmbeddingRows } from "../embeddingRows.js";
 import { PackedSequence } from "../utils/rnn.js";
 import { gruStep, inputGates, lstmStep, rnnReluStep, rnnTanhStep, type CellStep, type CellWeights } from "./cells.js";
 import { runSequence } from "./fusedSequence.js";
@@ -43,6 +44,13 @@ export interface RNNBaseOptions {
 export interface RunResult {
   output: Tensor | PackedSequence;
   state: Tensor[];
+}
+
+/** `(rows, cols)` row-major indices → their `(cols, rows)` transpose (batch-first to time-first rows). */
+function swapLeadingDims(index: Int32Array, rows: number, cols: number): Int32Array {
+  const out = new Int32Array(index.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = index[r * cols + c]!;
+  return out;
 }
 
 function checkSize(v: number, what: string, op: string, min: number): number {
@@ -242,7 +250,12 @@ export abstract class RNNBase extends Module {
       });
     }
 
-    const { output, finals } = this.runLayers(data, batchSizes, state);
+    // A plain embedding's output as input: layer 0 can project the embedding table instead of every row.
+    // (Only when the output carries the table's gradient: not for a lookup made under noGrad.)
+    const found = input instanceof Tensor ? embeddingRowsOf(input) : null;
+    const rows = found && found.weight.requiresGrad === (input as Tensor).requiresGrad ? found : null;
+    const lookup = rows && this.batchFirst && !unbatched ? { weight: rows.weight, index: swapLeadingDims(rows.index, batch, steps) } : rows;
+    const { output, finals } = this.runLayers(data, batchSizes, state, lookup);
 
     let hn = finals;
     if (packed?.unsortedIndices) {
@@ -267,7 +280,9 @@ export abstract class RNNBase extends Module {
    * from `state` (each `(L·D, B, ·)`). Returns the top layer's rows `(N, D·R)` and each final
    * state `(L·D, B, ·)`.
    */
-  private runLayers(data: Tensor, batchSizes: readonly number[], state: readonly Tensor[]): { output: Tensor; finals: Tensor[] } {
+  private runLayers(
+    data: Tensor, batchSizes: readonly number[], state: readonly Tensor[], lookup: EmbeddingRows | null,
+  ): { output: Tensor; finals: Tensor[] } {
     const dirs = this.numDirections;
     const step = CELL_STEP[this.mode];
     const initial = state.map((s) => splitAlong(s, 0, new Array<number>(s.shape[0]!).fill(1)).map((t) => t.squeeze(0)));
@@ -280,7 +295,7 @@ export abstract class RNNBase extends Module {
         const w = this.cellWeights(layer, dir);
         const h0 = initial.map((s) => s[idx]!);
         const res = RNNBase.fused
-          ? runSequence(this.mode, layerInput, batchSizes, h0, w, dir === 1)
+          ? runSequence(this.mode, layerInput, batchSizes, h0, w, dir === 1, layer === 0 ? lookup : null)
           : dir === 0
             ? runForward(step, inputGates(layerInput, w), batchSizes, h0, w)
             : runReverse(step, inputGates(layerInput, w), batchSizes, h0, w);
