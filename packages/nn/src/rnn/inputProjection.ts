@@ -46,18 +46,38 @@ function copyRows(dst: Floats, src: Floats, index: Int32Array, W: number): void 
 /**
  * `sums` row v = Σ of the rows r of `d` (width `W`) with `index[r] = v`, added in float64: the
  * gradient of the table rows' projection, from which `dW_ih` and the table's gradient follow as
- * small GEMMs.
+ * small GEMMs. Rows are grouped by token first so each pass adds four rows into one
+ * accumulator row.
  */
 export function tableRowSums(d: Floats, index: Int32Array, W: number, V: number, dtype: "float32" | "float64"): Floats {
+  // Counting sort of the rows by token.
+  const start = new Int32Array(V + 1);
+  for (let r = 0; r < index.length; r++) start[index[r]! + 1]!++;
+  for (let v = 0; v < V; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, V);
+  const order = new Int32Array(index.length);
+  for (let r = 0; r < index.length; r++) order[fill[index[r]!]!++] = r;
   const acc = new Float64Array(V * W);
-  for (let r = 0; r < index.length; r++) {
-    const o = index[r]! * W;
-    const q = r * W;
-    for (let j = 0; j < W; j++) acc[o + j]! += d[q + j]!;
-  }
+  for (let v = 0; v < V; v++) addRowGroup(d, order, start[v]!, start[v + 1]!, W, acc, v * W);
   const sums = allocArray(dtype, V * W) as Floats;
   sums.set(acc);
   return sums;
+}
+
+/** `acc[o..o+W] += Σ` of rows `order[from..to]` of `d`, four rows per pass. */
+function addRowGroup(d: Floats, order: Int32Array, from: number, to: number, W: number, acc: Float64Array, o: number): void {
+  let k = from;
+  for (; k + 4 <= to; k += 4) {
+    const a = order[k]! * W;
+    const b = order[k + 1]! * W;
+    const c = order[k + 2]! * W;
+    const e = order[k + 3]! * W;
+    for (let j = 0; j < W; j++) acc[o + j]! += d[a + j]! + d[b + j]! + d[c + j]! + d[e + j]!;
+  }
+  for (; k < to; k++) {
+    const a = order[k]! * W;
+    for (let j = 0; j < W; j++) acc[o + j]! += d[a + j]!;
+  }
 }
 
 /** `gi[r][j] += b[j]` for columns `from ≤ j < to` of `rows` rows of width `W`. */
