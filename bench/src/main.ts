@@ -35,7 +35,9 @@ function torchVersion(): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function nodePeer(key: string, label: string, file: string, extra: string[], skip: (w: Workload) => boolean): Peer {
+function nodePeer(
+  key: string, label: string, file: string, extra: string[], skip: (w: Workload) => boolean, env: Record<string, string> = {},
+): Peer {
   const tsx = require.resolve("tsx/cli");
   return {
     key,
@@ -44,7 +46,7 @@ function nodePeer(key: string, label: string, file: string, extra: string[], ski
       skip(w) ? null : {
         cmd: process.execPath,
         args: [tsx, "--conditions=@rnnkit/source", join(here, "peers", file), w.id, ...extra, ...(quick ? ["--quick"] : [])],
-        env: {},
+        env,
       },
   };
 }
@@ -64,7 +66,9 @@ function torchPeer(threads: number, skylake: boolean): Peer {
 
 function availablePeers(): { peers: Peer[]; missing: string[]; torch: string | null } {
   const peers: Peer[] = [
+    // The default thread count (one per core, at most 4) and a single thread, as torch-1t / torch-2t.
     nodePeer("rnnkit-wasm", "rnnkit (wasm)", "rnnkit.ts", ["wasm"], () => false),
+    nodePeer("rnnkit-wasm-1t", "rnnkit (wasm) 1t", "rnnkit.ts", ["wasm"], () => false, { RNNKIT_NUM_THREADS: "1" }),
     nodePeer("rnnkit-js", "rnnkit (js)", "rnnkit.ts", ["js"], () => false),
   ];
   const missing: string[] = [];
