@@ -1,5 +1,6 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { fmt } from "@rnnkit/tensor";
+import { affine2d } from "./linearOp.js";
 
 /**
  * `y = x · Wᵀ + b`. x: `(*, in)`, weight: `(out, in)`, bias: `(out)` → `(*, out)`.
@@ -12,13 +13,18 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (input.shape[input.ndim - 1] !== inFeatures) {
     throw new Error(`linear: expected input with last dim ${inFeatures}, got shape ${fmt(input.shape)} (weight shape ${fmt(weight.shape)})`);
   }
-  const out = input.matmul(weight.t());
-  if (bias === null) return out;
   const outFeatures = weight.shape[0]!;
-  if (bias.ndim !== 1 || bias.shape[0] !== outFeatures) {
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outFeatures)) {
     throw new Error(`linear: bias must have shape [${outFeatures}], got shape ${fmt(bias.shape)}`);
   }
-  return out.add(bias);
+  const dtype = weight.dtype;
+  if (dtype !== "int32" && input.dtype === dtype && (bias === null || bias.dtype === dtype) && input.numel() > 0 && weight.numel() > 0) {
+    const lead = input.shape.slice(0, -1);
+    const y = affine2d(input.reshape([-1, inFeatures]), weight, bias);
+    return y.reshape([...lead, outFeatures]);
+  }
+  const out = input.matmul(weight.t());
+  return bias === null ? out : out.add(bias);
 }
 
 /**
