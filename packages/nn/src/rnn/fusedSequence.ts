@@ -31,7 +31,8 @@ function floats(t: Tensor | null): Floats | null {
  * `dW_hh`, `dW_ih`, `dX` (and LSTM's `dW_hr`) as large GEMMs over all steps. Rows are packed:
  * step t holds `batchSizes[t]` rows of `x` `(N, in)`, sequences sorted longest first;
  * `reverse` walks time from the end. Computes the same values as the per-op cell steps in
- * `cells.ts` (checked in tests). Private workspaces (input gates, saved activations, gate
+ * `cells.ts` (checked in tests). With `lookup` (x is the output of a plain embedding), the
+ * embedding table is projected instead of every row and gets its gradient directly. Private workspaces (input gates, saved activations, gate
  * gradients) come from and go back to a pool, so a training loop reuses them step after step.
  */
 export function runSequence(
@@ -61,7 +62,8 @@ export function runSequence(
     o += batchSizes[t]!;
   }
 
-  const xv = floats(x)!;
+  // With `lookup`, x's rows are rows of an embedding table: x itself is never read.
+  const xv = lookup ? null : floats(x)!;
   const wih = floats(w.weightIh)!;
   const whh = floats(w.weightHh)!;
   const whr = floats(w.weightHr);
@@ -200,7 +202,7 @@ export function runSequence(
       result.push(wants(w.weightIh) ? product(true, GH, I, V, S, table.weight, [GH, I]) : null);
     } else {
       result.push(wants(x) ? product(false, N, I, GH, dGi, wih, [N, I]) : null); // dX = dGi · W_ih
-      result.push(wants(w.weightIh) ? product(true, GH, I, N, dGi, xv, [GH, I]) : null); // dW_ih = dGiᵀ · X
+      result.push(wants(w.weightIh) ? product(true, GH, I, N, dGi, xv!, [GH, I]) : null); // dW_ih = dGiᵀ · X
     }
     if (w.biasIh) result.push(dbIh ? new Tensor(new NDArray(dbIh, [GH])) : null);
     result.push(wants(w.weightHh) ? product(true, GH, R, N, dGh, hPrevAll, [GH, R]) : null); // dW_hh = dGhᵀ · h_prev

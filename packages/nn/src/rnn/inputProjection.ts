@@ -12,7 +12,7 @@ import { takeWorkspace } from "./workspacePool.js";
  * instead of `N · G·H · in`.
  */
 export function projectInputs(
-  mode: RNNMode, dtype: "float32" | "float64", x: Floats, N: number, I: number, wih: Floats, GH: number, bih: Floats | null,
+  mode: RNNMode, dtype: "float32" | "float64", x: Floats | null, N: number, I: number, wih: Floats, GH: number, bih: Floats | null,
   table: TableRows | null,
 ): Floats {
   const gi = takeWorkspace(dtype, N * GH);
@@ -24,7 +24,7 @@ export function projectInputs(
     copyRows(gi, projected, table.index, GH);
     return gi;
   }
-  backend().gemm(false, true, N, GH, I, 1, x, 0, I, wih, 0, I, 0, gi, 0, GH);
+  backend().gemm(false, true, N, GH, I, 1, x!, 0, I, wih, 0, I, 0, gi, 0, GH);
   if (mode === "GRU" && bih) addColumnBias(gi, N, GH, (2 * GH) / 3, GH, bih);
   return gi;
 }
