@@ -223,3 +223,25 @@ describe("fused recurrent sequence workspaces", () => {
     });
   }
 });
+
+describe("fused recurrent sequence with a retained graph", () => {
+  for (const [name, make] of bulkConfigs) {
+    it(`${name}: a second backward through a retained graph adds the same gradients again`, () => {
+      manualSeed(12);
+      const m = make();
+      const x = randn(m.batchFirst ? [8, 5, m.inputSize] : [5, 8, m.inputSize], { requiresGrad: true });
+      const out = m instanceof LSTM ? m.forward(x)[0] : (m as RNN).forward(x)[0];
+      const loss = (out as Tensor).square().sum();
+      loss.backward(undefined, { retainGraph: true });
+      const once = [x, ...m.parameters()].map((t) => Array.from(t.grad!.data()));
+      // Other sequences run in between and may take pooled buffers.
+      for (let k = 0; k < 2; k++) (m instanceof LSTM ? m.forward(x) : (m as RNN).forward(x));
+      loss.backward();
+      [x, ...m.parameters()].forEach((t, i) => {
+        const twice = t.grad!.data();
+        once[i]!.forEach((v, j) => expect(Math.abs(twice[j]! - 2 * v)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v))));
+      });
+      expect(() => loss.backward()).toThrow("second time");
+    });
+  }
+});
