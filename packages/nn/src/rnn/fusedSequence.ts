@@ -185,21 +185,24 @@ export function runSequence(
       gemm(transA, false, m, n, kk, 1, a, 0, transA ? m : kk, b, 0, n, 0, c, 0, n);
       return new Tensor(new NDArray(c, shape));
     };
+    // With a table: S = onehotᵀ · dGi (V, G·H), the gate gradients summed per token; its column
+    // totals (float64) are dGi's column sums, the bias gradient.
+    const perToken = table ? tableRowSums(dGi, table.index, GH, table.weight.length / I, dtype) : null;
     const sums = (d: Floats): Floats => {
       const db = allocArray(dtype, GH) as Floats;
-      columnSums(d, N, GH, db);
+      if (perToken && d === dGi) db.set(perToken.totals);
+      else columnSums(d, N, GH, db);
       return db;
     };
     const dbIh = w.biasIh && wants(w.biasIh) ? sums(dGi) : null;
     // LSTM's and Elman's b_hh get the same gradient as b_ih: add it up once.
     const dbHh = w.biasHh && wants(w.biasHh) ? (dbIh && dGh === dGi ? (dbIh.slice() as Floats) : sums(dGh)) : null;
     const result: (Tensor | null)[] = [];
-    if (table) {
-      // X = onehot · E: dE = S · W_ih and dW_ih = Sᵀ · E with S = onehotᵀ · dGi (V, G·H).
+    if (table && perToken) {
+      // X = onehot · E: dE = S · W_ih and dW_ih = Sᵀ · E.
       const V = table.weight.length / I;
-      const S = tableRowSums(dGi, table.index, GH, V, dtype);
-      result.push(wants(lookup!.weight) ? product(false, V, I, GH, S, wih, [V, I]) : null);
-      result.push(wants(w.weightIh) ? product(true, GH, I, V, S, table.weight, [GH, I]) : null);
+      result.push(wants(lookup!.weight) ? product(false, V, I, GH, perToken.sums, wih, [V, I]) : null);
+      result.push(wants(w.weightIh) ? product(true, GH, I, V, perToken.sums, table.weight, [GH, I]) : null);
     } else {
       result.push(wants(x) ? product(false, N, I, GH, dGi, wih, [N, I]) : null); // dX = dGi · W_ih
       result.push(wants(w.weightIh) ? product(true, GH, I, N, dGi, xv!, [GH, I]) : null); // dW_ih = dGiᵀ · X

@@ -46,10 +46,12 @@ function copyRows(dst: Floats, src: Floats, index: Int32Array, W: number): void 
 /**
  * `sums` row v = Σ of the rows r of `d` (width `W`) with `index[r] = v`, added in float64: the
  * gradient of the table rows' projection, from which `dW_ih` and the table's gradient follow as
- * small GEMMs. Rows are grouped by token first so each pass adds four rows into one
- * accumulator row.
+ * small GEMMs; `totals` = Σ of all rows (float64), the column sums of `d`. Rows are grouped by
+ * token first so each pass adds four rows into one accumulator row.
  */
-export function tableRowSums(d: Floats, index: Int32Array, W: number, V: number, dtype: "float32" | "float64"): Floats {
+export function tableRowSums(
+  d: Floats, index: Int32Array, W: number, V: number, dtype: "float32" | "float64",
+): { sums: Floats; totals: Float64Array } {
   // Counting sort of the rows by token.
   const start = new Int32Array(V + 1);
   for (let r = 0; r < index.length; r++) start[index[r]! + 1]!++;
@@ -61,7 +63,9 @@ export function tableRowSums(d: Floats, index: Int32Array, W: number, V: number,
   for (let v = 0; v < V; v++) addRowGroup(d, order, start[v]!, start[v + 1]!, W, acc, v * W);
   const sums = allocArray(dtype, V * W) as Floats;
   sums.set(acc);
-  return sums;
+  const totals = new Float64Array(W);
+  for (let q = 0; q < V * W; q += W) for (let j = 0; j < W; j++) totals[j]! += acc[q + j]!;
+  return { sums, totals };
 }
 
 /** `acc[o..o+W] += Σ` of rows `order[from..to]` of `d`, four rows per pass. */
