@@ -2,7 +2,7 @@ import { fmt } from "@rnnkit/tensor";
 import { withGradMode } from "./gradMode.js";
 import type { Node } from "./node.js";
 import { Tensor } from "./tensor.js";
-import { addGrad } from "./gradUtil.js";
+import { addGrad, takeFresh } from "./gradUtil.js";
 
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again. */
@@ -119,6 +119,8 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   const gd = g.dtype === leaf.dtype ? g : g.to(leaf.dtype);
-  // A fresh copy: `.grad` must never alias a buffer some other tensor owns.
-  leaf.grad = leaf.grad ? addGrad(leaf.grad, gd) : gd.requiresGrad ? gd : new Tensor(gd.value.copy());
+  if (leaf.grad) leaf.grad = addGrad(leaf.grad, gd);
+  else if (gd.requiresGrad || takeFresh(gd)) leaf.grad = gd;
+  // Otherwise a copy: `.grad` must never alias a buffer some other tensor owns.
+  else leaf.grad = new Tensor(gd.value.copy());
 }

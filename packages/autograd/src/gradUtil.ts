@@ -2,6 +2,23 @@ import { backend } from "@rnnkit/tensor";
 import { isGradEnabled } from "./gradMode.js";
 import { Tensor } from "./tensor.js";
 
+const fresh = new WeakSet<Tensor>();
+
+/**
+ * Marks `t` as a gradient its backward rule has just allocated and shares with no other tensor,
+ * so the engine may make it a leaf's `.grad` as it is instead of copying it. Returns `t`.
+ * @example return [freshGrad(new Tensor(new NDArray(dw, [n, k])))];
+ */
+export function freshGrad(t: Tensor): Tensor {
+  fresh.add(t);
+  return t;
+}
+
+/** True (once) when `t` was marked by `freshGrad`: the caller takes it over. */
+export function takeFresh(t: Tensor): boolean {
+  return fresh.delete(t);
+}
+
 /** `a + b` for gradient accumulation; recorded only when building a higher-order graph. */
 export function addGrad(a: Tensor | null, b: Tensor): Tensor {
   if (a === null) return b;

@@ -3,7 +3,7 @@ export { Node, type BackwardFn } from "./node.js";
 export { defineOp, needsGrad, record, type OpContext, type OpSpec } from "./defineOp.js";
 export { runBackward, type BackwardOptions } from "./engine.js";
 export { enableGrad, isGradEnabled, noGrad, withGradMode } from "./gradMode.js";
-export { sumToShape } from "./gradUtil.js";
+export { freshGrad, sumToShape } from "./gradUtil.js";
 export {
   arange, bernoulli, eye, full, fullLike, linspace, ones, onesLike, rand, randint, randn, randperm,
   tensor, zeros, zerosLike, type CreateOptions, type RandomOptions,

@@ -1,4 +1,4 @@
-import { defineOp, Tensor, zeros } from "@rnnkit/autograd";
+import { defineOp, freshGrad, Tensor, zeros } from "@rnnkit/autograd";
 import { backend, fmt, NDArray } from "@rnnkit/tensor";
 import { rememberEmbeddingRows } from "../embeddingRows.js";
 
@@ -85,7 +85,7 @@ const embeddingOp = defineOp<{ index: NDArray; paddingIdx: number; scaleGradByFr
       }
       grad = g.mul(new Tensor(new NDArray(scale, [idx.length, 1])));
     }
-    return [zeros(w!.shape, { dtype: g.dtype }).indexAdd(0, new Tensor(index), grad)];
+    return [freshGrad(zeros(w!.shape, { dtype: g.dtype }).indexAdd(0, new Tensor(index), grad))];
   },
 });
 

@@ -1,4 +1,4 @@
-import { defineOp, isGradEnabled, Tensor } from "@rnnkit/autograd";
+import { defineOp, freshGrad, isGradEnabled, Tensor } from "@rnnkit/autograd";
 import { allocArray, backend, NDArray } from "@rnnkit/tensor";
 import { columnSums } from "../rnn/gateKernels.js";
 
@@ -34,13 +34,13 @@ const affineOp = defineOp<void>({
     const product = (transA: boolean, m: number, n: number, k: number, a: Floats, bm: Floats): Tensor => {
       const c = allocArray(dtype, m * n) as Floats;
       backend().gemm(transA, false, m, n, k, 1, a, 0, transA ? m : k, bm, 0, n, 0, c, 0, n);
-      return new Tensor(new NDArray(c, [m, n]));
+      return freshGrad(new Tensor(new NDArray(c, [m, n])));
     };
     let db: Tensor | null = null;
     if (b?.requiresGrad) {
       const sums = allocArray(dtype, O) as Floats;
       columnSums(gv, N, O, sums);
-      db = new Tensor(new NDArray(sums, [O]));
+      db = freshGrad(new Tensor(new NDArray(sums, [O])));
     }
     return [
       x!.requiresGrad ? product(false, N, I, O, gv, w!.value.flat() as Floats) : null, // dX = g · W

@@ -1,4 +1,4 @@
-import { needsGrad, record, Tensor } from "@rnnkit/autograd";
+import { freshGrad, needsGrad, record, Tensor } from "@rnnkit/autograd";
 import { allocArray, backend, NDArray } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
@@ -183,7 +183,7 @@ export function runSequence(
     const product = (transA: boolean, m: number, n: number, kk: number, a: Floats, b: Floats, shape: number[]): Tensor => {
       const c = allocArray(dtype, m * n) as Floats;
       gemm(transA, false, m, n, kk, 1, a, 0, transA ? m : kk, b, 0, n, 0, c, 0, n);
-      return new Tensor(new NDArray(c, shape));
+      return freshGrad(new Tensor(new NDArray(c, shape)));
     };
     // With a table: S = onehotᵀ · dGi (V, G·H), the gate gradients summed per token; its column
     // totals (float64) are dGi's column sums, the bias gradient.
@@ -207,12 +207,12 @@ export function runSequence(
       result.push(wants(x) ? product(false, N, I, GH, dGi, wih, [N, I]) : null); // dX = dGi · W_ih
       result.push(wants(w.weightIh) ? product(true, GH, I, N, dGi, xv!, [GH, I]) : null); // dW_ih = dGiᵀ · X
     }
-    if (w.biasIh) result.push(dbIh ? new Tensor(new NDArray(dbIh, [GH])) : null);
+    if (w.biasIh) result.push(dbIh ? freshGrad(new Tensor(new NDArray(dbIh, [GH]))) : null);
     result.push(wants(w.weightHh) ? product(true, GH, R, N, dGh, hPrevAll, [GH, R]) : null); // dW_hh = dGhᵀ · h_prev
-    if (w.biasHh) result.push(dbHh ? new Tensor(new NDArray(dbHh, [GH])) : null);
+    if (w.biasHh) result.push(dbHh ? freshGrad(new Tensor(new NDArray(dbHh, [GH]))) : null);
     if (w.weightHr) result.push(wants(w.weightHr) ? product(true, R, H, N, dHAll!, hRaw!, [R, H]) : null); // dW_hr
-    result.push(new Tensor(new NDArray(dh, [B, R])));
-    if (dc) result.push(new Tensor(new NDArray(dc, [B, H])));
+    result.push(freshGrad(new Tensor(new NDArray(dh, [B, R]))));
+    if (dc) result.push(freshGrad(new Tensor(new NDArray(dc, [B, H]))));
     if (lastUse) releaseWorkspace(giv, dGh === dGi ? null : dGh, acts, cPrev, tanhC, hPrev, hRaw, ghN, dHAll);
     return result;
   });
