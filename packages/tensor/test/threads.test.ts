@@ -1,6 +1,9 @@
 // The threaded wasm path: large GEMMs cut into row or column chunks that worker threads claim
 // over a shared memory. Every split product must equal the one-thread product bit for bit (each
 // element keeps its k-order), whatever the shape, transposes, alpha, beta or leading dims.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { Generator, getNumThreads, jsBackend, setNumThreads, type Backend } from "@rnnkit/tensor";
 import { KERNELS_SHARED_WASM_BASE64 } from "../src/wasm/kernels.wasm.js";
@@ -192,6 +195,16 @@ describe("without workers", () => {
       expectSame(got, want);
     });
   }
+});
+
+describe("process lifetime", () => {
+  it("a Node process with live workers still exits on its own", () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "exitWithWorkers.ts");
+    const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
+    expect(r.error).toBeUndefined();
+    expect(r.stdout.trim()).toBe("ok");
+    expect(r.status).toBe(0);
+  });
 });
 
 describe("setNumThreads / getNumThreads", () => {
