@@ -158,11 +158,15 @@ describe("threaded GEMM", () => {
     }
   });
 
-  it("a chunk that traps in a worker is rerun on the caller, whose error surfaces; the pool keeps working", () => {
-    const huge = 2 ** 31 - 64;
-    const base = [0, 0, 4, 64, 8, 1, huge, 8, 0, 64, 0, huge, 64, 0];
-    const job = { op: "gemm" as const, base, loCoef: base.map(() => 0), hiCoef: base.map(() => 0), workArg: 13, bounds: [0, 16, 32, 48, 64] };
-    expect(() => pool.run(job)).toThrow(WebAssembly.RuntimeError);
+  it("a chunk that traps, on a worker or here, throws on the caller; the pool keeps working", () => {
+    // A 4×8×8 product per chunk whose A address grows with the chunk: only the last one reads
+    // past the end of memory, whichever thread claims it.
+    const size = shared.exports.memory.buffer.byteLength;
+    const scratch = shared.scratchBase;
+    const base = [0, 0, 4, 8, 8, 1, 0, 8, scratch, 8, 0, scratch + 4096, 8, 0];
+    const loCoef = base.map((_, i) => (i === 6 ? Math.floor(size / 40) : 0));
+    const job = { op: "gemm" as const, base, loCoef, hiCoef: base.map(() => 0), workArg: 13, bounds: [0, 16, 32, 48, 64] };
+    for (let round = 0; round < 5; round++) expect(() => pool.run(job)).toThrow(WebAssembly.RuntimeError);
     const a = randn(200 * 90);
     const b = randn(90 * 70);
     const got = new Float32Array(200 * 70);

@@ -54,8 +54,6 @@ const WORKER_SPIN = 0;
  * ms per step vs 44.6–55.5 with 200 polls).
  */
 const CALLER_SPIN = 20000;
-/** Claimed chunks not finished after this long are given up on (the caller reruns the job). */
-const JOB_TIMEOUT_MS = 60_000;
 
 interface NodeWorker {
   unref(): void;
@@ -110,7 +108,7 @@ export class ThreadPool {
   private readonly hi: Float64Array;
   private readonly handles: ({ terminate(): void } | null)[] = [];
   private readonly canBlock: boolean;
-  /** Set when claimed chunks missed their deadline, or by `close`: the pool is then never used again. */
+  /** Set by `close`: the pool is then never used again. */
   private broken = false;
 
   constructor(kernels: WasmKernels, spawn: Spawner = defaultSpawner) {
@@ -172,8 +170,8 @@ export class ThreadPool {
 
   /**
    * Runs every chunk of `job` (at most `MAX_CHUNKS`) on this thread and whichever workers claim
-   * some, and returns when all are done. If a chunk threw in a worker, or claimed chunks miss the
-   * deadline, the whole job is rerun here, so errors surface on the caller.
+   * some, and returns when all are done. A chunk that threw in a worker is rerun here, so its
+   * error surfaces on the caller.
    */
   run(job: ChunkedJob): void {
     const w = this.words;
@@ -215,24 +213,24 @@ export class ThreadPool {
     }
     // Workers may still run claimed chunks: wait for them before anything (even an error) returns.
     const done = mine === count ? count : Atomics.add(w, WORD.finished, mine) + mine;
-    const finished = done === count || this.awaitFinished(count);
+    if (done !== count) this.awaitFinished(count);
     if (failure !== null) throw failure;
-    if (!finished || Atomics.load(w, WORD.error) !== 0) for (let c = 0; c < count; c++) chunk(c);
+    const failed = Atomics.load(w, WORD.error);
+    if (failed !== 0) chunk(failed - 1);
   }
 
-  /** Waits until `count` chunks are finished; false if that missed the deadline. */
-  private awaitFinished(count: number): boolean {
+  /**
+   * Waits until `count` chunks are finished, however long that takes: a worker holding a chunk
+   * is never given up on, since it would go on writing into memory the caller reuses (a worker's
+   * kernel errors are caught and counted as finished, so only a stopped thread could hang here).
+   */
+  private awaitFinished(count: number): void {
     const w = this.words;
-    for (let i = 0; i < CALLER_SPIN; i++) if (Atomics.load(w, WORD.finished) === count) return true;
-    const until = Date.now() + JOB_TIMEOUT_MS;
+    for (let i = 0; i < CALLER_SPIN; i++) if (Atomics.load(w, WORD.finished) === count) return;
     for (;;) {
       const done = Atomics.load(w, WORD.finished);
-      if (done === count) return true;
-      if (Date.now() > until) {
-        this.broken = true;
-        return false;
-      }
-      if (this.canBlock) Atomics.wait(w, WORD.finished, done, 100);
+      if (done === count) return;
+      if (this.canBlock) Atomics.wait(w, WORD.finished, done);
     }
   }
 

@@ -26,7 +26,7 @@ export const WORD = {
   finished: 2,
   /** Index into the export names of the job's kernel. */
   op: 3,
-  /** Set to 1 when a chunk threw in a worker (the caller then reruns the job itself). */
+  /** 1 + the index of a chunk that threw in a worker (the caller reruns it, so the error surfaces there); 0 if none. */
   error: 4,
   /** Set to 1 to make every worker exit. */
   exit: 5,
@@ -88,7 +88,7 @@ function start(msg) {
       try {
         fns[w[${WORD.op}]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
       } catch (e) {
-        Atomics.store(w, ${WORD.error}, 1);
+        Atomics.store(w, ${WORD.error}, c + 1);
       }
       if (Atomics.add(w, ${WORD.finished}, 1) + 1 === count) Atomics.notify(w, ${WORD.finished});
     }
