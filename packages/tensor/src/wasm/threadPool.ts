@@ -6,7 +6,7 @@ import type { WasmKernels } from "./loader.js";
 import { ARGS, CONTROL_BYTES, MAX_ARGS, MAX_CHUNKS, MAX_WORKERS, WORD, WORKER_SOURCE } from "./workerSource.js";
 
 /** The kernel exports a worker can run (indices are the job's `op`). */
-export const JOB_EXPORTS = ["gemm", "gemmPacked", "lstmCell", "gruCell"] as const;
+export const JOB_EXPORTS = ["gemm", "gemmPacked"] as const;
 /** A kernel export a worker can run. */
 export type JobOp = (typeof JOB_EXPORTS)[number];
 
@@ -35,19 +35,14 @@ export interface WorkerInit {
   /** Byte address of its own GEMM workspace. */
   readonly work: number;
   readonly names: readonly string[];
-  /** Polls of the job counter before sleeping on it. */
-  readonly spin: number;
 }
 
-/** Starts one worker running `source` and posts it `init`; null where threads are unavailable. */
-export type Spawner = (source: string, init: WorkerInit) => { terminate(): void } | null;
-
 /**
- * Polls of the job counter a worker makes before it sleeps on it. None: waking a sleeping worker
- * takes ~10 µs here, while a spinning worker on a machine with other load loses its time slice
- * (hand-offs measured ~150 µs) and takes CPU from the caller.
+ * Starts one worker running `source` and posts it `init`. Returns the worker (the pool keeps it
+ * referenced), or null where threads are unavailable.
  */
-const WORKER_SPIN = 0;
+export type Spawner = (source: string, init: WorkerInit) => object | null;
+
 /**
  * Polls of `finished` the caller makes before it sleeps on it (~250 µs): the caller is on the
  * critical path and the last chunks end within a chunk's time, so it waits awake (W4: 43.9–52.2
@@ -59,7 +54,6 @@ interface NodeWorker {
   unref(): void;
   on(event: "error", listener: (err: unknown) => void): void;
   postMessage(value: unknown): void;
-  terminate(): unknown;
 }
 type NodeWorkerThreads = { Worker: new (src: string, opts: { eval: true }) => NodeWorker };
 
@@ -82,7 +76,7 @@ export const defaultSpawner: Spawner = (source, init) => {
     // A worker that fails never reports ready; the pool just keeps running single-threaded.
     w.on("error", () => undefined);
     w.postMessage(init);
-    return { terminate: () => void w.terminate() };
+    return w;
   }
   const g = globalThis as { crossOriginIsolated?: boolean };
   if (typeof Worker === "undefined" || g.crossOriginIsolated !== true) return null;
@@ -90,7 +84,7 @@ export const defaultSpawner: Spawner = (source, init) => {
   const w = new Worker(url);
   URL.revokeObjectURL(url);
   w.postMessage(init);
-  return { terminate: () => w.terminate() };
+  return w;
 };
 
 /**
@@ -106,7 +100,8 @@ export class ThreadPool {
   private readonly base: Float64Array;
   private readonly lo: Float64Array;
   private readonly hi: Float64Array;
-  private readonly handles: ({ terminate(): void } | null)[] = [];
+  /** The started workers (null where one could not start), kept referenced while the pool lives. */
+  private readonly handles: (object | null)[] = [];
   private readonly canBlock: boolean;
   /** Set by `close`: the pool is then never used again. */
   private broken = false;
@@ -147,9 +142,8 @@ export class ThreadPool {
       worker: w,
       work: this.kernels.workerWork[w]!,
       names: JOB_EXPORTS,
-      spin: WORKER_SPIN,
     };
-    let handle: { terminate(): void } | null = null;
+    let handle: object | null = null;
     try {
       handle = this.spawn(WORKER_SOURCE, init);
     } catch {
