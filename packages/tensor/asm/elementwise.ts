@@ -6,10 +6,20 @@ const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 
-/** e^x on four lanes: x = n·ln2 + r, e^r by a degree-6 polynomial, 2^n applied in two halves so denormals and overflow come out right. */
+/** 1.5 · 2^23: adding it to |t| < 2^22 rounds t to the nearest integer (ties to even) in the low mantissa bits. */
+const ROUND_MAGIC: f32 = 12582912.0;
+
+/**
+ * e^x on four lanes: x = n·ln2 + r, e^r by a degree-6 polynomial, 2^n applied in two halves so
+ * denormals and overflow come out right. The clamp uses pmin/pmax (one instruction each; NaN
+ * still passes through) and n comes from the round-by-magic-number trick, whose bits give n as an
+ * integer directly (no nearest + saturating conversion).
+ */
 @inline export function expv(x0: v128): v128 {
-  const x = f32x4.max(f32x4.min(x0, f32x4.splat(89.0)), f32x4.splat(-104.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  const x = f32x4.pmax(f32x4.pmin(x0, f32x4.splat(89.0)), f32x4.splat(-104.0));
+  const magic = f32x4.splat(ROUND_MAGIC);
+  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), magic);
+  const n = f32x4.sub(shifted, magic);
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -19,7 +29,7 @@ const LN2_LO: f32 = -2.12194440e-4;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const ni = i32x4.sub(shifted, magic);
   const n1 = i32x4.shr_s(ni, 1);
   const n2 = i32x4.sub(ni, n1);
   const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
