@@ -250,10 +250,10 @@ export abstract class RNNBase extends Module {
       });
     }
 
-    // A plain embedding's output as input: layer 0 can project the embedding table instead of every row.
-    // (Only when the output carries the table's gradient: not for a lookup made under noGrad.)
-    const found = input instanceof Tensor ? embeddingRowsOf(input) : null;
-    const rows = found && found.weight.requiresGrad === (input as Tensor).requiresGrad ? found : null;
+    // A plain embedding's unchanged output as input: fused layer 0 can project the embedding table
+    // instead of every row (not for a large table, a lookup made under noGrad, a retained gradient,
+    // or rows changed in place since the lookup: see embeddingRowsOf). A PackedSequence's data is never the lookup.
+    const rows = RNNBase.fused && input instanceof Tensor ? embeddingRowsOf(input) : null;
     const lookup = rows && this.batchFirst && !unbatched ? { weight: rows.weight, index: swapLeadingDims(rows.index, batch, steps) } : rows;
     const { output, finals } = this.runLayers(data, batchSizes, state, lookup);
 
