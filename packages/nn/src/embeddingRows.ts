@@ -33,8 +33,8 @@ export function rememberEmbeddingRows(out: Tensor, rows: EmbeddingRows): void {
  * `weight[index]` (neither `t` nor the table changed in place since the lookup; a read of `t`'s
  * elements). Otherwise null, and the caller takes the row path. Not seen: a `retainGrad()` on
  * `t` made only after the layer's forward (`t.grad` then misses the layer's part, which went to
- * the table directly), and a table changed in place between the layer's forward and backward
- * (the layer's `W_ih` gradient then reads the changed table, not the rows it was fed).
+ * the table directly). A table changed in place after the layer's forward is harmless: the layer
+ * keeps its own copy of the table for the backward, as the row path keeps its input rows.
  */
 export function embeddingRowsOf(t: Tensor): EmbeddingRows | null {
   const rows = lookups.get(t);

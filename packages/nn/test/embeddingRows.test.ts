@@ -223,6 +223,15 @@ describe("the embedding table shortcut falls back where it would differ from tor
     }, false);
   });
 
+  it("a table changed in place after the layer's forward: W_ih's gradient still reads the rows the layer was fed", () => {
+    expectLikeRowPath(() => {
+      const { emb, lstm, idx, params } = lstmOverEmbedding();
+      const outs = forwardAll(lstm, emb.forward(idx));
+      noGrad(() => emb.weight.mul_(3));
+      return { outs, watched: params(emb, lstm), table: emb.weight };
+    }, true);
+  });
+
   it("still takes the table when only rows the lookup did not use changed", () => {
     expectLikeRowPath(() => {
       const emb = new Embedding(9, 6);

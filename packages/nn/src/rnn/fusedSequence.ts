@@ -67,7 +67,9 @@ export function runSequence(
   const wih = floats(w.weightIh)!;
   const whh = floats(w.weightHh)!;
   const whr = floats(w.weightHr);
-  const table = lookup ? { weight: floats(lookup.weight)!, index: lookup.index } : null;
+  // The table is copied (V·in floats): dW_ih = Sᵀ · E must read the rows the layer was fed even if
+  // the table changes in place before the backward, as the saved X would in the row path.
+  const table = lookup ? { weight: floats(lookup.weight)!.slice(), index: lookup.index } : null;
   const giv = projectInputs(mode, dtype, xv, N, I, wih, GH, floats(w.biasIh), table);
   const bhh = stepBias(mode, dtype, GH, floats(w.biasIh), floats(w.biasHh));
   const gemm = backend().gemm;
