@@ -1,5 +1,6 @@
 // Times (and, with --cpu-prof, profiles) one rnnkit workload: argv = <W1|W2|W3|W4> [js|wasm] [reps].
-// Prints the median, min and max ms per step after a warm-up.
+// Prints the median, min and max ms per step after a warm-up; under `node --expose-gc`, also the
+// live heap after a full GC at every tenth of the run (to check for growth across steps).
 import * as rk from "rnnkit";
 import { setBackend } from "@rnnkit/tensor";
 
@@ -54,7 +55,18 @@ const inner = id === "W1" ? 100 : 1;
 const blocks = Math.max(1, Math.round(reps / inner));
 const times: number[] = [];
 const cpu: number[] = [];
+// With node --expose-gc: the live heap (JS + ArrayBuffers) after a full GC, every tenth of the run.
+const gc = (globalThis as { gc?: () => void }).gc;
+const live: string[] = [];
+const sampleLive = (): void => {
+  if (!gc) return;
+  gc();
+  const m = process.memoryUsage();
+  live.push(((m.heapUsed + m.arrayBuffers) / 2 ** 20).toFixed(1));
+};
+sampleLive();
 for (let i = 0; i < blocks; i++) {
+  if (i > 0 && i % Math.max(1, Math.round(blocks / 10)) === 0) sampleLive();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let j = 0; j < inner; j++) step();
@@ -65,3 +77,7 @@ for (let i = 0; i < blocks; i++) {
 const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[xs.length >> 1]!;
 const fmtMs = (v: number): string => v.toFixed(3);
 console.log(`${id} ${be}: median ${fmtMs(median(times))} ms/step wall, ${fmtMs(median(cpu))} ms/step cpu (min wall ${fmtMs(Math.min(...times))}, ${blocks} blocks of ${inner})`);
+if (gc) {
+  sampleLive();
+  console.log(`live heap + ArrayBuffers after GC, MB, through the run: ${live.join(" ")}`);
+}

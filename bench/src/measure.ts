@@ -10,6 +10,8 @@ export interface Measurement {
 
 export interface MeasureOptions {
   warmup: number;
+  /** Warm-up also goes on until this much time was spent, so the JIT has tiered up small steps. */
+  warmupMs: number;
   minReps: number;
   maxReps: number;
   /** Stop adding repetitions once this much time was spent measuring (after minReps). */
@@ -25,12 +27,13 @@ export function sampleMemory(): void {
 }
 
 /**
- * Runs `step` warmup times, then times each call until the budget is spent (at least minReps,
- * at most maxReps). Steps slower than 2 s get one warmup call, and repetitions stop at 4× the
- * budget even below minReps (always at least one).
+ * Runs `step` at least `warmup` times and for at least `warmupMs`, then times each call until
+ * the budget is spent (at least minReps, at most maxReps). Steps slower than 2 s get one warmup
+ * call, and repetitions stop at 4× the budget even below minReps (always at least one).
  */
 export async function measure(step: () => void | Promise<void>, opts: MeasureOptions): Promise<number[]> {
-  for (let i = 0; i < opts.warmup; i++) {
+  const warmStart = performance.now();
+  for (let i = 0; i < opts.warmup || performance.now() - warmStart < opts.warmupMs; i++) {
     const t0 = performance.now();
     await step();
     sampleMemory();
@@ -64,6 +67,7 @@ export function report(m: Measurement): void {
 /** Repetition settings: GEMM and tiny steps repeat more than big training steps. */
 export function defaultOptions(kind: string, quick: boolean): MeasureOptions {
   const budgetMs = quick ? 1500 : 6000;
-  if (kind === "gemm") return { warmup: 2, minReps: 5, maxReps: 50, budgetMs };
-  return { warmup: quick ? 2 : 3, minReps: quick ? 3 : 5, maxReps: 500, budgetMs };
+  const warmupMs = quick ? 300 : 1000;
+  if (kind === "gemm") return { warmup: 2, warmupMs, minReps: 5, maxReps: 50, budgetMs };
+  return { warmup: quick ? 2 : 3, warmupMs, minReps: quick ? 3 : 5, maxReps: 5000, budgetMs };
 }

@@ -64,10 +64,14 @@ def measure(step, kind, quick):
     budget = 1.5 if quick else 6.0
     warmup = 2 if kind == "gemm" or quick else 3
     min_reps = 5 if kind == "gemm" else (3 if quick else 5)
-    max_reps = 50 if kind == "gemm" else 500
-    for _ in range(warmup):
+    max_reps = 50 if kind == "gemm" else 5000
+    warmup_s = 0.3 if quick else 1.0
+    warm_start = time.perf_counter()
+    i = 0
+    while i < warmup or time.perf_counter() - warm_start < warmup_s:
         t0 = time.perf_counter()
         step()
+        i += 1
         if time.perf_counter() - t0 > 2.0:
             break
     times = []
