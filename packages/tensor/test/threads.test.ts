@@ -225,4 +225,24 @@ describe("setNumThreads / getNumThreads", () => {
       setNumThreads(prev);
     }
   });
+
+  it("names a bad RNNKIT_NUM_THREADS as written, and takes a good one", async () => {
+    const saved = process.env.RNNKIT_NUM_THREADS;
+    try {
+      for (const [value, expected] of [["abc", null], ["0", null], ["3", 3]] as const) {
+        process.env.RNNKIT_NUM_THREADS = value;
+        vi.resetModules();
+        const fresh = await import("../src/wasm/numThreads.js");
+        if (expected === null) {
+          expect(() => fresh.getNumThreads()).toThrow(`RNNKIT_NUM_THREADS: expected an integer ≥ 1, got "${value}"`);
+        } else {
+          expect(fresh.getNumThreads()).toBe(expected);
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.RNNKIT_NUM_THREADS;
+      else process.env.RNNKIT_NUM_THREADS = saved;
+      vi.resetModules();
+    }
+  });
 });

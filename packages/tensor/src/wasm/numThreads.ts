@@ -17,15 +17,16 @@ function cores(): number {
   return nav?.hardwareConcurrency ?? 1;
 }
 
-/** `RNNKIT_NUM_THREADS` from the environment in Node; undefined elsewhere or when unset. */
-function envThreads(): number | undefined {
+/** `RNNKIT_NUM_THREADS` from the environment in Node, as written; undefined elsewhere or when unset. */
+function envThreads(): string | undefined {
   const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
   const v = proc?.env?.RNNKIT_NUM_THREADS;
-  return v === undefined || v === "" ? undefined : Number(v);
+  return v === undefined || v === "" ? undefined : v;
 }
 
-function check(n: number, where: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${where}: expected an integer ≥ 1, got ${n}`);
+/** `n` capped at MAX_THREADS; throws naming `where` and the value as given unless it is an integer ≥ 1. */
+function check(n: number, where: string, given: string = String(n)): number {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${where}: expected an integer ≥ 1, got ${given}`);
   return Math.min(n, MAX_THREADS);
 }
 
@@ -47,7 +48,7 @@ export function setNumThreads(n: number): void {
 export function getNumThreads(): number {
   if (current === undefined) {
     const env = envThreads();
-    current = env !== undefined ? check(env, "RNNKIT_NUM_THREADS") : Math.max(1, Math.min(cores(), DEFAULT_CAP));
+    current = env !== undefined ? check(Number(env), "RNNKIT_NUM_THREADS", JSON.stringify(env)) : Math.max(1, Math.min(cores(), DEFAULT_CAP));
   }
   return current;
 }
