@@ -34,6 +34,17 @@ function expectSame(got: Float32Array, want: Float32Array): void {
   for (let i = 0; i < got.length; i++) if (!Object.is(got[i], want[i])) throw new Error(`[${i}]: ${got[i]} vs one-thread ${want[i]}`);
 }
 
+/** A plain m×n×k product (random operands) on `backend` equals the one-thread product bit for bit. */
+function expectPlainGemmLikeSingle(backend: Backend, m: number, n: number, k: number): void {
+  const a = randn(m * k);
+  const b = randn(k * n);
+  const got = new Float32Array(m * n);
+  const want = new Float32Array(m * n);
+  backend.gemm(false, false, m, n, k, 1, a, 0, k, b, 0, n, 0, got, 0, n);
+  single.gemm(false, false, m, n, k, 1, a, 0, k, b, 0, n, 0, want, 0, n);
+  expectSame(got, want);
+}
+
 describe("shared kernels module", () => {
   it("loads over a shared memory, and the module with its own memory stays available", () => {
     expect(shared.shared).toBe(true);
@@ -128,15 +139,8 @@ describe("threaded GEMM", () => {
     const [m, n, k] = [16, 64, 64];
     backend.gemm(false, false, m, n, k, 1, randn(m * k), 0, k, randn(k * n), 0, n, 0, new Float32Array(m * n), 0, n);
     expect(run).not.toHaveBeenCalled();
-    const [M, N, K] = [64, 512, 256];
-    const a = randn(M * K);
-    const b = randn(K * N);
-    const got = new Float32Array(M * N);
-    const want = new Float32Array(M * N);
-    backend.gemm(false, false, M, N, K, 1, a, 0, K, b, 0, N, 0, got, 0, N);
-    single.gemm(false, false, M, N, K, 1, a, 0, K, b, 0, N, 0, want, 0, N);
+    expectPlainGemmLikeSingle(backend, 64, 512, 256);
     expect(run).toHaveBeenCalledTimes(1);
-    expectSame(got, want);
     run.mockRestore();
   });
 
@@ -167,13 +171,7 @@ describe("threaded GEMM", () => {
     const loCoef = base.map((_, i) => (i === 6 ? Math.floor(size / 40) : 0));
     const job = { op: "gemm" as const, base, loCoef, hiCoef: base.map(() => 0), workArg: 13, bounds: [0, 16, 32, 48, 64] };
     for (let round = 0; round < 5; round++) expect(() => pool.run(job)).toThrow(WebAssembly.RuntimeError);
-    const a = randn(200 * 90);
-    const b = randn(90 * 70);
-    const got = new Float32Array(200 * 70);
-    const want = new Float32Array(200 * 70);
-    threaded.gemm(false, false, 200, 70, 90, 1, a, 0, 90, b, 0, 70, 0, got, 0, 70);
-    single.gemm(false, false, 200, 70, 90, 1, a, 0, 90, b, 0, 70, 0, want, 0, 70);
-    expectSame(got, want);
+    expectPlainGemmLikeSingle(threaded, 200, 70, 90);
   });
 });
 
@@ -190,13 +188,7 @@ describe("without workers", () => {
       const lonely = new ThreadPool(kernels, spawn);
       const backend: Backend = createWasmBackend(kernels, jsBackend, { pool: lonely, minSplit: 16 });
       expect(await lonely.whenReady(2, 50)).toBe(false);
-      const a = randn(50 * 40);
-      const b = randn(40 * 30);
-      const got = new Float32Array(50 * 30);
-      const want = new Float32Array(50 * 30);
-      backend.gemm(false, false, 50, 30, 40, 1, a, 0, 40, b, 0, 30, 0, got, 0, 30);
-      single.gemm(false, false, 50, 30, 40, 1, a, 0, 40, b, 0, 30, 0, want, 0, 30);
-      expectSame(got, want);
+      expectPlainGemmLikeSingle(backend, 50, 30, 40);
     });
   }
 });
