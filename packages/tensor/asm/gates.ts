@@ -9,11 +9,18 @@ import { sigmoidv, tanhv } from "./elementwise";
  * `c = f·c + i·g` in place, `tanhC = tanh(c)`, `h = o·tanhC`; the activations go to `acts`.
  */
 export function lstmCell(bs: i32, H: i32, gi: usize, gh: usize, bhh: usize, c: usize, acts: usize, tanhC: usize, h: usize): void {
+  lstmUnits(bs, H, 0, H, gi, gh, bhh, c, acts, tanhC, h);
+}
+
+/** `lstmCell` for hidden units `j0..j1` only (multiples of 4): threads split a step by units. */
+@inline export function lstmUnits(
+  bs: i32, H: i32, j0: i32, j1: i32, gi: usize, gh: usize, bhh: usize, c: usize, acts: usize, tanhC: usize, h: usize,
+): void {
   const hb = <usize>H * 4;
   for (let b = 0; b < bs; b++) {
     const gRow = <usize>(b * 4 * H) * 4;
     const sRow = <usize>(b * H) * 4;
-    for (let j = 0; j < H; j += 4) {
+    for (let j = j0; j < j1; j += 4) {
       const o = <usize>j * 4;
       const gq = gRow + o;
       const pi = f32x4.add(f32x4.add(v128.load(gi + gq), v128.load(gh + gq)), v128.load(bhh + o));
@@ -43,11 +50,18 @@ export function lstmCell(bs: i32, H: i32, gi: usize, gh: usize, bhh: usize, c: u
  * in place (gate order r, z, n); the activations go to `acts`.
  */
 export function gruCell(bs: i32, H: i32, gi: usize, gh: usize, bhh: usize, h: usize, acts: usize, ghN: usize): void {
+  gruUnits(bs, H, 0, H, gi, gh, bhh, h, h, acts, ghN);
+}
+
+/** `gruCell` for hidden units `j0..j1` only (multiples of 4), reading h at `hIn`, writing it at `hOut`. */
+@inline export function gruUnits(
+  bs: i32, H: i32, j0: i32, j1: i32, gi: usize, gh: usize, bhh: usize, hIn: usize, hOut: usize, acts: usize, ghN: usize,
+): void {
   const hb = <usize>H * 4;
   for (let b = 0; b < bs; b++) {
     const gRow = <usize>(b * 3 * H) * 4;
     const sRow = <usize>(b * H) * 4;
-    for (let j = 0; j < H; j += 4) {
+    for (let j = j0; j < j1; j += 4) {
       const o = <usize>j * 4;
       const gq = gRow + o;
       const sq = sRow + o;
@@ -59,7 +73,7 @@ export function gruCell(bs: i32, H: i32, gi: usize, gh: usize, bhh: usize, h: us
       v128.store(acts + gq, r);
       v128.store(acts + gq + hb, z);
       v128.store(acts + gq + 2 * hb, n);
-      v128.store(h + sq, f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(h + sq), n))));
+      v128.store(hOut + sq, f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(hIn + sq), n))));
     }
   }
 }

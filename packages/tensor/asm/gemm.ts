@@ -182,12 +182,13 @@ export function packGemmB(transB: bool, n: i32, k: i32, b: usize, ldb: i32, dst:
 
 /**
  * The blocked loops of `gemm` over columns `j0..j1` of C (j0 a multiple of NR); B comes packed at
- * `bp` (whole, `packGemmB`) or is packed per block when bp is 0 (then j0 = 0, j1 = n). Each
- * element's k-order does not depend on the column range, so a split product is bit-identical.
+ * `bp` (whole, `packGemmB`) or is packed per block when bp is 0 (then j0 = 0, j1 = n), and A
+ * comes packed at `ap` (whole, `packRowsA`) or is packed per block when ap is 0. Each element's
+ * k-order depends on neither the column range nor who packed, so a split product is bit-identical.
  */
 function gemmBlocked(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
-  a: usize, lda: i32, b: usize, ldb: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize,
+  a: usize, lda: i32, ap: usize, b: usize, ldb: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize,
   j0: i32, j1: i32,
 ): void {
   if (m <= 0 || j1 <= j0) return;
@@ -196,6 +197,7 @@ function gemmBlocked(
   const packedA = work;
   const packedB = work + <usize>(MC * KC) * 4;
   const tmp = packedB + <usize>(KC * NC) * 4;
+  const mp = (m + MR - 1) / MR * MR;
   for (let jc = j0 - j0 % NC; jc < j1; jc += NC) {
     const nc = min(NC, n - jc);
     const ncp = (nc + NR - 1) / NR * NR;
@@ -208,14 +210,16 @@ function gemmBlocked(
       else block = bp + <usize>(jc * k + pc * ncp) * 4;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA(transA, a, lda, ic, pc, mc, kc, packedA);
+        let aBlock = packedA;
+        if (ap == 0) packA(transA, a, lda, ic, pc, mc, kc, packedA);
+        else aBlock = ap + <usize>(pc * mp + ic * kc) * 4;
         for (let jr = jLo; jr < jHi; jr += NR) {
           const nr = min(NR, jHi - jr);
           const bpan = block + <usize>(jr * kc) * 4;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = c + <usize>((ic + ir) * ldc + jc + jr) * 4;
-            microKernel(kc, packedA + <usize>(ir * kc) * 4, bpan, cp, ldc, alpha, mr, nr, tmp);
+            microKernel(kc, aBlock + <usize>(ir * kc) * 4, bpan, cp, ldc, alpha, mr, nr, tmp);
           }
         }
       }
@@ -231,7 +235,7 @@ export function gemm(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
   a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize,
 ): void {
-  gemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, beta, c, ldc, work, 0, n);
+  gemmBlocked(transA, transB, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, work, 0, n);
 }
 
 /**
@@ -242,5 +246,28 @@ export function gemmPacked(
   transA: bool, m: i32, n: i32, k: i32, alpha: f32,
   a: usize, lda: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize, j0: i32, j1: i32,
 ): void {
-  gemmBlocked(transA, false, m, n, k, alpha, a, lda, 0, 0, bp, beta, c, ldc, work, j0, j1);
+  gemmBlocked(transA, false, m, n, k, alpha, a, lda, 0, 0, 0, bp, beta, c, ldc, work, j0, j1);
+}
+
+/** Floats `packRowsA` writes for an m × k A: its rows padded to a multiple of MR. */
+export function packedAFloats(m: i32, k: i32): i32 {
+  return k * ((m + MR - 1) / MR) * MR;
+}
+
+/**
+ * Packs the whole m × k row-major A at `a` (leading dim `lda`) into `dst` once, block pc (KC
+ * columns) at float offset `pc * mPadded`, as `gemm` packs each block: a product whose A is
+ * shared by several column ranges (threads) packs it once instead of once per range.
+ */
+export function packRowsA(a: usize, lda: i32, m: i32, k: i32, dst: usize): void {
+  const mp = (m + MR - 1) / MR * MR;
+  for (let pc = 0; pc < k; pc += KC) packA(false, a, lda, 0, pc, m, min(KC, k - pc), dst + <usize>(pc * mp) * 4);
+}
+
+/**
+ * `C[:, j0..j1] = A · B` with A packed by `packRowsA` at `ap` and B by `packGemmB` at `bp` (j0 a
+ * multiple of NR): the same sums as `gemm`, for products whose A several threads share.
+ */
+export function gemmPrepacked(m: i32, n: i32, k: i32, ap: usize, bp: usize, c: usize, ldc: i32, work: usize, j0: i32, j1: i32): void {
+  gemmBlocked(false, false, m, n, k, 1, 0, 0, ap, 0, 0, bp, 0, c, ldc, work, j0, j1);
 }

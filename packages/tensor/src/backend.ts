@@ -35,6 +35,44 @@ export type ReduceOp = "sum" | "prod" | "max" | "min";
  * NDArrays (except the `*Into`/in-place ones, which say so); they know nothing of gradients.
  * A backend that lacks a kernel does not compile.
  */
+/**
+ * The forward of one GRU or LSTM layer × direction without projection, over packed rows (what a
+ * fused recurrent sequence runs): for each walk step k, with `bs = steps[3k]`, packed row
+ * `row0 = steps[3k + 1]` and saved row `sRow0 = steps[3k + 2]`:
+ * `hPrev[row0..] = h`, `gh = h[0..bs] · W_hhᵀ`, then the backend's `gruCell` / `lstmCell` on
+ * `gi` rows from `row0` (saving activations from `sRow0`), then `out[row0..] = h[0..bs]`.
+ * Rows of `h` (and `c`) past `bs` keep their state. Float32 or float64 storage, all one dtype.
+ * @example backend().gatedSequence({ cell: "gru", H, steps, gi, whh, bhh, h, c: null, out, acts, saved: ghN, tanhC: null, hPrev: null })
+ */
+export interface GatedSequence {
+  /** `"gru"`: 3 gates r, z, n; `"lstm"`: 4 gates i, f, g, o. */
+  readonly cell: "gru" | "lstm";
+  /** Hidden size H (the state rows' width). */
+  readonly H: number;
+  /** Per walk step: row count, first packed row, first saved row (3 int32 each). */
+  readonly steps: Int32Array;
+  /** `x · W_ihᵀ` plus biases, (N, G·H) in packed row order; read only. */
+  readonly gi: Float32Array | Float64Array;
+  /** `W_hh` as stored, (G·H, H): the step product is `h · W_hhᵀ`. */
+  readonly whh: Float32Array | Float64Array;
+  /** `b_hh` (G·H), or zeros. */
+  readonly bhh: Float32Array | Float64Array;
+  /** The state h (B, H), updated in place. */
+  readonly h: Float32Array | Float64Array;
+  /** LSTM's cell state c (B, H), updated in place; null for GRU. */
+  readonly c: Float32Array | Float64Array | null;
+  /** h after every step, (N, H) in packed row order. */
+  readonly out: Float32Array | Float64Array;
+  /** Gate activations, rows of G·H from the saved rows. */
+  readonly acts: Float32Array | Float64Array;
+  /** Rows of H from the saved rows: GRU's `gh_n + b_hn`, LSTM's c before the step. */
+  readonly saved: Float32Array | Float64Array;
+  /** LSTM's `tanh(c)` (rows of H from the saved rows); null for GRU. */
+  readonly tanhC: Float32Array | Float64Array | null;
+  /** h before every step (N, H) in packed row order, or null when not kept. */
+  readonly hPrev: Float32Array | Float64Array | null;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -124,6 +162,9 @@ export interface Backend {
     hPrev: Float32Array | Float64Array, sOff: number, dh: Float32Array | Float64Array,
     dGi: Float32Array | Float64Array, dGh: Float32Array | Float64Array,
   ): void;
+
+  /** Runs a whole GRU or LSTM layer × direction forward (see `GatedSequence`); no allocation per step. */
+  gatedSequence(s: GatedSequence): void;
 
   /** Picks entries of `index` (int32, 1-D) along `dim`. */
   indexSelect(x: NDArray, dim: number, index: NDArray): NDArray;

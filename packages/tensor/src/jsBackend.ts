@@ -3,6 +3,7 @@ import { axpy, binary, cast, clamp, powScalar, unary, where } from "./kernels/el
 import { cat, flip, gather, indexAdd, indexSelect, oneHot, scatterAdd } from "./kernels/indexing.js";
 import { gemm, matmul } from "./kernels/matmul.js";
 import { prepareGemmB } from "./kernels/preparedGemm.js";
+import { runGatedSequence } from "./kernels/gatedSequence.js";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./kernels/recurrentCells.js";
 import { argReduce, logsumexp, reduce, softmax } from "./kernels/reduce.js";
 import { loadWasmKernels, loadWasmKernelsAsync } from "./wasm/loader.js";
@@ -29,6 +30,7 @@ export const jsBackend: Backend = {
   gruCell,
   lstmCellBackward,
   gruCellBackward,
+  gatedSequence: (s) => runGatedSequence(jsBackend, s),
   indexSelect,
   indexAdd,
   gather,

@@ -6,7 +6,7 @@ import type { EmbeddingRows } from "../embeddingRows.js";
 import { projectInputs, stepBias, tableRowSums } from "./inputProjection.js";
 import { releaseWorkspace, takeWorkspace } from "./workspacePool.js";
 import {
-  addInto, columnSums, gruBackwardRows, stepProduct, gruForwardRows, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
+  addInto, columnSums, gruBackwardRows, stepProduct, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
   type Floats,
 } from "./gateKernels.js";
 
@@ -17,6 +17,19 @@ export interface SequenceResult {
   output: Tensor;
   /** Final state per sequence `[h (B, R)]`, or `[h, c (B, H)]` for LSTM. */
   final: Tensor[];
+}
+
+/** The walk order of a packed sequence for `gatedSequence`: per step its rows, first packed row, first saved row. */
+function walkSteps(batchSizes: readonly number[], offsets: readonly number[], reverse: boolean, keep: boolean): Int32Array {
+  const T = batchSizes.length;
+  const steps = new Int32Array(3 * T);
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    steps[3 * k] = batchSizes[t]!;
+    steps[3 * k + 1] = offsets[t]!;
+    steps[3 * k + 2] = keep ? offsets[t]! : 0;
+  }
+  return steps;
 }
 
 function floats(t: Tensor | null): Floats | null {
@@ -98,34 +111,36 @@ export function runSequence(
   const tanhC = isLstm ? takeWorkspace(dtype, S * H) : null;
   const hRaw = proj && keep ? takeWorkspace(dtype, N * H) : null; // LSTM h before projection
   const ghN = mode === "GRU" ? takeWorkspace(dtype, S * H) : null; // W_hn h + b_hn
-  const gh = allocArray(dtype, B * GH) as Floats;
-  const raw = proj ? (allocArray(dtype, B * H) as Floats) : null;
 
   const relu = mode === "RNN_RELU";
-  // W_hh (and W_hr) copied and packed once for all steps.
-  const hhForward = stepProduct(true, GH, R, whh, 0, R, B);
-  const hrForward = proj ? stepProduct(true, R, H, whr!, 0, H, B) : null;
-  for (let k = 0; k < T; k++) {
-    const t = reverse ? T - 1 - k : k;
-    const bs = batchSizes[t]!;
-    const row0 = offsets[t]!;
-    const sRow0 = keep ? row0 : 0;
-    if (hPrev) hPrev.set(h.subarray(0, bs * R), row0 * R);
-    // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
-    hhForward.run(bs, h, 0, R, gh, 0, GH);
-    if (isLstm) {
-      lstmForwardRows(bs, H, giv, row0, gh, bhh, acts!, c!, cPrev!, tanhC!, proj ? raw! : h, sRow0);
-    } else if (mode === "GRU") {
-      gruForwardRows(bs, H, giv, row0, gh, bhh, acts!, ghN!, h, sRow0);
-    } else {
-      rnnForwardRows(relu, bs, H, giv, row0, gh, bhh, out, h);
+  if (G > 1 && !proj) {
+    // The backend walks the whole sequence (on a SIMD backend, with every operand kept in its memory).
+    backend().gatedSequence({
+      cell: isLstm ? "lstm" : "gru", H, steps: walkSteps(batchSizes, offsets, reverse, keep), gi: giv, whh, bhh, h, c,
+      out, acts: acts!, saved: isLstm ? cPrev! : ghN!, tanhC, hPrev,
+    });
+  } else {
+    // Elman layers and projected LSTMs step here. W_hh (and W_hr) are copied and packed once.
+    const gh = allocArray(dtype, B * GH) as Floats;
+    const raw = proj ? (allocArray(dtype, B * H) as Floats) : null;
+    const hhForward = stepProduct(true, GH, R, whh, 0, R, B);
+    const hrForward = proj ? stepProduct(true, R, H, whr!, 0, H, B) : null;
+    for (let k = 0; k < T; k++) {
+      const t = reverse ? T - 1 - k : k;
+      const bs = batchSizes[t]!;
+      const row0 = offsets[t]!;
+      if (hPrev) hPrev.set(h.subarray(0, bs * R), row0 * R);
+      // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
+      hhForward.run(bs, h, 0, R, gh, 0, GH);
+      if (isLstm) lstmForwardRows(bs, H, giv, row0, gh, bhh, acts!, c!, cPrev!, tanhC!, raw!, keep ? row0 : 0);
+      else rnnForwardRows(relu, bs, H, giv, row0, gh, bhh, out, h);
+      if (proj) {
+        if (hRaw) hRaw.set(raw!.subarray(0, bs * H), row0 * H);
+        // h = raw · W_hrᵀ
+        hrForward!.run(bs, raw!, 0, H, h, 0, R);
+      }
+      out.set(h.subarray(0, bs * R), row0 * R);
     }
-    if (proj) {
-      if (hRaw) hRaw.set(raw!.subarray(0, bs * H), row0 * H);
-      // h = raw · W_hrᵀ
-      hrForward!.run(bs, raw!, 0, H, h, 0, R);
-    }
-    out.set(h.subarray(0, bs * R), row0 * R);
   }
 
   const output = new Tensor(new NDArray(out, [N, R]));

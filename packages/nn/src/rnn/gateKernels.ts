@@ -75,18 +75,6 @@ export function lstmForwardRows(
 }
 
 /**
- * GRU step: `r, z = σ(gi + gh + b_hh)`, `n = tanh(gi_n + r·(gh_n + b_hn))`,
- * `h = n + z·(h − n)`, as the backend's fused `gruCell`. Saves `r, z, n` in `acts` and
- * `gh_n + b_hn` in `ghN` from row `sRow0` (default `row0`); updates `h` in place.
- */
-export function gruForwardRows(
-  bs: number, H: number, gi: Floats, row0: number, gh: Floats, bhh: Floats,
-  acts: Floats, ghN: Floats, h: Floats, sRow0 = row0,
-): void {
-  backend().gruCell(bs, H, gi, row0 * 3 * H, gh, bhh, h, acts, sRow0 * 3 * H, ghN, sRow0 * H);
-}
-
-/**
  * Elman backward step: `da = dh · act'(a)` from the saved output; writes the pre-activation
  * gradient rows into `dGates` (packed, width H).
  */

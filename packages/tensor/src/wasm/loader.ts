@@ -21,6 +21,16 @@ export interface KernelExports {
     transA: number, m: number, n: number, k: number, alpha: number,
     a: number, lda: number, bp: number, beta: number, c: number, ldc: number, work: number, j0: number, j1: number,
   ): void;
+  packedAFloats(m: number, k: number): number;
+  packRowsA(a: number, lda: number, m: number, k: number, dst: number): void;
+  gruStep(
+    bs: number, H: number, j0: number, j1: number, hIn: number, ap: number, bp: number, gi: number, gh: number,
+    bhh: number, hOut: number, acts: number, ghN: number, work: number,
+  ): void;
+  lstmStep(
+    bs: number, H: number, j0: number, j1: number, ap: number, bp: number, gi: number, gh: number, bhh: number,
+    c: number, hOut: number, acts: number, tanhC: number, work: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -71,6 +81,21 @@ export class WasmKernels {
     this.scratchBase = this.pinnedBase;
     this.view = new Float32Array(exports.memory.buffer);
     if (!this.ensure(0)) throw new Error("wasm kernels: could not allocate the GEMM workspace");
+  }
+
+  /**
+   * Lays out float32 blocks of the given lengths one after another in scratch (each 16-byte
+   * aligned) and returns the float32 view with their byte addresses, or null when memory is short.
+   */
+  layout(lengths: readonly number[]): { mem: Float32Array; at: number[] } | null {
+    const at: number[] = [];
+    let p = this.scratchBase;
+    for (const n of lengths) {
+      at.push(p);
+      p = align(p + n * 4);
+    }
+    const mem = this.ensure(p - this.scratchBase);
+    return mem ? { mem, at } : null;
   }
 
   /** A fresh id for an operand that will live in the pinned area (unique per memory, not per backend). */

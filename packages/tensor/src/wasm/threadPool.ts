@@ -6,7 +6,7 @@ import type { WasmKernels } from "./loader.js";
 import { ARGS, CONTROL_BYTES, MAX_ARGS, MAX_CHUNKS, MAX_WORKERS, WORD, WORKER_SOURCE } from "./workerSource.js";
 
 /** The kernel exports a worker can run (indices are the job's `op`). */
-export const JOB_EXPORTS = ["gemm", "gemmPacked"] as const;
+export const JOB_EXPORTS = ["gemm", "gemmPacked", "gruStep", "lstmStep"] as const;
 /** A kernel export a worker can run. */
 export type JobOp = (typeof JOB_EXPORTS)[number];
 
@@ -190,7 +190,9 @@ export class ThreadPool {
     Atomics.store(w, WORD.finished, 0);
     Atomics.store(w, WORD.claim, count << 10);
     Atomics.add(w, WORD.seq, 1);
-    Atomics.notify(w, WORD.seq);
+    // A worker about to sleep counts itself first, then re-checks `seq` in Atomics.wait: one that
+    // is counted gets this notify, one that is not yet counted sees the new job.
+    if (Atomics.load(w, WORD.sleepers) > 0) Atomics.notify(w, WORD.seq);
     let mine = 0;
     let failure: unknown = null;
     for (;;) {

@@ -1,8 +1,10 @@
 import type { Backend, BinaryOp, PreparedGemmB, UnaryOp } from "../backend.js";
 import { matmul } from "../kernels/matmul.js";
+import { runGatedSequence } from "../kernels/gatedSequence.js";
 import { compactOpB } from "../kernels/preparedGemm.js";
 import { NDArray } from "../ndarray.js";
 import { broadcastShapes, numel } from "../shape.js";
+import { residentGatedSequence, type StepRunner } from "./gatedSequence.js";
 import { align, type WasmKernels } from "./loader.js";
 import { getNumThreads } from "./numThreads.js";
 import { splitBounds } from "./splitBounds.js";
@@ -151,6 +153,12 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
   }
 
+  /** `C = A · B` with B packed at `bp` (`packGemmB`), compact operands at byte addresses, in column chunks over the threads. */
+  function packedProduct(m: number, n: number, kk: number, pa: number, bp: number, pc: number): void {
+    const args = [0, m, n, kk, 1, pa, kk, bp, 0, pc, n, work, 0, n];
+    chunked("gemmPacked", args, 11, threadsFor(m * n * kk), n, NR, [[12, 0, 1, 0], [13, 0, 0, 1]]);
+  }
+
   /**
    * float32 op(B) of at least MIN_GEMM / 16 multiply-adds per row is packed into the pinned area
    * once; products run `gemmPacked` on it, repacking from a compact JS copy only when another
@@ -192,26 +200,12 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
           return;
         }
         copyIn(mem, pa, a, aOff, m, kk, lda);
-        // Column chunks over the one packed operand (gemmPacked's j0..j1 arguments).
-        const args = [0, m, n, kk, 1, pa, kk, kernels.pinnedBase, 0, pc, n, work, 0, n];
-        chunked("gemmPacked", args, 11, threadsFor(m * n * kk), n, NR, [[12, 0, 1, 0], [13, 0, 0, 1]]);
+        packedProduct(m, n, kk, pa, kernels.pinnedBase, pc);
         const out = mem.subarray(pc >> 2, (pc >> 2) + m * n);
         if (ldc === n) c.set(out, cOff);
         else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
       },
     };
-  }
-
-  /** Lays out float32 blocks of the given lengths one after another in scratch; null when memory is short. */
-  function layout(lengths: readonly number[]): { mem: Float32Array; at: number[] } | null {
-    const at: number[] = [];
-    let p = kernels.scratchBase;
-    for (const n of lengths) {
-      at.push(p);
-      p = align(p + n * 4);
-    }
-    const mem = kernels.ensure(p - kernels.scratchBase);
-    return mem ? { mem, at } : null;
   }
 
   /** True when every array is float32, the block is large enough and H fills whole f32x4 lanes. */
@@ -223,7 +217,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     const GH = 4 * H;
     const n = bs * GH;
     const s = bs * H;
-    const l = cellFits(bs, H, [gi, gh, bhh, c, acts, tanhC, h]) ? layout([n, n, GH, s, n, s, s]) : null;
+    const l = cellFits(bs, H, [gi, gh, bhh, c, acts, tanhC, h]) ? kernels.layout([n, n, GH, s, n, s, s]) : null;
     if (!l) {
       fallback.lstmCell(bs, H, gi, giOff, gh, bhh, c, acts, actsOff, tanhC, tanhCOff, h);
       return;
@@ -245,7 +239,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     const GH = 3 * H;
     const n = bs * GH;
     const s = bs * H;
-    const l = cellFits(bs, H, [gi, gh, bhh, h, acts, ghN]) ? layout([n, n, GH, s, n, s]) : null;
+    const l = cellFits(bs, H, [gi, gh, bhh, h, acts, ghN]) ? kernels.layout([n, n, GH, s, n, s]) : null;
     if (!l) {
       fallback.gruCell(bs, H, gi, giOff, gh, bhh, h, acts, actsOff, ghN, ghNOff);
       return;
@@ -334,6 +328,16 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     return new NDArray(mem.slice(po >> 2, (po >> 2) + n), a.shape.slice());
   }
 
+  /** A `gruStep` / `lstmStep` call split by hidden units (multiples of NR) over the threads; its last argument is the GEMM workspace. */
+  const runStep: StepRunner = (op, args, H, macs) => {
+    const workArg = args.length - 1;
+    args[workArg] = work;
+    chunked(op, args, workArg, H % NR === 0 ? threadsFor(macs) : 1, H, NR, [[2, 0, 1, 0], [3, 0, 0, 1]]);
+  };
+  const gatedSequence = residentGatedSequence(kernels, runStep, MIN_GEMM, (s) =>
+    runGatedSequence({ prepareGemmB, lstmCell, gruCell }, s),
+  );
+
   return {
     ...fallback,
     name: "wasm",
@@ -344,6 +348,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     prepareGemmB,
     lstmCell,
     gruCell,
+    gatedSequence,
     matmul: (a, b) => matmul(a, b, gemm),
   };
 }

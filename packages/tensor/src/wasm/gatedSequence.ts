@@ -1,0 +1,107 @@
+import type { GatedSequence } from "../backend.js";
+import { gateCount } from "../kernels/gatedSequence.js";
+import type { WasmKernels } from "./loader.js";
+
+/**
+ * Runs the kernel export `op` (`gruStep` or `lstmStep`) with `args`, whose j0, j1 (arguments 2
+ * and 3) span all H units and whose last argument the runner sets to a GEMM workspace; the
+ * backend splits the units over its threads. `macs` is the step's product size, for deciding
+ * whether a split pays.
+ */
+export type StepRunner = (op: "gruStep" | "lstmStep", args: number[], H: number, macs: number) => void;
+
+/** Row counts a gated sequence reaches, read off its steps: packed rows N, saved rows S, batch B. */
+function extents(steps: Int32Array): { N: number; S: number; B: number } {
+  let N = 0;
+  let S = 0;
+  let B = 0;
+  for (let k = 0; k < steps.length; k += 3) {
+    const bs = steps[k]!;
+    N = Math.max(N, steps[k + 1]! + bs);
+    S = Math.max(S, steps[k + 2]! + bs);
+    B = Math.max(B, bs);
+  }
+  return { N, S, B };
+}
+
+/**
+ * The wasm backend's `gatedSequence`: every operand is copied into the kernels' memory once and
+ * stays there for the whole walk, `W_hh` is packed once, and each step is one `gruStep` /
+ * `lstmStep` call (the step's product and cell, split by hidden units over threads where it pays)
+ * reading h from one buffer and writing the other; saved rows move by `copyWithin`. No per-step
+ * copies in or out of JavaScript arrays, and results equal the per-step kernels'. `fallback` runs
+ * sequences it does not take (not float32, H not a multiple of 4, products below `minMacs`,
+ * memory short).
+ * @example const run = residentGatedSequence(kernels, runStep, 1024, (s) => runGatedSequence(be, s))
+ */
+export function residentGatedSequence(
+  kernels: WasmKernels, runStep: StepRunner, minMacs: number, fallback: (s: GatedSequence) => void,
+): (s: GatedSequence) => void {
+  const k = kernels.exports;
+  return (s) => {
+    const { H, steps, c, tanhC, hPrev } = s;
+    const lstm = s.cell === "lstm";
+    const GH = gateCount(s.cell) * H;
+    const { N, S, B } = extents(steps);
+    const arrays = [s.gi, s.whh, s.bhh, s.h, s.out, s.acts, s.saved, c, tanhC, hPrev];
+    if (H % 4 !== 0 || B * GH * H < minMacs || !arrays.every((x) => x === null || x instanceof Float32Array)) {
+      fallback(s);
+      return;
+    }
+    // Byte addresses, in this order: packed W_hh, W_hh, gi, b_hh, h (two buffers), c, out, acts,
+    // saved, tanh(c), h_prev, gh, packed h.
+    const lengths = [
+      k.packedBFloats(GH, H), GH * H, N * GH, GH, B * H, B * H, lstm ? B * H : 0, N * H, S * GH, S * H,
+      lstm ? S * H : 0, hPrev ? N * H : 0, B * GH, k.packedAFloats(B, H),
+    ];
+    const l = kernels.layout(lengths);
+    if (!l) {
+      fallback(s);
+      return;
+    }
+    const { mem, at } = l;
+    const [pPacked, pW, pGi, pB, pH0, pH1, pC, pOut, pActs, pSaved, pTanh, pPrev, pGh, pA] = at as [
+      number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+    ];
+    const f = (p: number): number => p >> 2; // float index of a byte address
+    mem.set(s.whh.subarray(0, GH * H), f(pW));
+    k.packGemmB(1, GH, H, pW, H, pPacked);
+    mem.set(s.gi.subarray(0, N * GH), f(pGi));
+    mem.set(s.bhh.subarray(0, GH), f(pB));
+    mem.set(s.h.subarray(0, B * H), f(pH0));
+    if (c) mem.set(c.subarray(0, B * H), f(pC));
+    let hIn = pH0;
+    let hOut = pH1;
+    for (let q = 0; q < steps.length; q += 3) {
+      const bs = steps[q]!;
+      const row0 = steps[q + 1]!;
+      const sRow0 = steps[q + 2]!;
+      const n = bs * H;
+      if (hPrev) mem.copyWithin(f(pPrev) + row0 * H, f(hIn), f(hIn) + n);
+      // Rows past this step's batch keep their state in the buffer the next step reads.
+      if (bs < B) mem.copyWithin(f(hOut) + n, f(hIn) + n, f(hIn) + B * H);
+      const gi = pGi + row0 * GH * 4;
+      const acts = pActs + sRow0 * GH * 4;
+      // h is packed once here for every thread's share of the product.
+      k.packRowsA(hIn, H, bs, H, pA);
+      if (lstm) {
+        mem.copyWithin(f(pSaved) + sRow0 * H, f(pC), f(pC) + n);
+        runStep("lstmStep", [bs, H, 0, H, pA, pPacked, gi, pGh, pB, pC, hOut, acts, pTanh + sRow0 * H * 4, 0], H, n * GH);
+      } else {
+        runStep("gruStep", [bs, H, 0, H, hIn, pA, pPacked, gi, pGh, pB, hOut, acts, pSaved + sRow0 * H * 4, 0], H, n * GH);
+      }
+      mem.copyWithin(f(pOut) + row0 * H, f(hOut), f(hOut) + n);
+      [hIn, hOut] = [hOut, hIn];
+    }
+    const out = (dst: Float32Array | Float64Array | null, p: number, n: number): void => {
+      if (dst) dst.set(mem.subarray(f(p), f(p) + n));
+    };
+    out(s.h, hIn, B * H);
+    out(c, pC, B * H);
+    out(s.out, pOut, N * H);
+    out(s.acts, pActs, S * GH);
+    out(s.saved, pSaved, S * H);
+    out(tanhC, pTanh, S * H);
+    out(hPrev, pPrev, N * H);
+  };
+}

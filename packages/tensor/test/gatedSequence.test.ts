@@ -1,0 +1,208 @@
+// `gatedSequence`, a whole GRU / LSTM layer × direction forward in one backend call: every
+// backend against a float64 walk of the same packed sequence (batch sizes that shrink, grow when
+// walked in reverse, saved rows or not), and the wasm paths against each other bit for bit: the
+// resident walk (one thread or split by hidden units over workers) equals the per-step kernels.
+import { afterAll, describe, expect, it } from "vitest";
+import { Generator, jsBackend, type Backend, type GatedSequence } from "@rnnkit/tensor";
+import { runGatedSequence } from "../src/kernels/gatedSequence.js";
+import { loadWasmKernels } from "../src/wasm/loader.js";
+import { ThreadPool } from "../src/wasm/threadPool.js";
+import { createWasmBackend } from "../src/wasm/wasmBackend.js";
+
+const shared = loadWasmKernels(true)!;
+const pool = new ThreadPool(shared);
+/** Splits every step of 16 multiply-adds or more, in chunks of 8 hidden units. */
+const threaded = createWasmBackend(shared, jsBackend, { pool, minSplit: 16, threads: 3, minChunk: 1 });
+const single = createWasmBackend(loadWasmKernels(false)!, jsBackend);
+const ready = await pool.whenReady(2);
+afterAll(() => pool.close());
+
+const BACKENDS: [string, Backend][] = [["js", jsBackend], ["wasm", single], ["wasm (threads)", threaded]];
+
+const gen = new Generator(7);
+function randn(n: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = gen.normal() * scale;
+  return out;
+}
+
+type Cell = GatedSequence["cell"];
+type Floats = Float32Array | Float64Array;
+
+/** A packed walk: per step its rows, first packed row, first saved row (0 when nothing is kept). */
+function walk(batchSizes: number[], reverse: boolean, keep: boolean): Int32Array {
+  const offsets: number[] = [];
+  let o = 0;
+  for (const b of batchSizes) {
+    offsets.push(o);
+    o += b;
+  }
+  const T = batchSizes.length;
+  const steps = new Int32Array(3 * T);
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    steps.set([batchSizes[t]!, offsets[t]!, keep ? offsets[t]! : 0], 3 * k);
+  }
+  return steps;
+}
+
+/** Random operands and zeroed outputs for a sequence of the given walk, in `dtype`. */
+function problem(cell: Cell, H: number, batchSizes: number[], reverse: boolean, keep: boolean, f64 = false): GatedSequence {
+  const G = cell === "lstm" ? 4 : 3;
+  const N = batchSizes.reduce((a, b) => a + b, 0);
+  const B = batchSizes[0]!;
+  const S = keep ? N : B;
+  const make = (x: Float32Array): Floats => (f64 ? Float64Array.from(x) : x);
+  const zeros = (n: number): Floats => (f64 ? new Float64Array(n) : new Float32Array(n));
+  return {
+    cell, H, steps: walk(batchSizes, reverse, keep),
+    gi: make(randn(N * G * H, 1.5)), whh: make(randn(G * H * H, 1 / Math.sqrt(H))), bhh: make(randn(G * H, 0.5)),
+    h: make(randn(B * H)), c: cell === "lstm" ? make(randn(B * H)) : null,
+    out: zeros(N * H), acts: zeros(S * G * H), saved: zeros(S * H), tanhC: cell === "lstm" ? zeros(S * H) : null,
+    hPrev: keep ? zeros(N * H) : null,
+  };
+}
+
+/** A deep copy (outputs included), so several backends run the same problem. */
+function copy(s: GatedSequence): GatedSequence {
+  const c = <T extends Floats | null>(x: T): T => (x ? (x.slice() as T) : x);
+  return { ...s, gi: c(s.gi), whh: c(s.whh), bhh: c(s.bhh), h: c(s.h), c: c(s.c), out: c(s.out), acts: c(s.acts), saved: c(s.saved), tanhC: c(s.tanhC), hPrev: c(s.hPrev) };
+}
+
+const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** The walk in float64, written from the formulas (gate orders r, z, n and i, f, g, o). */
+function reference(s: GatedSequence): GatedSequence {
+  const r = copy(s);
+  const toF64 = <T extends Floats | null>(x: T): T => (x ? (Float64Array.from(x) as unknown as T) : x);
+  const out = { ...r, h: toF64(r.h), c: toF64(r.c), out: toF64(r.out), acts: toF64(r.acts), saved: toF64(r.saved), tanhC: toF64(r.tanhC), hPrev: toF64(r.hPrev) };
+  const { H, steps, gi, whh, bhh } = s;
+  const lstm = s.cell === "lstm";
+  const GH = (lstm ? 4 : 3) * H;
+  const h = out.h;
+  for (let q = 0; q < steps.length; q += 3) {
+    const [bs, row0, sRow0] = [steps[q]!, steps[q + 1]!, steps[q + 2]!];
+    const next = h.slice();
+    for (let b = 0; b < bs; b++) {
+      if (out.hPrev) for (let j = 0; j < H; j++) out.hPrev[(row0 + b) * H + j] = h[b * H + j]!;
+      const gh = new Float64Array(GH);
+      for (let g = 0; g < GH; g++) {
+        let sum = 0;
+        for (let p = 0; p < H; p++) sum += h[b * H + p]! * whh[g * H + p]!;
+        gh[g] = sum;
+      }
+      const x = (g: number, j: number): number => gi[(row0 + b) * GH + g * H + j]!;
+      const a = (g: number, j: number, v: number): void => {
+        out.acts[(sRow0 + b) * GH + g * H + j] = v;
+      };
+      for (let j = 0; j < H; j++) {
+        const sq = (sRow0 + b) * H + j;
+        if (lstm) {
+          const p = (g: number): number => x(g, j) + gh[g * H + j]! + bhh[g * H + j]!;
+          const [i, f, gg, o] = [sig(p(0)), sig(p(1)), Math.tanh(p(2)), sig(p(3))];
+          [i, f, gg, o].forEach((v, g) => a(g, j, v));
+          out.saved[sq] = out.c![b * H + j]!;
+          const c = f * out.c![b * H + j]! + i * gg;
+          out.c![b * H + j] = c;
+          out.tanhC![sq] = Math.tanh(c);
+          next[b * H + j] = o * Math.tanh(c);
+        } else {
+          const rr = sig(x(0, j) + gh[j]! + bhh[j]!);
+          const z = sig(x(1, j) + gh[H + j]! + bhh[H + j]!);
+          const hn = gh[2 * H + j]! + bhh[2 * H + j]!;
+          const n = Math.tanh(x(2, j) + rr * hn);
+          [rr, z, n].forEach((v, g) => a(g, j, v));
+          out.saved[sq] = hn;
+          next[b * H + j] = n + z * (h[b * H + j]! - n);
+        }
+      }
+    }
+    h.set(next);
+    for (let b = 0; b < bs; b++) for (let j = 0; j < H; j++) out.out[(row0 + b) * H + j] = h[b * H + j]!;
+  }
+  return out;
+}
+
+const FIELDS = ["out", "h", "c", "acts", "saved", "tanhC", "hPrev"] as const;
+
+/** Calls `check(got, want)` on every element of every output both sequences have (and checks they have the same ones). */
+function eachOutput(got: GatedSequence, want: GatedSequence, check: (g: number, w: number) => boolean): void {
+  for (const k of FIELDS) {
+    const g = got[k];
+    const w = want[k];
+    if (!g || !w) {
+      expect(g).toBe(w);
+      continue;
+    }
+    expect(g.length).toBe(w.length);
+    for (let i = 0; i < g.length; i++) if (!check(g[i]!, w[i]!)) throw new Error(`${k}[${i}]: ${g[i]} vs ${w[i]}`);
+  }
+}
+
+/** Every output within `tol` (relative, plus `tol` absolute) of the float64 walk. */
+const expectClose = (got: GatedSequence, want: GatedSequence, tol: number): void =>
+  eachOutput(got, want, (g, w) => Math.abs(g - w) <= tol * (1 + Math.abs(w)));
+
+/** Every output identical, bit for bit. */
+const expectSame = (got: GatedSequence, want: GatedSequence): void => eachOutput(got, want, (g, w) => Object.is(g, w));
+
+// H 5 is not a multiple of 4 (every backend's plain loop); 12 a multiple of 4 but not of 8 (wasm, one thread).
+const SHAPES: [string, number, number[]][] = [
+  ["uniform batch", 16, [4, 4, 4, 4, 4]],
+  ["shrinking batch", 64, [5, 5, 3, 2, 1]],
+  ["H 12", 12, [3, 2, 2, 1]],
+  ["H 5", 5, [3, 3, 1]],
+  ["one step, one row", 8, [1]],
+];
+
+it("the worker threads started", () => expect(ready).toBe(true));
+
+describe.each(BACKENDS)("gatedSequence: %s backend", (_name, be) => {
+  for (const cell of ["gru", "lstm"] as const) {
+    for (const [label, H, sizes] of SHAPES) {
+      for (const reverse of [false, true]) {
+        for (const keep of [true, false]) {
+          it(`${cell}, ${label} (H ${H}), ${reverse ? "reverse" : "forward"}, ${keep ? "saving every step" : "inference"}: vs float64`, () => {
+            const s = problem(cell, H, sizes, reverse, keep);
+            const want = reference(s);
+            be.gatedSequence(s);
+            expectClose(s, want, 2e-5);
+          });
+        }
+      }
+    }
+    it(`${cell} in float64 matches the float64 walk to rounding`, () => {
+      const s = problem(cell, 12, [3, 2, 1], true, true, true);
+      const want = reference(s);
+      be.gatedSequence(s);
+      expectClose(s, want, 1e-13);
+    });
+  }
+});
+
+describe("gatedSequence on the wasm kernels, bit for bit", () => {
+  const perStep = (s: GatedSequence): void => runGatedSequence(single, s);
+  for (const cell of ["gru", "lstm"] as const) {
+    for (const [sizes, reverse] of [[[5, 5, 3, 2, 1], false], [[5, 5, 3, 2, 1], true], [[8, 8, 8], false]] as const) {
+      it(`${cell}, batch sizes ${sizes.join(",")}${reverse ? " walked in reverse" : ""}: resident (1 thread, split over threads) = per-step kernels`, () => {
+        const s = problem(cell, 64, [...sizes], reverse, true);
+        const [one, split, steps] = [copy(s), copy(s), copy(s)];
+        single.gatedSequence(one);
+        threaded.gatedSequence(split);
+        perStep(steps);
+        expectSame(one, steps);
+        expectSame(split, steps);
+      });
+    }
+  }
+
+  it("a second sequence on the same kernels is not affected by the first one's leftovers", () => {
+    const big = problem("lstm", 64, [6, 6, 6], false, true);
+    const small = problem("gru", 32, [2, 1], true, false);
+    const fresh = copy(small);
+    createWasmBackend(loadWasmKernels(false)!, jsBackend).gatedSequence(fresh);
+    single.gatedSequence(big);
+    single.gatedSequence(small);
+    expectSame(small, fresh);
+  });
+});
