@@ -131,23 +131,31 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     const aCols = transA ? m : kk;
     const bRows = transB ? n : kk;
     const bCols = transB ? kk : n;
-    const base = kernels.scratchBase;
-    const pa = base;
-    const pb = align(pa + aRows * aCols * 4);
-    const pc = align(pb + bRows * bCols * 4);
-    const mem = kernels.ensure(pc + m * n * 4 - base);
-    if (!mem) {
+    const threads = threadsFor(m * n * kk);
+    // Cut the longer side of C; every element keeps its k-order, so the result is bit-identical.
+    // Row chunks share all of op(B): it is packed once, up front, rather than once per chunk.
+    const packB = threads > 1 && m > n;
+    const l = kernels.layout([aRows * aCols, bRows * bCols, m * n, packB ? k.packedBFloats(n, kk) : 0]);
+    if (!l) {
       fallback.gemm(transA, transB, m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
+    const { mem } = l;
+    const [pa, pb, pc, pp] = l.at as [number, number, number, number];
     copyIn(mem, pa, a, aOff, aRows, aCols, lda);
     copyIn(mem, pb, b, bOff, bRows, bCols, ldb);
     if (beta !== 0) copyIn(mem, pc, c, cOff, m, n, ldc);
-    const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, kk, alpha, pa, aCols, pb, bCols, beta, pc, n, work];
-    const threads = threadsFor(m * n * kk);
-    // Cut the longer side of C; every element keeps its k-order, so the result is bit-identical.
-    if (m > n) chunked("gemm", args, 13, threads, m, MR, [[2, 0, -1, 1], [6, pa, (transA ? 1 : aCols) * 4, 0], [11, pc, n * 4, 0]]);
-    else chunked("gemm", args, 13, threads, n, NR, [[3, 0, -1, 1], [8, pb, (transB ? bCols : 1) * 4, 0], [11, pc, 4, 0]]);
+    if (packB) {
+      k.packGemmB(transB ? 1 : 0, n, kk, pb, bCols, pp);
+      const args = [transA ? 1 : 0, m, n, kk, alpha, pa, aCols, pp, beta, pc, n, work, 0, n];
+      chunked("gemmPacked", args, 11, threads, m, MR, [[1, 0, -1, 1], [5, pa, (transA ? 1 : aCols) * 4, 0], [9, pc, n * 4, 0]]);
+    } else if (m > n) {
+      const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, kk, alpha, pa, aCols, pb, bCols, beta, pc, n, work];
+      chunked("gemm", args, 13, threads, m, MR, [[2, 0, -1, 1], [6, pa, (transA ? 1 : aCols) * 4, 0], [11, pc, n * 4, 0]]);
+    } else {
+      const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, kk, alpha, pa, aCols, pb, bCols, beta, pc, n, work];
+      chunked("gemm", args, 13, threads, n, NR, [[3, 0, -1, 1], [8, pb, (transB ? bCols : 1) * 4, 0], [11, pc, 4, 0]]);
+    }
     const out = mem.subarray(pc >> 2, (pc >> 2) + m * n);
     if (ldc === n) c.set(out, cOff);
     else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
