@@ -12,7 +12,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "asm", "index.ts");
 const target = join(root, "src", "wasm", "kernels.wasm.ts");
 
-const COMMON = ["--enable", "simd", "-O3", "--runtime", "stub", "--noAssert"];
+// Static data (the lane math's constant table) goes at byte 256, below the host's buffers, which
+// start at 1024 (loader.ts, WORK_BASE).
+const COMMON = ["--enable", "simd", "-O3", "--runtime", "stub", "--noAssert", "--memoryBase", "256"];
 /** The shared variant: imported `env.memory`, shared, at most 32767 pages (addresses stay below 2 GiB). */
 const SHARED = ["--importMemory", "--sharedMemory", "--initialMemory", "1", "--maximumMemory", "32767", "--enable", "threads"];
 
