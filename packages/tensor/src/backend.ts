@@ -30,18 +30,26 @@ export interface PreparedGemmB {
 /** Reductions over a set of dims. */
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
-/**
- * Every kernel rnnkit runs. Kernels take NDArrays of any strides and return new contiguous
- * NDArrays (except the `*Into`/in-place ones, which say so); they know nothing of gradients.
- * A backend that lacks a kernel does not compile.
- */
+/** The rows and weights a gated sequence projects itself (`GatedSequence.input`). */
+export interface GatedInput {
+  /** Input rows x (N, I) in packed row order. */
+  readonly x: Float32Array | Float64Array;
+  /** `W_ih` as stored, (G·H, I). */
+  readonly weight: Float32Array | Float64Array;
+  /** Input size I. */
+  readonly size: number;
+  /** Added to every row of `x · W_ihᵀ` (G·H), or null. */
+  readonly bias: Float32Array | Float64Array | null;
+}
+
 /**
  * The forward of one GRU or LSTM layer × direction without projection, over packed rows (what a
  * fused recurrent sequence runs): for each walk step k, with `bs = steps[3k]`, packed row
  * `row0 = steps[3k + 1]` and saved row `sRow0 = steps[3k + 2]`:
  * `hPrev[row0..] = h`, `gh = h[0..bs] · W_hhᵀ`, then the backend's `gruCell` / `lstmCell` on
  * `gi` rows from `row0` (saving activations from `sRow0`), then `out[row0..] = h[0..bs]`.
- * Rows of `h` (and `c`) past `bs` keep their state. Float32 or float64 storage, all one dtype.
+ * Rows of `h` (and `c`) past `bs` keep their state. With `input`, the input half of the gates is
+ * formed first as one GEMM, `x · W_ihᵀ + bias`. Float32 or float64 storage, all one dtype.
  * @example backend().gatedSequence({ cell: "gru", H, steps, gi, whh, bhh, h, c: null, out, acts, saved: ghN, tanhC: null, hPrev: null })
  */
 export interface GatedSequence {
@@ -51,8 +59,13 @@ export interface GatedSequence {
   readonly H: number;
   /** Per walk step: row count, first packed row, first saved row (3 int32 each). */
   readonly steps: Int32Array;
-  /** `x · W_ihᵀ` plus biases, (N, G·H) in packed row order; read only. */
-  readonly gi: Float32Array | Float64Array;
+  /**
+   * `x · W_ihᵀ` plus biases, (N, G·H) in packed row order; read only. With `input`, a workspace
+   * (or null) whose contents afterwards are unspecified: the backend forms these values itself.
+   */
+  readonly gi: Float32Array | Float64Array | null;
+  /** When set, the input half of the gates is `x · W_ihᵀ + bias` (one GEMM) instead of `gi`. */
+  readonly input?: GatedInput | null;
   /** `W_hh` as stored, (G·H, H): the step product is `h · W_hhᵀ`. */
   readonly whh: Float32Array | Float64Array;
   /** `b_hh` (G·H), or zeros. */
@@ -73,6 +86,11 @@ export interface GatedSequence {
   readonly hPrev: Float32Array | Float64Array | null;
 }
 
+/**
+ * Every kernel rnnkit runs. Kernels take NDArrays of any strides and return new contiguous
+ * NDArrays (except the `*Into`/in-place ones, which say so); they know nothing of gradients.
+ * A backend that lacks a kernel does not compile.
+ */
 export interface Backend {
   readonly name: string;
 

@@ -3,7 +3,7 @@
 // walked in reverse, saved rows or not), and the wasm paths against each other bit for bit: the
 // resident walk (one thread or split by hidden units over workers) equals the per-step kernels.
 import { afterAll, describe, expect, it } from "vitest";
-import { Generator, jsBackend, type Backend, type GatedSequence } from "@rnnkit/tensor";
+import { Generator, jsBackend, type Backend, type GatedInput, type GatedSequence } from "@rnnkit/tensor";
 import { runGatedSequence } from "../src/kernels/gatedSequence.js";
 import { loadWasmKernels } from "../src/wasm/loader.js";
 import { ThreadPool } from "../src/wasm/threadPool.js";
@@ -71,14 +71,38 @@ function copy(s: GatedSequence): GatedSequence {
 
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 
+/** `x · W_ihᵀ + bias` in float64. */
+function project(input: GatedInput, GH: number): Float64Array {
+  const I = input.size;
+  const N = input.x.length / I;
+  const gi = new Float64Array(N * GH);
+  for (let r = 0; r < N; r++) {
+    for (let g = 0; g < GH; g++) {
+      let sum = input.bias ? input.bias[g]! : 0;
+      for (let p = 0; p < I; p++) sum += input.x[r * I + p]! * input.weight[g * I + p]!;
+      gi[r * GH + g] = sum;
+    }
+  }
+  return gi;
+}
+
+/** `s` with its input half of the gates given as rows x (N, 6) and W_ih (and a bias when `bias`) instead of `gi`, whose buffer is left as junk. */
+function withInput(s: GatedSequence, bias: boolean): GatedSequence {
+  const GH = s.bhh.length;
+  const N = s.out.length / s.H;
+  const I = 6;
+  return { ...s, gi: s.gi!.fill(NaN), input: { x: randn(N * I), weight: randn(GH * I, 0.5), size: I, bias: bias ? randn(GH, 0.5) : null } };
+}
+
 /** The walk in float64, written from the formulas (gate orders r, z, n and i, f, g, o). */
 function reference(s: GatedSequence): GatedSequence {
   const r = copy(s);
   const toF64 = <T extends Floats | null>(x: T): T => (x ? (Float64Array.from(x) as unknown as T) : x);
   const out = { ...r, h: toF64(r.h), c: toF64(r.c), out: toF64(r.out), acts: toF64(r.acts), saved: toF64(r.saved), tanhC: toF64(r.tanhC), hPrev: toF64(r.hPrev) };
-  const { H, steps, gi, whh, bhh } = s;
+  const { H, steps, whh, bhh } = s;
   const lstm = s.cell === "lstm";
   const GH = (lstm ? 4 : 3) * H;
+  const gi = s.input ? project(s.input, GH) : s.gi!;
   const h = out.h;
   for (let q = 0; q < steps.length; q += 3) {
     const [bs, row0, sRow0] = [steps[q]!, steps[q + 1]!, steps[q + 2]!];
@@ -171,6 +195,20 @@ describe.each(BACKENDS)("gatedSequence: %s backend", (_name, be) => {
         }
       }
     }
+    for (const [label, H, sizes] of SHAPES.slice(1, 4)) {
+      for (const bias of [true, false]) {
+        it(`${cell}, ${label} (H ${H}), projecting its input rows itself${bias ? ", with a bias" : ""}: vs float64`, () => {
+          const s = withInput(problem(cell, H, sizes, true, true), bias);
+          const want = reference(s);
+          be.gatedSequence(s);
+          expectClose(s, want, 2e-5);
+          const inference = withInput(problem(cell, H, sizes, false, false), bias);
+          const wantInference = reference(inference);
+          be.gatedSequence({ ...inference, gi: null });
+          expectClose(inference, wantInference, 2e-5);
+        });
+      }
+    }
     it(`${cell} in float64 matches the float64 walk to rounding`, () => {
       const s = problem(cell, 12, [3, 2, 1], true, true, true);
       const want = reference(s);
@@ -194,6 +232,25 @@ describe("gatedSequence on the wasm kernels, bit for bit", () => {
         expectSame(split, steps);
       });
     }
+  }
+
+  for (const cell of ["gru", "lstm"] as const) {
+    it(`${cell}: projecting the input rows itself (split over threads or not) = given the same backend's x · W_ihᵀ + bias`, () => {
+      const s = withInput(problem(cell, 64, [5, 5, 3, 2, 1], false, true), true);
+      const { x, weight, size: I, bias } = s.input!;
+      const GH = s.bhh.length;
+      const N = x.length / I;
+      const gi = new Float32Array(N * GH);
+      single.gemm(false, true, N, GH, I, 1, x, 0, I, weight, 0, I, 0, gi, 0, GH);
+      for (let r = 0; r < N * GH; r += GH) for (let j = 0; j < GH; j++) gi[r + j]! += bias![j]!;
+      const given = { ...copy(s), input: null, gi };
+      const [one, split] = [copy(s), copy(s)];
+      single.gatedSequence(given);
+      single.gatedSequence(one);
+      threaded.gatedSequence(split);
+      expectSame(one, given);
+      expectSame(split, given);
+    });
   }
 
   it("a second sequence on the same kernels is not affected by the first one's leftovers", () => {

@@ -3,7 +3,7 @@ import { allocArray, backend, NDArray } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
 import type { EmbeddingRows } from "../embeddingRows.js";
-import { projectInputs, stepBias, tableRowSums } from "./inputProjection.js";
+import { inputBias, projectInputs, stepBias, tableRowSums } from "./inputProjection.js";
 import { releaseWorkspace, takeWorkspace } from "./workspacePool.js";
 import {
   addInto, columnSums, gruBackwardRows, stepProduct, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
@@ -83,7 +83,6 @@ export function runSequence(
   // The table is copied (V·in floats): dW_ih = Sᵀ · E must read the rows the layer was fed even if
   // the table changes in place before the backward, as the saved X would in the row path.
   const table = lookup ? { weight: floats(lookup.weight)!.slice(), index: lookup.index } : null;
-  const giv = projectInputs(mode, dtype, xv, N, I, wih, GH, floats(w.biasIh), table);
   const bhh = stepBias(mode, dtype, GH, floats(w.biasIh), floats(w.biasHh));
   const gemm = backend().gemm;
 
@@ -101,6 +100,13 @@ export function runSequence(
   // Without a gradient to compute (inference), the per-step values are kept for one step only.
   const keep = needsGrad(inputs);
   const S = keep ? N : B;
+  // GRU and LSTM layers without projection are walked by the backend, which also projects plain
+  // input rows itself; `giv` then only serves the backward, as the gate-gradient buffer.
+  const walked = G > 1 && !proj;
+  const selfProjected = walked && !table;
+  const giv = selfProjected
+    ? keep ? takeWorkspace(dtype, N * GH) : null
+    : projectInputs(mode, dtype, xv, N, I, wih, GH, floats(w.biasIh), table);
 
   // Saved for backward (all rows in packed order).
   const out = allocArray(dtype, N * R) as Floats;
@@ -113,14 +119,16 @@ export function runSequence(
   const ghN = mode === "GRU" ? takeWorkspace(dtype, S * H) : null; // W_hn h + b_hn
 
   const relu = mode === "RNN_RELU";
-  if (G > 1 && !proj) {
+  if (walked) {
     // The backend walks the whole sequence (on a SIMD backend, with every operand kept in its memory).
     backend().gatedSequence({
       cell: isLstm ? "lstm" : "gru", H, steps: walkSteps(batchSizes, offsets, reverse, keep), gi: giv, whh, bhh, h, c,
       out, acts: acts!, saved: isLstm ? cPrev! : ghN!, tanhC, hPrev,
+      input: selfProjected ? { x: xv!, weight: wih, size: I, bias: inputBias(mode, dtype, GH, floats(w.biasIh)) } : null,
     });
   } else {
     // Elman layers and projected LSTMs step here. W_hh (and W_hr) are copied and packed once.
+    const gi = giv!; // projected above
     const gh = allocArray(dtype, B * GH) as Floats;
     const raw = proj ? (allocArray(dtype, B * H) as Floats) : null;
     const hhForward = stepProduct(true, GH, R, whh, 0, R, B);
@@ -132,8 +140,8 @@ export function runSequence(
       if (hPrev) hPrev.set(h.subarray(0, bs * R), row0 * R);
       // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
       hhForward.run(bs, h, 0, R, gh, 0, GH);
-      if (isLstm) lstmForwardRows(bs, H, giv, row0, gh, bhh, acts!, c!, cPrev!, tanhC!, raw!, keep ? row0 : 0);
-      else rnnForwardRows(relu, bs, H, giv, row0, gh, bhh, out, h);
+      if (isLstm) lstmForwardRows(bs, H, gi, row0, gh, bhh, acts!, c!, cPrev!, tanhC!, raw!, keep ? row0 : 0);
+      else rnnForwardRows(relu, bs, H, gi, row0, gh, bhh, out, h);
       if (proj) {
         if (hRaw) hRaw.set(raw!.subarray(0, bs * H), row0 * H);
         // h = raw · W_hrᵀ
@@ -160,8 +168,8 @@ export function runSequence(
     if (grads[1]) dh.set(grads[1].value.flat());
     const dc = isLstm ? (allocArray(dtype, B * H) as Floats) : null;
     if (dc && grads[2]) dc.set(grads[2].value.flat());
-    // The input gates are dead after the forward: their buffer takes the gate gradients.
-    const dGi = giv;
+    // The input gates are dead after the forward (or were formed in the backend): the buffer takes the gate gradients.
+    const dGi = giv!; // a buffer whenever anything is kept
     // The hidden half of the gate gradients equals the input half except for GRU's n gate.
     const dGh = mode === "GRU" ? takeWorkspace(dtype, N * GH) : dGi;
     const dRaw = proj ? (allocArray(dtype, B * H) as Floats) : null;

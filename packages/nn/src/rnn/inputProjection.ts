@@ -93,6 +93,18 @@ function addColumnBias(gi: Floats, rows: number, W: number, from: number, to: nu
 }
 
 /**
+ * The bias that goes into the input half of the gates when the backend projects the rows itself
+ * (`gatedSequence`'s `input`): GRU's `b_in` in the n block (zeros elsewhere), as `projectInputs`
+ * adds it; null for LSTM, whose input bias is all in `stepBias`, or without bias.
+ */
+export function inputBias(mode: RNNMode, dtype: DType, GH: number, bih: Floats | null): Floats | null {
+  if (mode !== "GRU" || !bih) return null;
+  const b = allocArray(dtype, GH) as Floats;
+  b.set(bih.subarray((2 * GH) / 3, GH), (2 * GH) / 3);
+  return b;
+}
+
+/**
  * The bias a fused cell step adds to `gi + gh`: `b_ih + b_hh` (rounded to the dtype), but for
  * GRU's n gate only `b_hn` (its `b_in` is already in `gi`). Zeros for a layer without biases.
  */

@@ -1,5 +1,5 @@
 import type { GatedSequence } from "../backend.js";
-import { gateCount } from "../kernels/gatedSequence.js";
+import { gateCount, walkExtents } from "../kernels/gatedSequence.js";
 import type { WasmKernels } from "./loader.js";
 
 /**
@@ -10,18 +10,12 @@ import type { WasmKernels } from "./loader.js";
  */
 export type StepRunner = (op: "gruStep" | "lstmStep", args: number[], H: number, macs: number) => void;
 
-/** Row counts a gated sequence reaches, read off its steps: packed rows N, saved rows S, batch B. */
-function extents(steps: Int32Array): { N: number; S: number; B: number } {
-  let N = 0;
-  let S = 0;
-  let B = 0;
-  for (let k = 0; k < steps.length; k += 3) {
-    const bs = steps[k]!;
-    N = Math.max(N, steps[k + 1]! + bs);
-    S = Math.max(S, steps[k + 2]! + bs);
-    B = Math.max(B, bs);
-  }
-  return { N, S, B };
+/** How the backend runs the sequence's pieces over its threads. */
+export interface SequenceRunners {
+  /** A time step, split by hidden units. */
+  runStep: StepRunner;
+  /** `c = a · B` (m × k times k × n, B packed by `packGemmB` at `bp`, compact), split by rows. */
+  project(m: number, n: number, k: number, a: number, bp: number, c: number): void;
 }
 
 /**
@@ -35,24 +29,27 @@ function extents(steps: Int32Array): { N: number; S: number; B: number } {
  * @example const run = residentGatedSequence(kernels, runStep, 1024, (s) => runGatedSequence(be, s))
  */
 export function residentGatedSequence(
-  kernels: WasmKernels, runStep: StepRunner, minMacs: number, fallback: (s: GatedSequence) => void,
+  kernels: WasmKernels, runners: SequenceRunners, minMacs: number, fallback: (s: GatedSequence) => void,
 ): (s: GatedSequence) => void {
   const k = kernels.exports;
+  const { runStep } = runners;
   return (s) => {
-    const { H, steps, c, tanhC, hPrev } = s;
+    const { H, steps, c, tanhC, hPrev, input } = s;
     const lstm = s.cell === "lstm";
     const GH = gateCount(s.cell) * H;
-    const { N, S, B } = extents(steps);
-    const arrays = [s.gi, s.whh, s.bhh, s.h, s.out, s.acts, s.saved, c, tanhC, hPrev];
+    const I = input ? input.size : 0;
+    const { N, S, B } = walkExtents(steps);
+    const arrays = [s.gi, s.whh, s.bhh, s.h, s.out, s.acts, s.saved, c, tanhC, hPrev, input?.x ?? null, input?.weight ?? null, input?.bias ?? null];
     if (H % 4 !== 0 || B * GH * H < minMacs || !arrays.every((x) => x === null || x instanceof Float32Array)) {
       fallback(s);
       return;
     }
     // Byte addresses, in this order: packed W_hh, W_hh, gi, b_hh, h (two buffers), c, out, acts,
-    // saved, tanh(c), h_prev, gh, packed h.
+    // saved, tanh(c), h_prev, gh, packed h; with `input`: x, W_ih, packed W_ih, its bias.
     const lengths = [
       k.packedBFloats(GH, H), GH * H, N * GH, GH, B * H, B * H, lstm ? B * H : 0, N * H, S * GH, S * H,
       lstm ? S * H : 0, hPrev ? N * H : 0, B * GH, k.packedAFloats(B, H),
+      N * I, GH * I, input ? k.packedBFloats(GH, I) : 0, input?.bias ? GH : 0,
     ];
     const l = kernels.layout(lengths);
     if (!l) {
@@ -60,13 +57,26 @@ export function residentGatedSequence(
       return;
     }
     const { mem, at } = l;
-    const [pPacked, pW, pGi, pB, pH0, pH1, pC, pOut, pActs, pSaved, pTanh, pPrev, pGh, pA] = at as [
+    const [pPacked, pW, pGi, pB, pH0, pH1, pC, pOut, pActs, pSaved, pTanh, pPrev, pGh, pA, pX, pWih, pWihPacked, pBias] = at as [
       number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+      number, number, number, number,
     ];
     const f = (p: number): number => p >> 2; // float index of a byte address
     mem.set(s.whh.subarray(0, GH * H), f(pW));
     k.packGemmB(1, GH, H, pW, H, pPacked);
-    mem.set(s.gi.subarray(0, N * GH), f(pGi));
+    if (input) {
+      // gi = x · W_ihᵀ (+ bias), formed where the steps read it.
+      mem.set(input.x.subarray(0, N * I), f(pX));
+      mem.set(input.weight.subarray(0, GH * I), f(pWih));
+      k.packGemmB(1, GH, I, pWih, I, pWihPacked);
+      runners.project(N, GH, I, pX, pWihPacked, pGi);
+      if (input.bias) {
+        mem.set(input.bias.subarray(0, GH), f(pBias));
+        k.binary(0, pGi, GH, 1, pBias, 0, 1, pGi, N, GH); // add, the bias broadcast over rows
+      }
+    } else {
+      mem.set(s.gi!.subarray(0, N * GH), f(pGi));
+    }
     mem.set(s.bhh.subarray(0, GH), f(pB));
     mem.set(s.h.subarray(0, B * H), f(pH0));
     if (c) mem.set(c.subarray(0, B * H), f(pC));

@@ -147,8 +147,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     if (beta !== 0) copyIn(mem, pc, c, cOff, m, n, ldc);
     if (packB) {
       k.packGemmB(transB ? 1 : 0, n, kk, pb, bCols, pp);
-      const args = [transA ? 1 : 0, m, n, kk, alpha, pa, aCols, pp, beta, pc, n, work, 0, n];
-      chunked("gemmPacked", args, 11, threads, m, MR, [[1, 0, -1, 1], [5, pa, (transA ? 1 : aCols) * 4, 0], [9, pc, n * 4, 0]]);
+      rowChunks(transA, m, n, kk, alpha, pa, aCols, pp, beta, pc, threads);
     } else if (m > n) {
       const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, kk, alpha, pa, aCols, pb, bCols, beta, pc, n, work];
       chunked("gemm", args, 13, threads, m, MR, [[2, 0, -1, 1], [6, pa, (transA ? 1 : aCols) * 4, 0], [11, pc, n * 4, 0]]);
@@ -159,6 +158,14 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     const out = mem.subarray(pc >> 2, (pc >> 2) + m * n);
     if (ldc === n) c.set(out, cOff);
     else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
+  }
+
+  /** `C = alpha · op(A) · B + beta · C` with B packed at `pp` (`packGemmB`), compact operands at byte addresses, in row chunks over `threads`. */
+  function rowChunks(
+    transA: boolean, m: number, n: number, kk: number, alpha: number, pa: number, aCols: number, pp: number, beta: number, pc: number, threads: number,
+  ): void {
+    const args = [transA ? 1 : 0, m, n, kk, alpha, pa, aCols, pp, beta, pc, n, work, 0, n];
+    chunked("gemmPacked", args, 11, threads, m, MR, [[1, 0, -1, 1], [5, pa, (transA ? 1 : aCols) * 4, 0], [9, pc, n * 4, 0]]);
   }
 
   /** `C = A · B` with B packed at `bp` (`packGemmB`), compact operands at byte addresses, in column chunks over the threads. */
@@ -342,8 +349,14 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     args[workArg] = work;
     chunked(op, args, workArg, H % NR === 0 ? threadsFor(macs) : 1, H, NR, [[2, 0, 1, 0], [3, 0, 0, 1]]);
   };
-  const gatedSequence = residentGatedSequence(kernels, runStep, MIN_GEMM, (s) =>
-    runGatedSequence({ prepareGemmB, lstmCell, gruCell }, s),
+  const gatedSequence = residentGatedSequence(
+    kernels,
+    {
+      runStep,
+      project: (m, n, kk, pa, pp, pc) => rowChunks(false, m, n, kk, 1, pa, kk, pp, 0, pc, threadsFor(m * n * kk)),
+    },
+    MIN_GEMM,
+    (s) => runGatedSequence({ gemm, prepareGemmB, lstmCell, gruCell }, s),
   );
 
   return {
