@@ -1,6 +1,9 @@
 // Side-by-side benchmark: every workload on every peer that installs here, one child process per
-// (workload, peer) so peak memory and thread settings stay separate, run one after another.
-// Usage: pnpm bench [--quick] [--only W1,W5a] [--peers rnnkit-wasm,torch-1t] [--timeout 300]
+// (workload, peer, round) so peak memory and thread settings stay separate, run one after
+// another. Each workload runs its peers in several rounds (the order rotating), each with a
+// share of the timing budget, and a peer's samples from all rounds are pooled: a slow spell of
+// the host then lands on every peer instead of on whichever ran during it.
+// Usage: pnpm bench [--quick] [--rounds 3] [--only W1,W5a] [--peers rnnkit-wasm,torch-1t] [--timeout 300]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -106,7 +109,20 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function runOne(peer: Peer, w: Workload, quick: boolean, timeoutS: number): Row | null {
+/** A run that takes longer than this (ms) is not repeated in later rounds: its step is seconds long. */
+const ONE_ROUND_MS = 60_000;
+
+/** One peer's samples and peaks over the rounds it ran. */
+interface Samples {
+  timesMs: number[];
+  peakRssMB: number;
+  peakHeapMB: number | null;
+  note: string;
+  rounds: number;
+  wallMs: number;
+}
+
+function runOne(peer: Peer, w: Workload, quick: boolean, timeoutS: number, budgetS: number, prev: Samples | null): Row | Samples | null {
   const c = peer.command(w, quick);
   if (!c) return null;
   const base: Row = {
@@ -114,9 +130,11 @@ function runOne(peer: Peer, w: Workload, quick: boolean, timeoutS: number): Row 
     gflops: null, ratioVsRnnkit: null, peakRssMB: null, peakHeapMB: null, note: "",
   };
   process.stderr.write(`  ${w.id} ${peer.label} ... `);
+  const t0 = performance.now();
   const r = spawnSync(c.cmd, c.args, {
-    encoding: "utf8", env: { ...process.env, ...c.env }, timeout: timeoutS * 1000, maxBuffer: 64 * 2 ** 20,
+    encoding: "utf8", env: { ...process.env, ...c.env, RNNKIT_BENCH_BUDGET_S: String(budgetS) }, timeout: timeoutS * 1000, maxBuffer: 64 * 2 ** 20,
   });
+  const wallMs = performance.now() - t0;
   const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
   if (!line) {
     const timedOut = r.error !== undefined && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT";
@@ -125,19 +143,55 @@ function runOne(peer: Peer, w: Workload, quick: boolean, timeoutS: number): Row 
     return { ...base, status: timedOut ? "timeout" : "error", note: timedOut ? `no result within ${timeoutS} s` : err.slice(0, 200) };
   }
   const m = JSON.parse(line.slice(7)) as Measurement;
-  const med = median(m.timesMs);
-  process.stderr.write(`${med.toFixed(2)} ms (${m.timesMs.length} reps)\n`);
+  process.stderr.write(`${median(m.timesMs).toFixed(2)} ms (${m.timesMs.length} reps)\n`);
   return {
-    ...base,
-    medianMs: med,
-    minMs: Math.min(...m.timesMs),
-    maxMs: Math.max(...m.timesMs),
-    reps: m.timesMs.length,
-    gflops: w.kind === "gemm" ? gflops(w.n, med) : null,
-    peakRssMB: m.peakRssMB,
-    peakHeapMB: m.peakHeapMB,
+    timesMs: [...(prev?.timesMs ?? []), ...m.timesMs],
+    peakRssMB: Math.max(prev?.peakRssMB ?? 0, m.peakRssMB),
+    peakHeapMB: m.peakHeapMB === null ? (prev?.peakHeapMB ?? null) : Math.max(prev?.peakHeapMB ?? 0, m.peakHeapMB),
     note: w.kind === "gemm" ? "" : (m.note ?? ""),
+    rounds: (prev?.rounds ?? 0) + 1,
+    wallMs,
   };
+}
+
+/** The table row of a peer's pooled samples. */
+function rowOf(peer: Peer, w: Workload, s: Samples): Row {
+  const med = median(s.timesMs);
+  return {
+    workload: w.id, title: w.title, peer: peer.label, status: "ok", medianMs: med,
+    minMs: Math.min(...s.timesMs), maxMs: Math.max(...s.timesMs), reps: s.timesMs.length,
+    gflops: w.kind === "gemm" ? gflops(w.n, med) : null, ratioVsRnnkit: null,
+    peakRssMB: s.peakRssMB, peakHeapMB: s.peakHeapMB, note: s.note,
+  };
+}
+
+/**
+ * Runs every peer on `w` in `rounds` rounds (round r starts at peer r, so no peer always runs
+ * first), pooling each peer's samples; a peer that failed, or took over a minute, runs no more rounds.
+ */
+function runWorkload(peers: readonly Peer[], w: Workload, quick: boolean, timeoutS: number, rounds: number, budgetS: number): Row[] {
+  const samples = new Map<Peer, Samples>();
+  const failed = new Map<Peer, Row>();
+  const skipped = new Set<Peer>();
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < peers.length; i++) {
+      const p = peers[(i + round) % peers.length]!;
+      const prev = samples.get(p) ?? null;
+      if (skipped.has(p) || failed.has(p) || (prev && prev.wallMs > ONE_ROUND_MS)) continue;
+      const r = runOne(p, w, quick, timeoutS, budgetS, prev);
+      if (r === null) skipped.add(p);
+      else if ("status" in r) failed.set(p, r);
+      else samples.set(p, r);
+    }
+  }
+  const rows: Row[] = [];
+  for (const p of peers) {
+    const s = samples.get(p);
+    const f = failed.get(p);
+    if (s) rows.push(rowOf(p, w, s));
+    else if (f) rows.push(f);
+  }
+  return rows;
 }
 
 function fmtMs(x: number | null): string {
@@ -172,6 +226,8 @@ function main(): void {
   const only = argValue("--only")?.split(",");
   const peerFilter = argValue("--peers")?.split(",");
   const timeoutS = Number(argValue("--timeout") ?? (quick ? 120 : 300));
+  const rounds = Math.max(1, Math.floor(Number(argValue("--rounds") ?? (quick ? 1 : 3))));
+  const budgetS = (quick ? 1.5 : 6) / rounds;
   const { peers: all, missing, torch } = availablePeers();
   const peers = peerFilter ? all.filter((p) => peerFilter.includes(p.key)) : all;
   const workloads = only ? WORKLOADS.filter((w) => only.includes(w.id)) : WORKLOADS;
@@ -179,11 +235,7 @@ function main(): void {
 
   const rows: Row[] = [];
   for (const w of workloads) {
-    const group: Row[] = [];
-    for (const p of peers) {
-      const row = runOne(p, w, quick, timeoutS);
-      if (row) group.push(row);
-    }
+    const group = runWorkload(peers, w, quick, timeoutS, rounds, budgetS);
     const ref = group.find((r) => r.peer === "rnnkit (wasm)" && r.status === "ok");
     for (const r of group) {
       if (ref?.medianMs && r.medianMs !== null) r.ratioVsRnnkit = r.medianMs / ref.medianMs;
@@ -196,12 +248,12 @@ function main(): void {
     cpu, cores: cpus().length, memGB: Math.round(totalmem() / 2 ** 30), os: `${osType()} ${release()}`,
     node: process.version, torch,
   };
-  const out = { date: new Date().toISOString(), quick, machine, workloads: workloads.map((w) => ({ id: w.id, title: w.title })), results: rows };
+  const out = { date: new Date().toISOString(), quick, rounds, machine, workloads: workloads.map((w) => ({ id: w.id, title: w.title })), results: rows };
   const dir = join(here, "..", "results");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "latest.json"), `${JSON.stringify(out, null, 2)}\n`);
 
-  console.log(`rnnkit bench — ${out.date} — ${cpu}, ${machine.cores} cores, Node ${machine.node}${torch ? `, torch ${torch}` : ""}${quick ? " (quick)" : ""}`);
+  console.log(`rnnkit bench — ${out.date} — ${cpu}, ${machine.cores} cores, Node ${machine.node}${torch ? `, torch ${torch}` : ""}${quick ? " (quick)" : ""}, ${rounds} round${rounds > 1 ? "s" : ""}`);
   console.log("Times are per training step (W1–W3), per forward (W4), per product (W5); × rnnkit(wasm) = peer median ÷ rnnkit (wasm) median, same run (>1: rnnkit faster).\n");
   for (const w of workloads) console.log(`- ${w.id}: ${w.title}`);
   console.log(`\n${table(rows)}`);

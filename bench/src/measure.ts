@@ -64,9 +64,13 @@ export function report(m: Measurement): void {
   process.stdout.write(`RESULT ${JSON.stringify(m)}\n`);
 }
 
-/** Repetition settings: GEMM and tiny steps repeat more than big training steps. */
+/**
+ * Repetition settings: GEMM and tiny steps repeat more than big training steps. The timing budget
+ * is 6 s (1.5 s quick) unless `RNNKIT_BENCH_BUDGET_S` sets it (the orchestrator splits it over rounds).
+ */
 export function defaultOptions(kind: string, quick: boolean): MeasureOptions {
-  const budgetMs = quick ? 1500 : 6000;
+  const env = Number(process.env.RNNKIT_BENCH_BUDGET_S);
+  const budgetMs = env > 0 ? env * 1000 : quick ? 1500 : 6000;
   const warmupMs = quick ? 300 : 1000;
   if (kind === "gemm") return { warmup: 2, warmupMs, minReps: 5, maxReps: 50, budgetMs };
   return { warmup: quick ? 2 : 3, warmupMs, minReps: quick ? 3 : 5, maxReps: 5000, budgetMs };

@@ -4,6 +4,7 @@ Same networks as the rnnkit peer (nn.Embedding -> nn.RNN/LSTM -> nn.Linear, Cros
 Adam; nn.GRU forward under no_grad; torch.mm). Run with /usr/bin/python3 (torch 1.13).
 """
 import json
+import os
 import resource
 import sys
 import time
@@ -61,7 +62,7 @@ def gemm_step(w):
 
 
 def measure(step, kind, quick):
-    budget = 1.5 if quick else 6.0
+    budget = float(os.environ.get("RNNKIT_BENCH_BUDGET_S") or (1.5 if quick else 6.0))
     warmup = 2 if kind == "gemm" or quick else 3
     min_reps = 5 if kind == "gemm" else (3 if quick else 5)
     max_reps = 50 if kind == "gemm" else 5000
