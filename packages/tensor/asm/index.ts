@@ -1,5 +1,5 @@
 // Entry point of the WASM-SIMD kernels (built by scripts/buildWasm.mjs).
-export { gemm, gemmPacked, gemmWorkBytes, packGemmB, packRowsA, packedAFloats, packedBFloats } from "./gemm";
+export { gemm, gemmPacked, gemmPrepacked, gemmWorkBytes, packGemmB, packRowsA, packedAFloats, packedBFloats } from "./gemm";
 export { unary, binary, axpy } from "./elementwise";
 export { lstmCell, gruCell } from "./gates";
 export { gruStep, lstmStep } from "./steps";

@@ -21,6 +21,7 @@ export interface KernelExports {
     transA: number, m: number, n: number, k: number, alpha: number,
     a: number, lda: number, bp: number, beta: number, c: number, ldc: number, work: number, j0: number, j1: number,
   ): void;
+  gemmPrepacked(m: number, n: number, k: number, ap: number, bp: number, c: number, ldc: number, work: number, j0: number, j1: number): void;
   packedAFloats(m: number, k: number): number;
   packRowsA(a: number, lda: number, m: number, k: number, dst: number): void;
   gruStep(

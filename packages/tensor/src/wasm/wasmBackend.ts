@@ -170,8 +170,19 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
 
   /** `C = A · B` with B packed at `bp` (`packGemmB`), compact operands at byte addresses, in column chunks over the threads. */
   function packedProduct(m: number, n: number, kk: number, pa: number, bp: number, pc: number): void {
-    const args = [0, m, n, kk, 1, pa, kk, bp, 0, pc, n, work, 0, n];
-    chunked("gemmPacked", args, 11, threadsFor(m * n * kk), n, NR, [[12, 0, 1, 0], [13, 0, 0, 1]]);
+    const threads = threadsFor(m * n * kk);
+    if (threads === 1) {
+      k.gemmPacked(0, m, n, kk, 1, pa, kk, bp, 0, pc, n, work, 0, n);
+      return;
+    }
+    // Every column chunk reads all of A: it is packed once, after C (scratch is free past it).
+    const pA = align(pc + m * n * 4);
+    if (!kernels.ensure(pA + k.packedAFloats(m, kk) * 4 - kernels.scratchBase)) {
+      chunked("gemmPacked", [0, m, n, kk, 1, pa, kk, bp, 0, pc, n, work, 0, n], 11, threads, n, NR, [[12, 0, 1, 0], [13, 0, 0, 1]]);
+      return;
+    }
+    k.packRowsA(pa, kk, m, kk, pA);
+    chunked("gemmPrepacked", [m, n, kk, pA, bp, pc, n, work, 0, n], 7, threads, n, NR, [[8, 0, 1, 0], [9, 0, 0, 1]]);
   }
 
   /**
