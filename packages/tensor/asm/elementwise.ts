@@ -31,6 +31,11 @@ const K: usize = memory.data<f32>([
   -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1, // 304
 ], 16);
 
+/** 1.0 in every lane, from the table (for kernels elsewhere that would otherwise splat it inside a loop). */
+@inline export function onesv(): v128 {
+  return v128.load(K, 192);
+}
+
 /** e^x polynomial coefficient `i` (0: r^6 term … 5: r^2 term) from the table. */
 @inline function expCoef(i: i32): v128 {
   return v128.load(K + 96 + <usize>i * 16);

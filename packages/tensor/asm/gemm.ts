@@ -30,6 +30,31 @@ function packA(trans: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i
           for (let r = 0; r < MR; r++) store<f32>(out + <usize>r * 4, r < mr ? load<f32>(src + <usize>r * 4) : 0);
         }
       }
+    } else if (mr == MR) {
+      // Four rows at a time: 4 × 4 blocks transposed in registers, stored as four p-columns.
+      const r0 = a + <usize>((i0 + ir) * lda + p0) * 4;
+      const rs = <usize>lda * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const q = <usize>p * 4;
+        const x0 = v128.load(r0 + q);
+        const x1 = v128.load(r0 + rs + q);
+        const x2 = v128.load(r0 + 2 * rs + q);
+        const x3 = v128.load(r0 + 3 * rs + q);
+        const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+        const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+        const out = panel + <usize>(p * MR) * 4;
+        v128.store(out, i64x2.shuffle(t0, t1, 0, 2));
+        v128.store(out, i64x2.shuffle(t0, t1, 1, 3), 16);
+        v128.store(out, i64x2.shuffle(t2, t3, 0, 2), 32);
+        v128.store(out, i64x2.shuffle(t2, t3, 1, 3), 48);
+      }
+      for (; p < kc; p++) {
+        const out = panel + <usize>(p * MR) * 4;
+        for (let r = 0; r < MR; r++) store<f32>(out + <usize>r * 4, load<f32>(r0 + <usize>r * rs + <usize>p * 4));
+      }
     } else {
       for (let r = 0; r < MR; r++) {
         const out = panel + <usize>r * 4;

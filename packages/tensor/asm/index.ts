@@ -3,3 +3,4 @@ export { gemm, gemmPacked, gemmPrepacked, gemmWorkBytes, packGemmB, packRowsA, p
 export { unary, binary, axpy } from "./elementwise";
 export { lstmCell, gruCell } from "./gates";
 export { gruStep, lstmStep } from "./steps";
+export { gruBackCell, lstmBackCell } from "./backward";

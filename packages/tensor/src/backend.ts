@@ -87,6 +87,44 @@ export interface GatedSequence {
 }
 
 /**
+ * The backward (BPTT) of a `GatedSequence` forward that kept every step (saved rows = packed
+ * rows), walking its steps from the last to the first: for each, with `bs` rows from packed row
+ * `row0`: `dh[0..bs] += dOut[row0..]`, then the backend's `lstmCellBackward` / `gruCellBackward`
+ * on the saved rows (gate gradients into `dGi`, and GRU's hidden half into `dGh`), then
+ * `dh[0..bs] = dG · W_hh` (LSTM; dG = dGi) or `dh·z + dGh · W_hh` (GRU). Rows of `dh` (and `dc`)
+ * past `bs` keep their value. On return `dh` (and `dc`) hold the gradients of the initial state.
+ * @example backend().gatedSequenceBackward({ cell: "lstm", H, steps, whh, acts, saved: cPrev, tanhC, hPrev: null, dOut, dh, dc, dGi, dGh: null })
+ */
+export interface GatedSequenceBackward {
+  /** `"gru"` or `"lstm"`, as in the forward. */
+  readonly cell: "gru" | "lstm";
+  /** Hidden size H. */
+  readonly H: number;
+  /** The forward's walk (3 int32 per step: rows, first packed row, first saved row = the packed one). */
+  readonly steps: Int32Array;
+  /** `W_hh` as stored, (G·H, H). */
+  readonly whh: Float32Array | Float64Array;
+  /** The forward's gate activations (N, G·H). */
+  readonly acts: Float32Array | Float64Array;
+  /** The forward's saved rows (N, H): GRU's `gh_n + b_hn`, LSTM's c before each step. */
+  readonly saved: Float32Array | Float64Array;
+  /** LSTM's `tanh(c)` (N, H); null for GRU. */
+  readonly tanhC: Float32Array | Float64Array | null;
+  /** GRU's h before each step (N, H); null for LSTM. */
+  readonly hPrev: Float32Array | Float64Array | null;
+  /** The gradient of every step's output h (N, H), or null. */
+  readonly dOut: Float32Array | Float64Array | null;
+  /** In: the gradient of the final h (B, H); out: that of the initial h. */
+  readonly dh: Float32Array | Float64Array;
+  /** LSTM: in the gradient of the final c, out that of the initial c (B, H); null for GRU. */
+  readonly dc: Float32Array | Float64Array | null;
+  /** Out: the gate pre-activation gradients of the input half (N, G·H). */
+  readonly dGi: Float32Array | Float64Array;
+  /** Out, GRU: those of the hidden half (N, 3H; they differ in the n gate); null for LSTM. */
+  readonly dGh: Float32Array | Float64Array | null;
+}
+
+/**
  * Every kernel rnnkit runs. Kernels take NDArrays of any strides and return new contiguous
  * NDArrays (except the `*Into`/in-place ones, which say so); they know nothing of gradients.
  * A backend that lacks a kernel does not compile.
@@ -183,6 +221,8 @@ export interface Backend {
 
   /** Runs a whole GRU or LSTM layer × direction forward (see `GatedSequence`); no allocation per step. */
   gatedSequence(s: GatedSequence): void;
+  /** Runs its backward through time (see `GatedSequenceBackward`); no allocation per step. */
+  gatedSequenceBackward(s: GatedSequenceBackward): void;
 
   /** Picks entries of `index` (int32, 1-D) along `dim`. */
   indexSelect(x: NDArray, dim: number, index: NDArray): NDArray;

@@ -4,6 +4,7 @@ import { cat, flip, gather, indexAdd, indexSelect, oneHot, scatterAdd } from "./
 import { gemm, matmul } from "./kernels/matmul.js";
 import { prepareGemmB } from "./kernels/preparedGemm.js";
 import { runGatedSequence } from "./kernels/gatedSequence.js";
+import { runGatedSequenceBackward } from "./kernels/gatedSequenceBackward.js";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./kernels/recurrentCells.js";
 import { argReduce, logsumexp, reduce, softmax } from "./kernels/reduce.js";
 import { loadWasmKernels, loadWasmKernelsAsync } from "./wasm/loader.js";
@@ -31,6 +32,7 @@ export const jsBackend: Backend = {
   lstmCellBackward,
   gruCellBackward,
   gatedSequence: (s) => runGatedSequence(jsBackend, s),
+  gatedSequenceBackward: (s) => runGatedSequenceBackward(jsBackend, s),
   indexSelect,
   indexAdd,
   gather,

@@ -3,48 +3,19 @@
 // walked in reverse, saved rows or not), and the wasm paths against each other bit for bit: the
 // resident walk (one thread or split by hidden units over workers) equals the per-step kernels.
 import { afterAll, describe, expect, it } from "vitest";
-import { Generator, jsBackend, type Backend, type GatedInput, type GatedSequence } from "@rnnkit/tensor";
+import { Generator, jsBackend, type GatedInput, type GatedSequence } from "@rnnkit/tensor";
 import { runGatedSequence } from "../src/kernels/gatedSequence.js";
 import { loadWasmKernels } from "../src/wasm/loader.js";
-import { ThreadPool } from "../src/wasm/threadPool.js";
 import { createWasmBackend } from "../src/wasm/wasmBackend.js";
+import { BACKENDS, normals, pool, ready, SHAPES, single, threaded, walk } from "./sequenceBackends.js";
 
-const shared = loadWasmKernels(true)!;
-const pool = new ThreadPool(shared);
-/** Splits every step of 16 multiply-adds or more, in chunks of 8 hidden units. */
-const threaded = createWasmBackend(shared, jsBackend, { pool, minSplit: 16, threads: 3, minChunk: 1 });
-const single = createWasmBackend(loadWasmKernels(false)!, jsBackend);
-const ready = await pool.whenReady(2);
 afterAll(() => pool.close());
 
-const BACKENDS: [string, Backend][] = [["js", jsBackend], ["wasm", single], ["wasm (threads)", threaded]];
-
 const gen = new Generator(7);
-function randn(n: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = gen.normal() * scale;
-  return out;
-}
+const randn = (n: number, scale = 1): Float32Array => normals(gen, n, scale);
 
 type Cell = GatedSequence["cell"];
 type Floats = Float32Array | Float64Array;
-
-/** A packed walk: per step its rows, first packed row, first saved row (0 when nothing is kept). */
-function walk(batchSizes: number[], reverse: boolean, keep: boolean): Int32Array {
-  const offsets: number[] = [];
-  let o = 0;
-  for (const b of batchSizes) {
-    offsets.push(o);
-    o += b;
-  }
-  const T = batchSizes.length;
-  const steps = new Int32Array(3 * T);
-  for (let k = 0; k < T; k++) {
-    const t = reverse ? T - 1 - k : k;
-    steps.set([batchSizes[t]!, offsets[t]!, keep ? offsets[t]! : 0], 3 * k);
-  }
-  return steps;
-}
 
 /** Random operands and zeroed outputs for a sequence of the given walk, in `dtype`. */
 function problem(cell: Cell, H: number, batchSizes: number[], reverse: boolean, keep: boolean, f64 = false): GatedSequence {
@@ -169,15 +140,6 @@ const expectClose = (got: GatedSequence, want: GatedSequence, tol: number): void
 
 /** Every output identical, bit for bit. */
 const expectSame = (got: GatedSequence, want: GatedSequence): void => eachOutput(got, want, (g, w) => Object.is(g, w));
-
-// H 5 is not a multiple of 4 (every backend's plain loop); 12 a multiple of 4 but not of 8 (wasm, one thread).
-const SHAPES: [string, number, number[]][] = [
-  ["uniform batch", 16, [4, 4, 4, 4, 4]],
-  ["shrinking batch", 64, [5, 5, 3, 2, 1]],
-  ["H 12", 12, [3, 2, 2, 1]],
-  ["H 5", 5, [3, 3, 1]],
-  ["one step, one row", 8, [1]],
-];
 
 it("the worker threads started", () => expect(ready).toBe(true));
 

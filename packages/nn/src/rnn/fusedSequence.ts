@@ -6,7 +6,7 @@ import type { EmbeddingRows } from "../embeddingRows.js";
 import { inputBias, projectInputs, stepBias, tableRowSums } from "./inputProjection.js";
 import { releaseWorkspace, takeWorkspace } from "./workspacePool.js";
 import {
-  addInto, columnSums, gruBackwardRows, stepProduct, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
+  addInto, columnSums, stepProduct, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
   type Floats,
 } from "./gateKernels.js";
 
@@ -103,6 +103,7 @@ export function runSequence(
   // GRU and LSTM layers without projection are walked by the backend, which also projects plain
   // input rows itself; `giv` then only serves the backward, as the gate-gradient buffer.
   const walked = G > 1 && !proj;
+  const steps = walked ? walkSteps(batchSizes, offsets, reverse, keep) : null;
   const selfProjected = walked && !table;
   const giv = selfProjected
     ? keep ? takeWorkspace(dtype, N * GH) : null
@@ -122,7 +123,7 @@ export function runSequence(
   if (walked) {
     // The backend walks the whole sequence (on a SIMD backend, with every operand kept in its memory).
     backend().gatedSequence({
-      cell: isLstm ? "lstm" : "gru", H, steps: walkSteps(batchSizes, offsets, reverse, keep), gi: giv, whh, bhh, h, c,
+      cell: isLstm ? "lstm" : "gru", H, steps: steps!, gi: giv, whh, bhh, h, c,
       out, acts: acts!, saved: isLstm ? cPrev! : ghN!, tanhC, hPrev,
       input: selfProjected ? { x: xv!, weight: wih, size: I, bias: inputBias(mode, dtype, GH, floats(w.biasIh)) } : null,
     });
@@ -172,33 +173,33 @@ export function runSequence(
     const dGi = giv!; // a buffer whenever anything is kept
     // The hidden half of the gate gradients equals the input half except for GRU's n gate.
     const dGh = mode === "GRU" ? takeWorkspace(dtype, N * GH) : dGi;
-    const dRaw = proj ? (allocArray(dtype, B * H) as Floats) : null;
     const dHAll = proj ? takeWorkspace(dtype, N * R) : null; // dh per step, for dW_hr
-    const dhPrev = mode === "GRU" ? (allocArray(dtype, B * R) as Floats) : null;
-    const hhBackward = stepProduct(false, R, GH, whh, 0, R, B);
-    const hrBackward = proj ? stepProduct(false, H, R, whr!, 0, H, B) : null;
-
-    for (let k = T - 1; k >= 0; k--) {
-      const t = reverse ? T - 1 - k : k;
-      const bs = batchSizes[t]!;
-      const row0 = offsets[t]!;
-      if (dOut) addInto(dh, dOut, row0 * R, bs * R);
-      let dhr: Floats = dh; // gradient w.r.t. the pre-projection h
-      if (proj) {
-        dHAll!.set(dh.subarray(0, bs * R), row0 * R);
-        // d raw = dh · W_hr
-        hrBackward!.run(bs, dh, 0, R, dRaw!, 0, H);
-        dhr = dRaw!;
-      }
-      if (isLstm) lstmBackwardRows(bs, H, row0, gateActs, cPrev!, tanhC!, dhr, proj ? H : R, dc!, dGi);
-      else if (mode === "GRU") gruBackwardRows(bs, H, row0, gateActs, ghN!, hPrevAll, dh, dGi, dGh);
-      else rnnBackwardRows(relu, bs, H, row0, gateActs, dh, R, dGi);
-      // dh_prev = dGh · W_hh (+ GRU's direct path, already in dh)
-      if (mode === "GRU") {
-        hhBackward.run(bs, dGh, row0 * GH, GH, dhPrev!, 0, R);
-        addInto(dh, dhPrev!, 0, bs * R);
-      } else {
-        hhBackward.run(bs, dGh, row0 * GH, GH, dh, 0, R);
+    if (walked) {
+      backend().gatedSequenceBackward({
+        cell: isLstm ? "lstm" : "gru", H, steps: steps!, whh, acts: acts!, saved: isLstm ? cPrev! : ghN!, tanhC,
+        hPrev: isLstm ? null : hPrevAll, dOut, dh, dc, dGi, dGh: dGh === dGi ? null : dGh,
+      });
+    } else {
+      // Elman layers and projected LSTMs step back here.
+      const dRaw = proj ? (allocArray(dtype, B * H) as Floats) : null;
+      const hhBackward = stepProduct(false, R, GH, whh, 0, R, B);
+      const hrBackward = proj ? stepProduct(false, H, R, whr!, 0, H, B) : null;
+      for (let k = T - 1; k >= 0; k--) {
+        const t = reverse ? T - 1 - k : k;
+        const bs = batchSizes[t]!;
+        const row0 = offsets[t]!;
+        if (dOut) addInto(dh, dOut, row0 * R, bs * R);
+        let dhr: Floats = dh; // gradient w.r.t. the pre-projection h
+        if (proj) {
+          dHAll!.set(dh.subarray(0, bs * R), row0 * R);
+          // d raw = dh · W_hr
+          hrBackward!.run(bs, dh, 0, R, dRaw!, 0, H);
+          dhr = dRaw!;
+        }
+        if (isLstm) lstmBackwardRows(bs, H, row0, gateActs, cPrev!, tanhC!, dhr, H, dc!, dGi);
+        else rnnBackwardRows(relu, bs, H, row0, gateActs, dh, R, dGi);
+        // dh_prev = dG · W_hh
+        hhBackward.run(bs, dGi, row0 * GH, GH, dh, 0, R);
       }
     }
 

@@ -103,18 +103,6 @@ export function lstmBackwardRows(
   backend().lstmCellBackward(bs, H, acts, row0 * 4 * H, cPrev, tanhC, row0 * H, dh, ldh, dc, dGates);
 }
 
-/**
- * GRU backward step: gate gradients of the input half into `dGi` and of the hidden half into
- * `dGh` (they differ only in the n gate: `dGh_n = dGi_n · r`); `dh` is replaced by its direct
- * path `dh · z` (the `W_hh` path is added by the caller). The backend's fused `gruCellBackward`.
- */
-export function gruBackwardRows(
-  bs: number, H: number, row0: number, acts: Floats, ghN: Floats, hPrev: Floats,
-  dh: Floats, dGi: Floats, dGh: Floats,
-): void {
-  backend().gruCellBackward(bs, H, acts, row0 * 3 * H, ghN, hPrev, row0 * H, dh, dGi, dGh);
-}
-
 /** `dst[q] += src[off + q]` for q < n: a loop of its own so it is optimized apart from its caller. */
 export function addInto(dst: Floats, src: Floats, off: number, n: number): void {
   for (let q = 0; q < n; q++) dst[q]! += src[off + q]!;

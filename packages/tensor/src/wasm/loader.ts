@@ -23,6 +23,10 @@ export interface KernelExports {
   ): void;
   gemmPrepacked(m: number, n: number, k: number, ap: number, bp: number, c: number, ldc: number, work: number, j0: number, j1: number): void;
   packedAFloats(m: number, k: number): number;
+  lstmBackCell(bs: number, H: number, acts: number, cPrev: number, tanhC: number, dh: number, dOut: number, dc: number, dG: number): void;
+  gruBackCell(
+    bs: number, H: number, acts: number, ghN: number, hPrev: number, dh: number, dOut: number, dGi: number, dGh: number, dz: number,
+  ): void;
   packRowsA(a: number, lda: number, m: number, k: number, dst: number): void;
   gruStep(
     bs: number, H: number, j0: number, j1: number, hIn: number, ap: number, bp: number, gi: number, gh: number,

@@ -1,10 +1,12 @@
 import type { Backend, BinaryOp, PreparedGemmB, UnaryOp } from "../backend.js";
 import { matmul } from "../kernels/matmul.js";
 import { runGatedSequence } from "../kernels/gatedSequence.js";
+import { runGatedSequenceBackward } from "../kernels/gatedSequenceBackward.js";
 import { compactOpB } from "../kernels/preparedGemm.js";
 import { NDArray } from "../ndarray.js";
 import { broadcastShapes, numel } from "../shape.js";
 import { residentGatedSequence, type StepRunner } from "./gatedSequence.js";
+import { residentGatedSequenceBackward } from "./gatedSequenceBackward.js";
 import { align, type WasmKernels } from "./loader.js";
 import { getNumThreads } from "./numThreads.js";
 import { splitBounds } from "./splitBounds.js";
@@ -182,6 +184,11 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
       return;
     }
     k.packRowsA(pa, kk, m, kk, pA);
+    prepackedProduct(m, n, kk, pA, bp, pc, threads);
+  }
+
+  /** `C = A · B` with A packed at `pA` (`packRowsA`) and B at `bp` (`packGemmB`), C compact, in column chunks over `threads`. */
+  function prepackedProduct(m: number, n: number, kk: number, pA: number, bp: number, pc: number, threads: number): void {
     chunked("gemmPrepacked", [m, n, kk, pA, bp, pc, n, work, 0, n], 7, threads, n, NR, [[8, 0, 1, 0], [9, 0, 0, 1]]);
   }
 
@@ -370,6 +377,13 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     (s) => runGatedSequence({ gemm, prepareGemmB, lstmCell, gruCell }, s),
   );
 
+  const gatedSequenceBackward = residentGatedSequenceBackward(
+    kernels,
+    (m, n, kk, pA, bp, pc) => prepackedProduct(m, n, kk, pA, bp, pc, threadsFor(m * n * kk)),
+    MIN_GEMM,
+    (s) => runGatedSequenceBackward({ prepareGemmB, lstmCellBackward: fallback.lstmCellBackward, gruCellBackward: fallback.gruCellBackward }, s),
+  );
+
   return {
     ...fallback,
     name: "wasm",
@@ -381,6 +395,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     lstmCell,
     gruCell,
     gatedSequence,
+    gatedSequenceBackward,
     matmul: (a, b) => matmul(a, b, gemm),
   };
 }
