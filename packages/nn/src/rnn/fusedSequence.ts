@@ -44,9 +44,12 @@ function floats(t: Tensor | null): Floats | null {
  * `dW_hh`, `dW_ih`, `dX` (and LSTM's `dW_hr`) as large GEMMs over all steps. Rows are packed:
  * step t holds `batchSizes[t]` rows of `x` `(N, in)`, sequences sorted longest first;
  * `reverse` walks time from the end. Computes the same values as the per-op cell steps in
- * `cells.ts` (checked in tests). With `lookup` (x is the output of a plain embedding), the
- * embedding table is projected instead of every row and gets its gradient directly. Private workspaces (input gates, saved activations, gate
- * gradients) come from and go back to a pool, so a training loop reuses them step after step.
+ * `cells.ts` (checked in tests). GRU and unprojected LSTM layers hand both walks to the backend
+ * (`gatedSequence`, `gatedSequenceBackward`: on the wasm backend they stay in its memory and
+ * split each step over the worker threads); Elman and projected LSTM layers step here. With
+ * `lookup` (x is the output of a plain embedding), the embedding table is projected instead of
+ * every row and gets its gradient directly. Private workspaces (input gates, saved activations,
+ * gate gradients) come from and go back to a pool, so a training loop reuses them step after step.
  */
 export function runSequence(
   mode: RNNMode,
