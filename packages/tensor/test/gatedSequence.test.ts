@@ -171,6 +171,10 @@ describe.each(BACKENDS)("gatedSequence: %s backend", (_name, be) => {
         });
       }
     }
+    it(`${cell} without gi or input: a clear error`, () => {
+      const s = problem(cell, 16, [4, 4], false, false);
+      expect(() => be.gatedSequence({ ...s, gi: null })).toThrow("gatedSequence: gi is null and no input is given");
+    });
     it(`${cell} in float64 matches the float64 walk to rounding`, () => {
       const s = problem(cell, 12, [3, 2, 1], true, true, true);
       const want = reference(s);

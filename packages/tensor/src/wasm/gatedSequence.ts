@@ -40,7 +40,8 @@ export function residentGatedSequence(
     const I = input ? input.size : 0;
     const { N, S, B } = walkExtents(steps);
     const arrays = [s.gi, s.whh, s.bhh, s.h, s.out, s.acts, s.saved, c, tanhC, hPrev, input?.x ?? null, input?.weight ?? null, input?.bias ?? null];
-    if (H % 4 !== 0 || B * GH * H < minMacs || !arrays.every((x) => x === null || x instanceof Float32Array)) {
+    // (Without gi or input the fallback names the mistake.)
+    if (H % 4 !== 0 || B * GH * H < minMacs || (!input && !s.gi) || !arrays.every((x) => x === null || x instanceof Float32Array)) {
       fallback(s);
       return;
     }
