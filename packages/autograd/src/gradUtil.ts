@@ -2,7 +2,8 @@ import { backend } from "@rnnkit/tensor";
 import { isGradEnabled } from "./gradMode.js";
 import { Tensor } from "./tensor.js";
 
-const fresh = new WeakSet<Tensor>();
+/** The mark `freshGrad` sets: a field of every Tensor (a flag, cheaper than a WeakSet on hot paths). */
+type Marked = { _fresh: boolean };
 
 /**
  * Marks `t` as a gradient its backward rule has just allocated and shares with no other tensor,
@@ -10,13 +11,16 @@ const fresh = new WeakSet<Tensor>();
  * @example return [freshGrad(new Tensor(new NDArray(dw, [n, k])))];
  */
 export function freshGrad(t: Tensor): Tensor {
-  fresh.add(t);
+  (t as unknown as Marked)._fresh = true;
   return t;
 }
 
 /** True (once) when `t` was marked by `freshGrad`: the caller takes it over. */
 export function takeFresh(t: Tensor): boolean {
-  return fresh.delete(t);
+  const m = t as unknown as Marked;
+  const was = m._fresh;
+  m._fresh = false;
+  return was;
 }
 
 /** `a + b` for gradient accumulation; recorded only when building a higher-order graph. */

@@ -31,6 +31,8 @@ export class Tensor {
   private _requiresGrad: boolean;
   private _gradFn: Node | null = null;
   private _outputIndex = 0;
+  /** Set by `freshGrad`: a gradient no other tensor shares, which the engine may adopt as a leaf's `.grad`. */
+  private _fresh = false;
 
   constructor(value: NDArray, opts: { requiresGrad?: boolean } = {}) {
     this.value = value;
