@@ -23,10 +23,11 @@ export interface SequenceRunners {
  * stays there for the whole walk, `W_hh` is packed once, and each step is one `gruStep` /
  * `lstmStep` call (the step's product and cell, split by hidden units over threads where it pays)
  * reading h from one buffer and writing the other; saved rows move by `copyWithin`. No per-step
- * copies in or out of JavaScript arrays, and results equal the per-step kernels'. `fallback` runs
- * sequences it does not take (not float32, H not a multiple of 4, products below `minMacs`,
- * memory short).
- * @example const run = residentGatedSequence(kernels, runStep, 1024, (s) => runGatedSequence(be, s))
+ * copies in or out of JavaScript arrays, and results equal the per-step kernels'. With `input`,
+ * `x · W_ihᵀ + bias` is formed in that memory too (W_ih packed once, split by rows). `fallback`
+ * runs sequences it does not take (not float32, H not a multiple of 4, products below
+ * `minMacs`, neither gi nor input, memory short).
+ * @example const run = residentGatedSequence(kernels, { runStep, project }, 1024, (s) => runGatedSequence(be, s))
  */
 export function residentGatedSequence(
   kernels: WasmKernels, runners: SequenceRunners, minMacs: number, fallback: (s: GatedSequence) => void,
