@@ -100,6 +100,8 @@ export class ThreadPool {
   private readonly base: Float64Array;
   private readonly lo: Float64Array;
   private readonly hi: Float64Array;
+  /** The arguments of the caller's own chunks, reused. */
+  private readonly callArgs = new Float64Array(MAX_ARGS);
   /** The started workers (null where one could not start), kept referenced while the pool lives. */
   private readonly handles: (object | null)[] = [];
   private readonly canBlock: boolean;
@@ -171,12 +173,14 @@ export class ThreadPool {
     const w = this.words;
     const count = job.bounds.length - 1;
     const fn = this.kernels.exports[job.op] as (...args: number[]) => void;
+    // The caller's chunks read the job from the control block, as the workers do (no allocation).
+    const a = this.callArgs;
     const chunk = (c: number): void => {
       const l = job.bounds[c]!;
       const h = job.bounds[c + 1]!;
-      const args = job.base.map((b, i) => b + l * job.loCoef[i]! + h * job.hiCoef[i]!);
-      args[job.workArg] = this.kernels.workBase;
-      fn(...args);
+      for (let i = 0; i < MAX_ARGS; i++) a[i] = this.base[i]! + l * this.lo[i]! + h * this.hi[i]!;
+      a[job.workArg] = this.kernels.workBase;
+      fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!);
     };
     if (count > MAX_CHUNKS) throw new Error(`ThreadPool.run: ${count} chunks, at most ${MAX_CHUNKS}`);
     // No chunk of the previous job is outstanding, so nobody reads these fields now.

@@ -11,6 +11,7 @@ import { align, type WasmKernels } from "./loader.js";
 import { getNumThreads } from "./numThreads.js";
 import { splitBounds } from "./splitBounds.js";
 import { threadPool, type JobOp, type ThreadPool } from "./threadPool.js";
+import { MAX_ARGS } from "./workerSource.js";
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -83,6 +84,11 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     return want > 1 ? 1 + pool.available(want - 1) : 1;
   }
 
+  // A chunked job's argument vectors, reused from call to call (jobs never nest).
+  const jobBase = new Array<number>(MAX_ARGS).fill(0);
+  const jobLo = new Array<number>(MAX_ARGS).fill(0);
+  const jobHi = new Array<number>(MAX_ARGS).fill(0);
+
   /**
    * Runs kernel `op` with `args` over `0..size` cut into chunks at multiples of `unit` (a few per
    * thread, so a busy or late worker just takes fewer), or as one call when `threads` is 1 or
@@ -99,11 +105,17 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
       (k[op] as (...a: number[]) => void)(...args);
       return;
     }
-    const base = args.slice();
-    const loCoef = args.map(() => 0);
-    const hiCoef = args.map(() => 0);
-    for (const [i, at0, l, h] of vary) [base[i], loCoef[i], hiCoef[i]] = [at0, l, h];
-    pool!.run({ op, base, loCoef, hiCoef, workArg, bounds });
+    for (let i = 0; i < MAX_ARGS; i++) {
+      jobBase[i] = args[i] ?? 0;
+      jobLo[i] = 0;
+      jobHi[i] = 0;
+    }
+    for (const [i, at0, l, h] of vary) {
+      jobBase[i] = at0;
+      jobLo[i] = l;
+      jobHi[i] = h;
+    }
+    pool!.run({ op, base: jobBase, loCoef: jobLo, hiCoef: jobHi, workArg, bounds });
   }
 
   /** Copies `rows` rows of `cols` floats (leading dim `ld`) from `src` into memory at `dst` (compacted). */
