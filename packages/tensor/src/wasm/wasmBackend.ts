@@ -162,12 +162,10 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     if (packB) {
       k.packGemmB(transB ? 1 : 0, n, kk, pb, bCols, pp);
       rowChunks(transA, m, n, kk, alpha, pa, aCols, pp, beta, pc, threads);
-    } else if (m > n) {
-      const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, kk, alpha, pa, aCols, pb, bCols, beta, pc, n, work];
-      chunked("gemm", args, 13, threads, m, MR, [[2, 0, -1, 1], [6, pa, (transA ? 1 : aCols) * 4, 0], [11, pc, n * 4, 0]]);
     } else {
       const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, kk, alpha, pa, aCols, pb, bCols, beta, pc, n, work];
-      chunked("gemm", args, 13, threads, n, NR, [[3, 0, -1, 1], [8, pb, (transB ? bCols : 1) * 4, 0], [11, pc, 4, 0]]);
+      if (m > n) chunked("gemm", args, 13, threads, m, MR, [[2, 0, -1, 1], [6, pa, (transA ? 1 : aCols) * 4, 0], [11, pc, n * 4, 0]]);
+      else chunked("gemm", args, 13, threads, n, NR, [[3, 0, -1, 1], [8, pb, (transB ? bCols : 1) * 4, 0], [11, pc, 4, 0]]);
     }
     const out = mem.subarray(pc >> 2, (pc >> 2) + m * n);
     if (ldc === n) c.set(out, cOff);
