@@ -1,11 +1,20 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-/** The build every published package shares: ESM + .d.ts from src/index.ts. */
-export default defineConfig({
+/**
+ * The build every published package shares: one ESM and one CommonJS bundle of src/index.ts,
+ * each with its own declarations (index.d.ts, index.d.cts). Source maps stay, without the
+ * sources embedded in them (the tarball would otherwise carry every source twice).
+ */
+export const packageBuild: Options = {
   entry: ["src/index.ts"],
-  format: ["esm"],
+  format: ["esm", "cjs"],
   dts: true,
   clean: true,
   sourcemap: true,
   target: "es2022",
-});
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
+};
+
+export default defineConfig(packageBuild);
