@@ -1,4 +1,4 @@
-import type { DType } from "./dtype.js";
+import type { DType, Floats } from "./dtype.js";
 import type { NDArray } from "./ndarray.js";
 
 /** Elementwise ops of one argument. Float ops on int32 input give float32, as torch. */
@@ -24,38 +24,56 @@ export interface PreparedGemmB {
   /** Rows of op(B) (the inner dimension). */
   readonly k: number;
   /** `C = A · op(B)` for `m` rows of A (leading dim `lda`) into C (leading dim `ldc`), overwriting C. */
-  gemm(m: number, a: Float32Array | Float64Array, aOff: number, lda: number, c: Float32Array | Float64Array, cOff: number, ldc: number): void;
+  gemm(m: number, a: Floats, aOff: number, lda: number, c: Floats, cOff: number, ldc: number): void;
 }
 
 /** Reductions over a set of dims. */
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
-/** The rows and weights a gated sequence projects itself (`GatedSequence.input`). */
-export interface GatedInput {
+/** The recurrence of a sequence: Elman with tanh or relu, GRU (gates r, z, n) or LSTM (gates i, f, g, o). */
+export type RecurrentCell = "rnnTanh" | "rnnRelu" | "gru" | "lstm";
+
+/** Gates per cell: the G of `W_ih` `(G·H, I)`. The one definition every package uses. */
+export const GATE_COUNTS: Readonly<Record<RecurrentCell, number>> = { rnnTanh: 1, rnnRelu: 1, gru: 3, lstm: 4 };
+
+/** The rows and weights a recurrent sequence projects itself (`RecurrentSequence.input`). */
+export interface SequenceInput {
   /** Input rows x (N, I) in packed row order. */
-  readonly x: Float32Array | Float64Array;
+  readonly x: Floats;
   /** `W_ih` as stored, (G·H, I). */
-  readonly weight: Float32Array | Float64Array;
+  readonly weight: Floats;
   /** Input size I. */
   readonly size: number;
   /** Added to every row of `x · W_ihᵀ` (G·H), or null. */
-  readonly bias: Float32Array | Float64Array | null;
+  readonly bias: Floats | null;
+}
+
+/** LSTM's projection of h (torch's `proj_size`): `h = o·tanh(c) · W_hrᵀ`, so h has R < H columns. */
+export interface SequenceProjection {
+  /** `W_hr` as stored, (R, H). */
+  readonly weight: Floats;
+  /** R, the width of the projected h. */
+  readonly size: number;
+  /** Out: h before the projection (rows of H from the saved rows), kept for `dW_hr`; or null. */
+  readonly raw: Floats | null;
 }
 
 /**
- * The forward of one GRU or LSTM layer × direction without projection, over packed rows (what a
- * fused recurrent sequence runs): for each walk step k, with `bs = steps[3k]`, packed row
- * `row0 = steps[3k + 1]` and saved row `sRow0 = steps[3k + 2]`:
- * `hPrev[row0..] = h`, `gh = h[0..bs] · W_hhᵀ`, then the backend's `gruCell` / `lstmCell` on
- * `gi` rows from `row0` (saving activations from `sRow0`), then `out[row0..] = h[0..bs]`.
- * Rows of `h` (and `c`) past `bs` keep their state. With `input`, the input half of the gates is
- * formed first as one GEMM, `x · W_ihᵀ + bias`. Float32 or float64 storage, all one dtype.
- * @example backend().gatedSequence({ cell: "gru", H, steps, gi, whh, bhh, h, c: null, out, acts, saved: ghN, tanhC: null, hPrev: null })
+ * The forward of one recurrent layer × direction over packed rows (what a fused recurrent layer
+ * runs), every cell type: for each walk step k, with `bs = steps[3k]`, packed row
+ * `row0 = steps[3k + 1]` and saved row `sRow0 = steps[3k + 2]`: `hPrev[row0..] = h`,
+ * `gh = h[0..bs] · W_hhᵀ`, then the cell on `gi` rows from `row0` (`rnnCell`, `gruCell` or
+ * `lstmCell`, saving activations from `sRow0`), then LSTM's projection `h = raw · W_hrᵀ`, then
+ * `out[row0..] = h[0..bs]`. Rows of `h` (and `c`) past `bs` keep their state: a packed
+ * (shrinking) batch; a reversed walk lists the steps from the last. With `input`, the input half
+ * of the gates is formed first as one GEMM, `x · W_ihᵀ + bias`. Widths: h has R columns (H
+ * without projection), gates G·H. Float32 or float64 storage, all one dtype.
+ * @example backend().recurrentSequence({ cell: "gru", H, steps, gi, whh, bhh, h, c: null, out, acts, saved: ghN, tanhC: null, hPrev: null })
  */
-export interface GatedSequence {
-  /** `"gru"`: 3 gates r, z, n; `"lstm"`: 4 gates i, f, g, o. */
-  readonly cell: "gru" | "lstm";
-  /** Hidden size H (the state rows' width). */
+export interface RecurrentSequence {
+  /** The recurrence (see `RecurrentCell`). */
+  readonly cell: RecurrentCell;
+  /** Hidden size H (the cell's width). */
   readonly H: number;
   /** Per walk step: row count, first packed row, first saved row (3 int32 each). */
   readonly steps: Int32Array;
@@ -63,70 +81,76 @@ export interface GatedSequence {
    * `x · W_ihᵀ` plus biases, (N, G·H) in packed row order; read only. With `input`, a workspace
    * (or null) whose contents afterwards are unspecified: the backend forms these values itself.
    */
-  readonly gi: Float32Array | Float64Array | null;
+  readonly gi: Floats | null;
   /** When set, the input half of the gates is `x · W_ihᵀ + bias` (one GEMM) instead of `gi`. */
-  readonly input?: GatedInput | null;
-  /** `W_hh` as stored, (G·H, H): the step product is `h · W_hhᵀ`. */
-  readonly whh: Float32Array | Float64Array;
-  /** `b_hh` (G·H), or zeros. */
-  readonly bhh: Float32Array | Float64Array;
-  /** The state h (B, H), updated in place. */
-  readonly h: Float32Array | Float64Array;
-  /** LSTM's cell state c (B, H), updated in place; null for GRU. */
-  readonly c: Float32Array | Float64Array | null;
-  /** h after every step, (N, H) in packed row order. */
-  readonly out: Float32Array | Float64Array;
-  /** Gate activations, rows of G·H from the saved rows. */
-  readonly acts: Float32Array | Float64Array;
-  /** Rows of H from the saved rows: GRU's `gh_n + b_hn`, LSTM's c before the step. */
-  readonly saved: Float32Array | Float64Array;
-  /** LSTM's `tanh(c)` (rows of H from the saved rows); null for GRU. */
-  readonly tanhC: Float32Array | Float64Array | null;
-  /** h before every step (N, H) in packed row order, or null when not kept. */
-  readonly hPrev: Float32Array | Float64Array | null;
+  readonly input?: SequenceInput | null;
+  /** `W_hh` as stored, (G·H, R): the step product is `h · W_hhᵀ`. */
+  readonly whh: Floats;
+  /** `b_hh` (G·H) with what of `b_ih` the cell adds, or zeros. */
+  readonly bhh: Floats;
+  /** The state h (B, R), updated in place. */
+  readonly h: Floats;
+  /** LSTM's cell state c (B, H), updated in place; null otherwise. */
+  readonly c: Floats | null;
+  /** h after every step, (N, R) in packed row order. */
+  readonly out: Floats;
+  /** Gate activations, rows of G·H from the saved rows; null for Elman cells (their activation is `out`). */
+  readonly acts: Floats | null;
+  /** Rows of H from the saved rows: GRU's `gh_n + b_hn`, LSTM's c before the step; null for Elman cells. */
+  readonly saved: Floats | null;
+  /** LSTM's `tanh(c)` (rows of H from the saved rows); null otherwise. */
+  readonly tanhC: Floats | null;
+  /** h before every step (N, R) in packed row order, or null when not kept. */
+  readonly hPrev: Floats | null;
+  /** LSTM only: project h (see `SequenceProjection`). */
+  readonly projection?: SequenceProjection | null;
 }
 
 /**
- * The backward (BPTT) of a `GatedSequence` forward that kept every step (saved rows = packed
+ * The backward (BPTT) of a `RecurrentSequence` forward that kept every step (saved rows = packed
  * rows), walking its steps from the last to the first: for each, with `bs` rows from packed row
- * `row0`: `dh[0..bs] += dOut[row0..]`, then the backend's `lstmCellBackward` / `gruCellBackward`
- * on the saved rows (gate gradients into `dGi`, and GRU's hidden half into `dGh`), then
- * `dh[0..bs] = dG · W_hh` (LSTM; dG = dGi) or `dh·z + dGh · W_hh` (GRU). Rows of `dh` (and `dc`)
+ * `row0`: `dh[0..bs] += dOut[row0..]`; LSTM with projection: `dhSteps[row0..] = dh`,
+ * `dRaw = dh · W_hr`; then the cell's backward on the saved rows (`rnnCellBackward`,
+ * `lstmCellBackward`, `gruCellBackward`: gate gradients into `dGi`, and GRU's hidden half into
+ * `dGh`), then `dh[0..bs] = dG · W_hh` (plus GRU's direct path `dh·z`). Rows of `dh` (and `dc`)
  * past `bs` keep their value. On return `dh` (and `dc`) hold the gradients of the initial state.
- * @example backend().gatedSequenceBackward({ cell: "lstm", H, steps, whh, acts, saved: cPrev, tanhC, hPrev: null, dOut, dh, dc, dGi, dGh: null })
+ * @example backend().recurrentSequenceBackward({ cell: "lstm", H, steps, whh, acts, saved: cPrev, tanhC, hPrev: null, dOut, dh, dc, dGi, dGh: null })
  */
-export interface GatedSequenceBackward {
-  /** `"gru"` or `"lstm"`, as in the forward. */
-  readonly cell: "gru" | "lstm";
+export interface RecurrentSequenceBackward {
+  /** The forward's cell. */
+  readonly cell: RecurrentCell;
   /** Hidden size H. */
   readonly H: number;
   /** The forward's walk (3 int32 per step: rows, first packed row, first saved row = the packed one). */
   readonly steps: Int32Array;
-  /** `W_hh` as stored, (G·H, H). */
-  readonly whh: Float32Array | Float64Array;
-  /** The forward's gate activations (N, G·H). */
-  readonly acts: Float32Array | Float64Array;
-  /** The forward's saved rows (N, H): GRU's `gh_n + b_hn`, LSTM's c before each step. */
-  readonly saved: Float32Array | Float64Array;
-  /** LSTM's `tanh(c)` (N, H); null for GRU. */
-  readonly tanhC: Float32Array | Float64Array | null;
-  /** GRU's h before each step (N, H); null for LSTM. */
-  readonly hPrev: Float32Array | Float64Array | null;
-  /** The gradient of every step's output h (N, H), or null. */
-  readonly dOut: Float32Array | Float64Array | null;
-  /** In: the gradient of the final h (B, H); out: that of the initial h. */
-  readonly dh: Float32Array | Float64Array;
-  /** LSTM: in the gradient of the final c, out that of the initial c (B, H); null for GRU. */
-  readonly dc: Float32Array | Float64Array | null;
+  /** `W_hh` as stored, (G·H, R). */
+  readonly whh: Floats;
+  /** The forward's gate activations (N, G·H); Elman cells: the forward's `out`. */
+  readonly acts: Floats;
+  /** The forward's saved rows (N, H): GRU's `gh_n + b_hn`, LSTM's c before each step; null for Elman cells. */
+  readonly saved: Floats | null;
+  /** LSTM's `tanh(c)` (N, H); null otherwise. */
+  readonly tanhC: Floats | null;
+  /** GRU's h before each step (N, H); null otherwise. */
+  readonly hPrev: Floats | null;
+  /** The gradient of every step's output h (N, R), or null. */
+  readonly dOut: Floats | null;
+  /** In: the gradient of the final h (B, R); out: that of the initial h. */
+  readonly dh: Floats;
+  /** LSTM: in the gradient of the final c, out that of the initial c (B, H); null otherwise. */
+  readonly dc: Floats | null;
   /** Out: the gate pre-activation gradients of the input half (N, G·H). */
-  readonly dGi: Float32Array | Float64Array;
-  /** Out, GRU: those of the hidden half (N, 3H; they differ in the n gate); null for LSTM. */
-  readonly dGh: Float32Array | Float64Array | null;
+  readonly dGi: Floats;
+  /** Out, GRU: those of the hidden half (N, 3H; they differ in the n gate); null otherwise. */
+  readonly dGh: Floats | null;
+  /** LSTM with projection: `W_hr` (R, H) and, out, the gradient of h at every step (N, R) for `dW_hr`. */
+  readonly projection?: { readonly weight: Floats; readonly size: number; readonly dhSteps: Floats } | null;
 }
 
 /**
  * Every kernel rnnkit runs. Kernels take NDArrays of any strides and return new contiguous
- * NDArrays (except the `*Into`/in-place ones, which say so); they know nothing of gradients.
+ * NDArrays; the raw-storage kernels (`gemm`, the recurrent cells and sequences) write into the
+ * arrays they are given, as their docs say. They know nothing of gradients.
  * A backend that lacks a kernel does not compile.
  */
 export interface Backend {
@@ -164,16 +188,16 @@ export interface Backend {
    */
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: Float32Array | Float64Array, aOff: number, lda: number,
-    b: Float32Array | Float64Array, bOff: number, ldb: number,
-    beta: number, c: Float32Array | Float64Array, cOff: number, ldc: number,
+    a: Floats, aOff: number, lda: number,
+    b: Floats, bOff: number, ldb: number,
+    beta: number, c: Floats, cOff: number, ldc: number,
   ): void;
 
   /**
    * Copies `op(B)` (k × n, `Bᵀ` when `transB`, leading dim `ldb`) for repeated products with
    * `gemm` semantics (alpha 1, beta 0); float32 or float64 storage.
    */
-  prepareGemmB(transB: boolean, n: number, k: number, b: Float32Array | Float64Array, bOff: number, ldb: number): PreparedGemmB;
+  prepareGemmB(transB: boolean, n: number, k: number, b: Floats, bOff: number, ldb: number): PreparedGemmB;
 
   /**
    * Fused LSTM pointwise step over `bs` rows of `p = gi + gh + b_hh` (rows of 4H, gates i, f, g, o):
@@ -181,9 +205,9 @@ export interface Backend {
    * into `acts`. `gi` rows start at `giOff`, `acts` at `actsOff`, `tanhC` at `tanhCOff`; `gh`, `c`, `h` at 0.
    */
   lstmCell(
-    bs: number, H: number, gi: Float32Array | Float64Array, giOff: number, gh: Float32Array | Float64Array,
-    bhh: Float32Array | Float64Array, c: Float32Array | Float64Array, acts: Float32Array | Float64Array, actsOff: number,
-    tanhC: Float32Array | Float64Array, tanhCOff: number, h: Float32Array | Float64Array,
+    bs: number, H: number, gi: Floats, giOff: number, gh: Floats,
+    bhh: Floats, c: Floats, acts: Floats, actsOff: number,
+    tanhC: Floats, tanhCOff: number, h: Floats,
   ): void;
   /**
    * Fused GRU pointwise step over `bs` rows (rows of 3H, gates r, z, n): `r, z = σ(gi + gh + b_hh)`,
@@ -191,9 +215,9 @@ export interface Backend {
    * `acts`. `gi` rows start at `giOff`, `acts` at `actsOff`, `ghN` at `ghNOff`; `gh`, `h` at 0.
    */
   gruCell(
-    bs: number, H: number, gi: Float32Array | Float64Array, giOff: number, gh: Float32Array | Float64Array,
-    bhh: Float32Array | Float64Array, h: Float32Array | Float64Array, acts: Float32Array | Float64Array, actsOff: number,
-    ghN: Float32Array | Float64Array, ghNOff: number,
+    bs: number, H: number, gi: Floats, giOff: number, gh: Floats,
+    bhh: Floats, h: Floats, acts: Floats, actsOff: number,
+    ghN: Floats, ghNOff: number,
   ): void;
 
   /**
@@ -203,9 +227,9 @@ export interface Backend {
    * gate pre-activation gradients into `dGates` (rows of 4H from `actsOff`), then `dc = dc'·f` in place.
    */
   lstmCellBackward(
-    bs: number, H: number, acts: Float32Array | Float64Array, actsOff: number, cPrev: Float32Array | Float64Array,
-    tanhC: Float32Array | Float64Array, cOff: number, dh: Float32Array | Float64Array, ldh: number,
-    dc: Float32Array | Float64Array, dGates: Float32Array | Float64Array,
+    bs: number, H: number, acts: Floats, actsOff: number, cPrev: Floats,
+    tanhC: Floats, cOff: number, dh: Floats, ldh: number,
+    dc: Floats, dGates: Floats,
   ): void;
   /**
    * GRU backward pointwise step over `bs` rows (the BPTT counterpart of `gruCell`): from the saved
@@ -214,15 +238,26 @@ export interface Backend {
    * 3H from `actsOff`; they differ in the n gate, `dGh_n = dGi_n·r`), then `dh = dh·z` in place.
    */
   gruCellBackward(
-    bs: number, H: number, acts: Float32Array | Float64Array, actsOff: number, ghN: Float32Array | Float64Array,
-    hPrev: Float32Array | Float64Array, sOff: number, dh: Float32Array | Float64Array,
-    dGi: Float32Array | Float64Array, dGh: Float32Array | Float64Array,
+    bs: number, H: number, acts: Floats, actsOff: number, ghN: Floats,
+    hPrev: Floats, sOff: number, dh: Floats,
+    dGi: Floats, dGh: Floats,
   ): void;
 
-  /** Runs a whole GRU or LSTM layer × direction forward (see `GatedSequence`); no allocation per step. */
-  gatedSequence(s: GatedSequence): void;
-  /** Runs its backward through time (see `GatedSequenceBackward`); no allocation per step. */
-  gatedSequenceBackward(s: GatedSequenceBackward): void;
+  /**
+   * Elman pointwise step over `bs` rows of H: `h = act(gi + gh + b_hh)` with tanh (or relu when
+   * `relu`), in place. `gi` rows start at `giOff`; `gh`, `h` at 0.
+   */
+  rnnCell(relu: boolean, bs: number, H: number, gi: Floats, giOff: number, gh: Floats, bhh: Floats, h: Floats): void;
+  /**
+   * Elman backward pointwise step over `bs` rows: `dGates = dh · act'(a)` read off the saved
+   * output `out` (`1 − h²` for tanh, `h > 0` for relu); `out` and `dGates` rows start at `off`, `dh` at 0.
+   */
+  rnnCellBackward(relu: boolean, bs: number, H: number, out: Floats, off: number, dh: Floats, dGates: Floats): void;
+
+  /** Runs a whole recurrent layer × direction forward, any cell (see `RecurrentSequence`); no allocation per step. */
+  recurrentSequence(s: RecurrentSequence): void;
+  /** Runs its backward through time (see `RecurrentSequenceBackward`); no allocation per step. */
+  recurrentSequenceBackward(s: RecurrentSequenceBackward): void;
 
   /** Picks entries of `index` (int32, 1-D) along `dim`. */
   indexSelect(x: NDArray, dim: number, index: NDArray): NDArray;

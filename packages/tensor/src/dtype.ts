@@ -4,6 +4,9 @@ export type DType = "float32" | "int32" | "float64";
 /** The typed array behind each dtype. */
 export type TypedArray = Float32Array | Int32Array | Float64Array;
 
+/** Float storage kernels run on: float32 for models, float64 for gradcheck. */
+export type Floats = Float32Array | Float64Array;
+
 /** Allocates a zero-filled typed array of `n` elements for `dtype`. */
 export function allocArray(dtype: DType, n: number): TypedArray {
   switch (dtype) {

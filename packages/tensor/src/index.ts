@@ -1,7 +1,11 @@
-export { allocArray, dtypeOf, isFloat, promoteTypes, promoteWithScalar, type DType, type TypedArray } from "./dtype.js";
+export { allocArray, dtypeOf, isFloat, promoteTypes, promoteWithScalar, type DType, type Floats, type TypedArray } from "./dtype.js";
 export { broadcastShapes, checkShape, contiguousStrides, fmt, normDim, normDims, numel, shapesEqual } from "./shape.js";
 export { NDArray, type NestedArray } from "./ndarray.js";
-export type { Backend, BinaryOp, GatedInput, GatedSequence, GatedSequenceBackward, PreparedGemmB, ReduceOp, UnaryOp } from "./backend.js";
+export { GATE_COUNTS } from "./backend.js";
+export type {
+  Backend, BinaryOp, PreparedGemmB, RecurrentCell, RecurrentSequence, RecurrentSequenceBackward, ReduceOp, SequenceInput,
+  SequenceProjection, UnaryOp,
+} from "./backend.js";
 export { backend, initWasmBackend, jsBackend, setBackend, wasmBackend, type BackendName } from "./jsBackend.js";
 export { wasmSimdSupported } from "./wasm/loader.js";
 export { getNumThreads, setNumThreads } from "./wasm/numThreads.js";

@@ -3,9 +3,9 @@ import { axpy, binary, cast, clamp, powScalar, unary, where } from "./kernels/el
 import { cat, flip, gather, indexAdd, indexSelect, oneHot, scatterAdd } from "./kernels/indexing.js";
 import { gemm, matmul } from "./kernels/matmul.js";
 import { prepareGemmB } from "./kernels/preparedGemm.js";
-import { runGatedSequence } from "./kernels/gatedSequence.js";
-import { runGatedSequenceBackward } from "./kernels/gatedSequenceBackward.js";
-import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./kernels/recurrentCells.js";
+import { runRecurrentSequence } from "./kernels/recurrentSequence.js";
+import { runRecurrentSequenceBackward } from "./kernels/recurrentSequenceBackward.js";
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward, rnnCell, rnnCellBackward } from "./kernels/recurrentCells.js";
 import { argReduce, logsumexp, reduce, softmax } from "./kernels/reduce.js";
 import { loadWasmKernels, loadWasmKernelsAsync } from "./wasm/loader.js";
 import { createWasmBackend } from "./wasm/wasmBackend.js";
@@ -27,12 +27,14 @@ export const jsBackend: Backend = {
   matmul,
   gemm,
   prepareGemmB,
+  rnnCell,
   lstmCell,
   gruCell,
+  rnnCellBackward,
   lstmCellBackward,
   gruCellBackward,
-  gatedSequence: (s) => runGatedSequence(jsBackend, s),
-  gatedSequenceBackward: (s) => runGatedSequenceBackward(jsBackend, s),
+  recurrentSequence: (s) => runRecurrentSequence(jsBackend, s),
+  recurrentSequenceBackward: (s) => runRecurrentSequenceBackward(jsBackend, s),
   indexSelect,
   indexAdd,
   gather,

@@ -1,8 +1,7 @@
 import { defineOp, freshGrad, isGradEnabled, Tensor } from "@rnnkit/autograd";
-import { allocArray, backend, NDArray } from "@rnnkit/tensor";
-import { columnSums } from "../rnn/gateKernels.js";
+import { allocArray, backend, NDArray, type Floats } from "@rnnkit/tensor";
+import { columnSums } from "../columnSums.js";
 
-type Floats = Float32Array | Float64Array;
 
 /** Every one of `rows` rows of width `W` set to `row` (the bias the GEMM then adds onto). */
 function fillRows(dst: Floats, rows: number, W: number, row: Floats): void {

@@ -1,15 +1,14 @@
 import { freshGrad, needsGrad, record, Tensor } from "@rnnkit/autograd";
-import { allocArray, backend, NDArray } from "@rnnkit/tensor";
+import { allocArray, backend, GATE_COUNTS, NDArray, type Floats, type RecurrentCell } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
 import type { EmbeddingRows } from "../embeddingRows.js";
+import { columnSums } from "../columnSums.js";
 import { inputBias, projectInputs, stepBias, tableRowSums } from "./inputProjection.js";
 import { releaseWorkspace, takeWorkspace } from "./workspacePool.js";
-import {
-  addInto, columnSums, stepProduct, lstmBackwardRows, lstmForwardRows, rnnBackwardRows, rnnForwardRows,
-  type Floats,
-} from "./gateKernels.js";
 
+/** The Backend's name for each mode's recurrence. */
+const SEQUENCE_CELL: Readonly<Record<RNNMode, RecurrentCell>> = { RNN_TANH: "rnnTanh", RNN_RELU: "rnnRelu", LSTM: "lstm", GRU: "gru" };
 
 /** One layer and direction of a recurrent network over packed rows, as `runSequence` returns it. */
 export interface SequenceResult {
@@ -19,7 +18,7 @@ export interface SequenceResult {
   final: Tensor[];
 }
 
-/** The walk order of a packed sequence for `gatedSequence`: per step its rows, first packed row, first saved row. */
+/** The walk order of a packed sequence for `recurrentSequence`: per step its rows, first packed row, first saved row. */
 function walkSteps(batchSizes: readonly number[], offsets: readonly number[], reverse: boolean, keep: boolean): Int32Array {
   const T = batchSizes.length;
   const steps = new Int32Array(3 * T);
@@ -44,9 +43,10 @@ function floats(t: Tensor | null): Floats | null {
  * `dW_hh`, `dW_ih`, `dX` (and LSTM's `dW_hr`) as large GEMMs over all steps. Rows are packed:
  * step t holds `batchSizes[t]` rows of `x` `(N, in)`, sequences sorted longest first;
  * `reverse` walks time from the end. Computes the same values as the per-op cell steps in
- * `cells.ts` (checked in tests). GRU and unprojected LSTM layers hand both walks to the backend
- * (`gatedSequence`, `gatedSequenceBackward`: on the wasm backend they stay in its memory and
- * split each step over the worker threads); Elman and projected LSTM layers step here. With
+ * `cells.ts` (checked in tests). Both walks belong to the backend (`recurrentSequence`,
+ * `recurrentSequenceBackward`: on the wasm backend GRU and unprojected LSTM layers stay in its
+ * memory and split each step over the worker threads); this function only prepares the buffers,
+ * records the node and forms the weight gradients. With
  * `lookup` (x is the output of a plain embedding), the embedding table is projected instead of
  * every row and gets its gradient directly. Private workspaces (input gates, saved activations,
  * gate gradients) come from and go back to a pool, so a training loop reuses them step after step.
@@ -61,7 +61,8 @@ export function runSequence(
   lookup: EmbeddingRows | null = null,
 ): SequenceResult {
   const dtype = x.dtype === "float64" ? "float64" : "float32";
-  const G = mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1;
+  const cell = SEQUENCE_CELL[mode];
+  const G = GATE_COUNTS[cell];
   const GH = w.weightIh.shape[0]!;
   const H = GH / G;
   const R = w.weightHh.shape[1]!;
@@ -103,14 +104,10 @@ export function runSequence(
   // Without a gradient to compute (inference), the per-step values are kept for one step only.
   const keep = needsGrad(inputs);
   const S = keep ? N : B;
-  // GRU and LSTM layers without projection are walked by the backend, which also projects plain
-  // input rows itself; `giv` then only serves the backward, as the gate-gradient buffer.
-  const walked = G > 1 && !proj;
-  const steps = walked ? walkSteps(batchSizes, offsets, reverse, keep) : null;
-  const selfProjected = walked && !table;
-  const giv = selfProjected
-    ? keep ? takeWorkspace(dtype, N * GH) : null
-    : projectInputs(mode, dtype, xv, N, I, wih, GH, floats(w.biasIh), table);
+  const steps = walkSteps(batchSizes, offsets, reverse, keep);
+  // The backend projects plain input rows itself; `giv` then only serves the backward, as the
+  // gate-gradient buffer. Rows of a table are projected here (the table once, then its rows copied).
+  const giv = table ? projectInputs(mode, dtype, null, N, I, wih, GH, floats(w.biasIh), table) : keep ? takeWorkspace(dtype, N * GH) : null;
 
   // Saved for backward (all rows in packed order).
   const out = allocArray(dtype, N * R) as Floats;
@@ -122,38 +119,11 @@ export function runSequence(
   const hRaw = proj && keep ? takeWorkspace(dtype, N * H) : null; // LSTM h before projection
   const ghN = mode === "GRU" ? takeWorkspace(dtype, S * H) : null; // W_hn h + b_hn
 
-  const relu = mode === "RNN_RELU";
-  if (walked) {
-    // The backend walks the whole sequence (on a SIMD backend, with every operand kept in its memory).
-    backend().gatedSequence({
-      cell: isLstm ? "lstm" : "gru", H, steps: steps!, gi: giv, whh, bhh, h, c,
-      out, acts: acts!, saved: isLstm ? cPrev! : ghN!, tanhC, hPrev,
-      input: selfProjected ? { x: xv!, weight: wih, size: I, bias: inputBias(mode, dtype, GH, floats(w.biasIh)) } : null,
-    });
-  } else {
-    // Elman layers and projected LSTMs step here. W_hh (and W_hr) are copied and packed once.
-    const gi = giv!; // projected above
-    const gh = allocArray(dtype, B * GH) as Floats;
-    const raw = proj ? (allocArray(dtype, B * H) as Floats) : null;
-    const hhForward = stepProduct(true, GH, R, whh, 0, R, B);
-    const hrForward = proj ? stepProduct(true, R, H, whr!, 0, H, B) : null;
-    for (let k = 0; k < T; k++) {
-      const t = reverse ? T - 1 - k : k;
-      const bs = batchSizes[t]!;
-      const row0 = offsets[t]!;
-      if (hPrev) hPrev.set(h.subarray(0, bs * R), row0 * R);
-      // gh = h · W_hhᵀ (b_hh is added inside the gate loop)
-      hhForward.run(bs, h, 0, R, gh, 0, GH);
-      if (isLstm) lstmForwardRows(bs, H, gi, row0, gh, bhh, acts!, c!, cPrev!, tanhC!, raw!, keep ? row0 : 0);
-      else rnnForwardRows(relu, bs, H, gi, row0, gh, bhh, out, h);
-      if (proj) {
-        if (hRaw) hRaw.set(raw!.subarray(0, bs * H), row0 * H);
-        // h = raw · W_hrᵀ
-        hrForward!.run(bs, raw!, 0, H, h, 0, R);
-      }
-      out.set(h.subarray(0, bs * R), row0 * R);
-    }
-  }
+  backend().recurrentSequence({
+    cell, H, steps, gi: giv, whh, bhh, h, c, out, acts, saved: cPrev ?? ghN, tanhC, hPrev,
+    input: table ? null : { x: xv!, weight: wih, size: I, bias: inputBias(mode, dtype, GH, floats(w.biasIh)) },
+    projection: whr ? { weight: whr, size: R, raw: hRaw } : null,
+  });
 
   const output = new Tensor(new NDArray(out, [N, R]));
   const final = [new Tensor(new NDArray(h, [B, R]))];
@@ -177,34 +147,10 @@ export function runSequence(
     // The hidden half of the gate gradients equals the input half except for GRU's n gate.
     const dGh = mode === "GRU" ? takeWorkspace(dtype, N * GH) : dGi;
     const dHAll = proj ? takeWorkspace(dtype, N * R) : null; // dh per step, for dW_hr
-    if (walked) {
-      backend().gatedSequenceBackward({
-        cell: isLstm ? "lstm" : "gru", H, steps: steps!, whh, acts: acts!, saved: isLstm ? cPrev! : ghN!, tanhC,
-        hPrev: isLstm ? null : hPrevAll, dOut, dh, dc, dGi, dGh: dGh === dGi ? null : dGh,
-      });
-    } else {
-      // Elman layers and projected LSTMs step back here.
-      const dRaw = proj ? (allocArray(dtype, B * H) as Floats) : null;
-      const hhBackward = stepProduct(false, R, GH, whh, 0, R, B);
-      const hrBackward = proj ? stepProduct(false, H, R, whr!, 0, H, B) : null;
-      for (let k = T - 1; k >= 0; k--) {
-        const t = reverse ? T - 1 - k : k;
-        const bs = batchSizes[t]!;
-        const row0 = offsets[t]!;
-        if (dOut) addInto(dh, dOut, row0 * R, bs * R);
-        let dhr: Floats = dh; // gradient w.r.t. the pre-projection h
-        if (proj) {
-          dHAll!.set(dh.subarray(0, bs * R), row0 * R);
-          // d raw = dh · W_hr
-          hrBackward!.run(bs, dh, 0, R, dRaw!, 0, H);
-          dhr = dRaw!;
-        }
-        if (isLstm) lstmBackwardRows(bs, H, row0, gateActs, cPrev!, tanhC!, dhr, H, dc!, dGi);
-        else rnnBackwardRows(relu, bs, H, row0, gateActs, dh, R, dGi);
-        // dh_prev = dG · W_hh
-        hhBackward.run(bs, dGi, row0 * GH, GH, dh, 0, R);
-      }
-    }
+    backend().recurrentSequenceBackward({
+      cell, H, steps, whh, acts: gateActs, saved: cPrev ?? ghN, tanhC, hPrev: mode === "GRU" ? hPrevAll : null,
+      dOut, dh, dc, dGi, dGh: dGh === dGi ? null : dGh, projection: whr ? { weight: whr, size: R, dhSteps: dHAll! } : null,
+    });
 
     // Everything else as large GEMMs (and column sums) over all steps, in the inputs' order:
     // x, W_ih, b_ih, W_hh, b_hh, W_hr, h0, c0.

@@ -1,6 +1,6 @@
 import { allocArray, backend, type DType } from "@rnnkit/tensor";
 import type { RNNMode } from "./rnnBase.js";
-import type { Floats } from "./gateKernels.js";
+import type { Floats } from "@rnnkit/tensor";
 import { takeWorkspace } from "./workspacePool.js";
 
 /**
@@ -94,7 +94,7 @@ function addColumnBias(gi: Floats, rows: number, W: number, from: number, to: nu
 
 /**
  * The bias that goes into the input half of the gates when the backend projects the rows itself
- * (`gatedSequence`'s `input`): GRU's `b_in` in the n block (zeros elsewhere), as `projectInputs`
+ * (`recurrentSequence`'s `input`): GRU's `b_in` in the n block (zeros elsewhere), as `projectInputs`
  * adds it; null for LSTM, whose input bias is all in `stepBias`, or without bias.
  */
 export function inputBias(mode: RNNMode, dtype: DType, GH: number, bih: Floats | null): Floats | null {

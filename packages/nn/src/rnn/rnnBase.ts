@@ -1,5 +1,5 @@
 import { cat, stack, Tensor, zeros } from "@rnnkit/autograd";
-import { fmt, NDArray } from "@rnnkit/tensor";
+import { fmt, GATE_COUNTS, NDArray } from "@rnnkit/tensor";
 import { uniform_ } from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -13,8 +13,10 @@ import { dropoutRows, runForward, runReverse } from "./timeLoop.js";
 /** The recurrence an `RNNBase` runs (torch's mode strings). */
 export type RNNMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 
-/** Gates per mode: the `G` in `weight_ih_l{k}` `(G·hiddenSize, in)`. */
-export const GATE_COUNT: Readonly<Record<RNNMode, number>> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+/** Gates per mode: the `G` in `weight_ih_l{k}` `(G·hiddenSize, in)` (the Backend's `GATE_COUNTS`, by torch's mode names). */
+export const GATE_COUNT: Readonly<Record<RNNMode, number>> = {
+  RNN_TANH: GATE_COUNTS.rnnTanh, RNN_RELU: GATE_COUNTS.rnnRelu, LSTM: GATE_COUNTS.lstm, GRU: GATE_COUNTS.gru,
+};
 
 /** The step function of each mode. */
 export const CELL_STEP: Readonly<Record<RNNMode, CellStep>> = {

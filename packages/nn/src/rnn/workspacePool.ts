@@ -1,5 +1,5 @@
 import { allocArray, type DType } from "@rnnkit/tensor";
-import type { Floats } from "./gateKernels.js";
+import type { Floats } from "@rnnkit/tensor";
 
 /** Most bytes of idle workspace kept for reuse; beyond it released buffers are left to the GC. */
 const MAX_IDLE_BYTES = 96 * 1024 * 1024;

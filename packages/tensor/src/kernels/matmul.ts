@@ -1,6 +1,7 @@
 import { promoteTypes } from "../dtype.js";
 import { NDArray } from "../ndarray.js";
 import { broadcastShapes, fmt, numel } from "../shape.js";
+import { JS_DIRECT_GEMM_MAX_MACS } from "../thresholds.js";
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -28,7 +29,7 @@ export function gemm(
     else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j]! *= beta;
   }
   if (alpha === 0 || k === 0 || m === 0 || n === 0) return;
-  if (m * n * k <= SMALL_PRODUCT) {
+  if (m * n * k <= JS_DIRECT_GEMM_MAX_MACS) {
     gemmDirect(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     return;
   }
@@ -129,9 +130,6 @@ function gemmFewRows(
     }
   }
 }
-
-/** Products up to this many multiply-adds skip packing and scratch buffers entirely. */
-const SMALL_PRODUCT = 4096;
 
 /**
  * Small products (tiny recurrent layers, one-row updates): one float64 dot product per output,

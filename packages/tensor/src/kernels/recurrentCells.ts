@@ -1,13 +1,51 @@
-// The fused pointwise steps of the LSTM and GRU cells on flat row-major float storage: gate
-// rows of width G·H (gate order i, f, g, o for LSTM; r, z, n for GRU), state rows of width H.
+// The fused pointwise steps of the Elman, LSTM and GRU cells on flat row-major float storage:
+// gate rows of width G·H (gate order i, f, g, o for LSTM; r, z, n for GRU), state rows of width H.
 
-type FloatArray = Float32Array | Float64Array;
+import type { Floats as FloatArray } from "../dtype.js";
 
 /** `σ(x) = 1 / (1 + e^{-x})`, one `exp` of a non-positive argument (no overflow). */
 function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
+}
+
+/**
+ * Elman step over `bs` rows: `h = act(gi + gh + b_hh)` in place, act = tanh or (with `relu`) relu.
+ * `gi` rows start at `giOff`; `gh` and `h` at 0.
+ * @example rnnCell(false, 2, 8, gi, 0, gh, bhh, h)
+ */
+export function rnnCell(relu: boolean, bs: number, H: number, gi: FloatArray, giOff: number, gh: FloatArray, bhh: FloatArray, h: FloatArray): void {
+  rnnPreActivation(bs, H, gi, giOff, gh, bhh, h);
+  const n = bs * H;
+  if (relu) for (let q = 0; q < n; q++) h[q] = h[q]! > 0 ? h[q]! : 0;
+  else for (let q = 0; q < n; q++) h[q] = Math.tanh(h[q]!);
+}
+
+/**
+ * `h = gi + gh + b_hh` over `bs` rows of H (an Elman step before its activation; rounded to the
+ * storage type, as the per-op path rounds the sum before `tanh`).
+ * @example rnnPreActivation(2, 8, gi, 0, gh, bhh, h)
+ */
+export function rnnPreActivation(bs: number, H: number, gi: FloatArray, giOff: number, gh: FloatArray, bhh: FloatArray, h: FloatArray): void {
+  for (let b = 0; b < bs; b++) {
+    const g = giOff + b * H;
+    const o = b * H;
+    for (let j = 0; j < H; j++) h[o + j] = gi[g + j]! + gh[o + j]! + bhh[j]!;
+  }
+}
+
+/**
+ * Elman backward step over `bs` rows: `dGates = dh · act'(a)` from the saved output h (`out`):
+ * `1 − h²` for tanh, `h > 0 ? 1 : 0` for relu. `out` and `dGates` rows start at `off`; `dh` at 0.
+ * @example rnnCellBackward(false, 2, 8, out, 0, dh, dGates)
+ */
+export function rnnCellBackward(relu: boolean, bs: number, H: number, out: FloatArray, off: number, dh: FloatArray, dGates: FloatArray): void {
+  const n = bs * H;
+  for (let q = 0; q < n; q++) {
+    const v = out[off + q]!;
+    dGates[off + q] = dh[q]! * (relu ? (v > 0 ? 1 : 0) : 1 - v * v);
+  }
 }
 
 /**

@@ -1,36 +1,28 @@
 import type { Backend, BinaryOp, PreparedGemmB, UnaryOp } from "../backend.js";
 import { matmul } from "../kernels/matmul.js";
-import { runGatedSequence } from "../kernels/gatedSequence.js";
-import { runGatedSequenceBackward } from "../kernels/gatedSequenceBackward.js";
+import { runRecurrentSequence } from "../kernels/recurrentSequence.js";
+import { runRecurrentSequenceBackward } from "../kernels/recurrentSequenceBackward.js";
+import { rnnPreActivation } from "../kernels/recurrentCells.js";
 import { compactOpB } from "../kernels/preparedGemm.js";
+import type { Floats as FloatArray } from "../dtype.js";
 import { NDArray } from "../ndarray.js";
 import { broadcastShapes, numel } from "../shape.js";
-import { residentGatedSequence, type StepRunner } from "./gatedSequence.js";
-import { residentGatedSequenceBackward } from "./gatedSequenceBackward.js";
+import {
+  CHUNKS_PER_THREAD, MIN_CHUNK, THREAD_SPLIT_MIN_MACS, WASM_ACTIVATION_MIN_ELEMENTS, WASM_CELL_MIN_UNITS,
+  WASM_ELEMENTWISE_MIN_ELEMENTS, WASM_GEMM_MIN_MACS,
+} from "../thresholds.js";
+import { residentRecurrentSequence, type StepRunner } from "./recurrentSequence.js";
+import { residentRecurrentSequenceBackward } from "./recurrentSequenceBackward.js";
 import { align, type WasmKernels } from "./loader.js";
 import { getNumThreads } from "./numThreads.js";
 import { splitBounds } from "./splitBounds.js";
 import { threadPool, type JobOp, type ThreadPool } from "./threadPool.js";
 import { MAX_ARGS } from "./workerSource.js";
 
-type FloatArray = Float32Array | Float64Array;
 
-/** Below this many elements the JS loop beats copying operands into linear memory. */
-const MIN_ELEMENTWISE = 64;
-/** Below this many hidden units (rows × H) a fused cell step runs on the JS kernel. */
-const MIN_CELL = 64;
-/** Below this many multiply-adds (m·n·k) the JS GEMM is as fast as the copy-in, copy-out. */
-const MIN_GEMM = 1024;
-/** From this many multiply-adds a GEMM is split over worker threads (a split costs a few µs of hand-off). */
-const MIN_SPLIT = 1 << 20;
 /** The micro-kernel's tile: row splits fall on multiples of MR, column splits on multiples of NR. */
 const MR = 4;
 const NR = 8;
-/** Chunks per thread of a split product: more balance load, fewer repack less of the shared operand. */
-const CHUNKS_PER_THREAD = 4;
-/** Fewest rows or columns in a chunk: each chunk repacks the operand it shares with the others. */
-const MIN_CHUNK = 256;
-
 /** Options of `createWasmBackend`. */
 export interface WasmBackendOptions {
   /** Workers to split large GEMMs over; default: the kernels' own pool if their memory is shared, else none. */
@@ -74,7 +66,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
   const k = kernels.exports;
   const work = kernels.workBase;
   const pool = options.pool === undefined ? threadPool(kernels) : options.pool;
-  const minSplit = options.minSplit ?? MIN_SPLIT;
+  const minSplit = options.minSplit ?? THREAD_SPLIT_MIN_MACS;
   const minChunk = options.minChunk ?? MIN_CHUNK;
 
   /** Threads a product of `macs` multiply-adds runs on: 1, or 1 + the workers ready now. */
@@ -136,7 +128,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
   ): void {
     if (
       !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
-      m * n * kk < MIN_GEMM
+      m * n * kk < WASM_GEMM_MIN_MACS
     ) {
       fallback.gemm(transA, transB, m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
@@ -203,12 +195,12 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
   }
 
   /**
-   * float32 op(B) of at least MIN_GEMM / 16 multiply-adds per row is packed into the pinned area
+   * float32 op(B) of at least WASM_GEMM_MIN_MACS / 16 multiply-adds per row is packed into the pinned area
    * once; products run `gemmPacked` on it, repacking from a compact JS copy only when another
    * prepared operand took the pinned area meanwhile. Everything else runs on the fallback.
    */
   function prepareGemmB(transB: boolean, n: number, kk: number, b: FloatArray, bOff: number, ldb: number): PreparedGemmB {
-    if (!(b instanceof Float32Array) || n * kk * 16 < MIN_GEMM) return fallback.prepareGemmB(transB, n, kk, b, bOff, ldb);
+    if (!(b instanceof Float32Array) || n * kk * 16 < WASM_GEMM_MIN_MACS) return fallback.prepareGemmB(transB, n, kk, b, bOff, ldb);
     const src = compactOpB(transB, n, kk, b, bOff, ldb) as Float32Array;
     const ld = transB ? kk : n;
     const id = kernels.nextPinId();
@@ -230,7 +222,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
       n,
       k: kk,
       gemm(m, a, aOff, lda, c, cOff, ldc) {
-        if (!(a instanceof Float32Array && c instanceof Float32Array) || m * n * kk < MIN_GEMM || !pinned()) {
+        if (!(a instanceof Float32Array && c instanceof Float32Array) || m * n * kk < WASM_GEMM_MIN_MACS || !pinned()) {
           fallback.gemm(false, transB, m, n, kk, 1, a, aOff, lda, src, 0, ld, 0, c, cOff, ldc);
           return;
         }
@@ -253,7 +245,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
 
   /** True when every array is float32, the block is large enough and H fills whole f32x4 lanes. */
   function cellFits(bs: number, H: number, arrays: readonly FloatArray[]): boolean {
-    return H % 4 === 0 && bs * H >= MIN_CELL && arrays.every((x) => x instanceof Float32Array);
+    return H % 4 === 0 && bs * H >= WASM_CELL_MIN_UNITS && arrays.every((x) => x instanceof Float32Array);
   }
 
   const lstmCell: Backend["lstmCell"] = (bs, H, gi, giOff, gh, bhh, c, acts, actsOff, tanhC, tanhCOff, h) => {
@@ -301,7 +293,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
 
   function unary(op: UnaryOp, x: NDArray): NDArray {
     const code = UNARY_CODE[op];
-    if (code === undefined || x.dtype !== "float32" || x.size < MIN_ELEMENTWISE) return fallback.unary(op, x);
+    if (code === undefined || x.dtype !== "float32" || x.size < WASM_ELEMENTWISE_MIN_ELEMENTS) return fallback.unary(op, x);
     const src = x.flat() as Float32Array;
     const n = src.length;
     const base = kernels.scratchBase;
@@ -326,7 +318,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     if (code === undefined || a.dtype !== "float32" || b.dtype !== "float32") return fallback.binary(op, a, b, opName);
     const shape = broadcastShapes(a.shape, b.shape, opName);
     const n = numel(shape);
-    if (n < MIN_ELEMENTWISE) return fallback.binary(op, a, b, opName);
+    if (n < WASM_ELEMENTWISE_MIN_ELEMENTS) return fallback.binary(op, a, b, opName);
     const fa = feedOf(a, shape, n);
     const fb = feedOf(b, shape, n);
     if (!fa || !fb) return fallback.binary(op, a, b, opName);
@@ -353,7 +345,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
   function axpy(a: NDArray, b: NDArray, alpha: number): NDArray {
     if (alpha === 1) return binary("add", a, b, "add");
     if (
-      a.dtype !== "float32" || b.dtype !== "float32" || a.size < MIN_ELEMENTWISE ||
+      a.dtype !== "float32" || b.dtype !== "float32" || a.size < WASM_ELEMENTWISE_MIN_ELEMENTS ||
       a.ndim !== b.ndim || !a.shape.every((s, i) => s === b.shape[i])
     ) {
       return fallback.axpy(a, b, alpha);
@@ -377,21 +369,36 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     args[workArg] = work;
     chunked(op, args, workArg, H % NR === 0 ? threadsFor(macs) : 1, H, NR, [[2, 0, 1, 0], [3, 0, 0, 1]]);
   };
-  const gatedSequence = residentGatedSequence(
+  /** An Elman step: the sum in JS, a large float32 tanh in SIMD code (relu and small blocks stay in JS). */
+  const rnnCell: Backend["rnnCell"] = (relu, bs, H, gi, giOff, gh, bhh, h) => {
+    const n = bs * H;
+    const mem = !relu && n >= WASM_ACTIVATION_MIN_ELEMENTS && h instanceof Float32Array ? kernels.ensure(n * 4) : null;
+    if (!mem) {
+      fallback.rnnCell(relu, bs, H, gi, giOff, gh, bhh, h);
+      return;
+    }
+    rnnPreActivation(bs, H, gi, giOff, gh, bhh, h);
+    const base = kernels.scratchBase;
+    mem.set(h.subarray(0, n), base >> 2);
+    k.unary(UNARY_CODE.tanh!, base, base, n);
+    h.set(mem.subarray(base >> 2, (base >> 2) + n));
+  };
+
+  const recurrentSequence = residentRecurrentSequence(
     kernels,
     {
       runStep,
       project: (m, n, kk, pa, pp, pc) => rowChunks(false, m, n, kk, 1, pa, kk, pp, 0, pc, threadsFor(m * n * kk)),
     },
-    MIN_GEMM,
-    (s) => runGatedSequence({ gemm, prepareGemmB, lstmCell, gruCell }, s),
+    WASM_GEMM_MIN_MACS,
+    (s) => runRecurrentSequence({ gemm, prepareGemmB, rnnCell, lstmCell, gruCell }, s),
   );
 
-  const gatedSequenceBackward = residentGatedSequenceBackward(
+  const recurrentSequenceBackward = residentRecurrentSequenceBackward(
     kernels,
     (m, n, kk, pA, bp, pc) => prepackedProduct(m, n, kk, pA, bp, pc, threadsFor(m * n * kk)),
-    MIN_GEMM,
-    (s) => runGatedSequenceBackward({ prepareGemmB, lstmCellBackward: fallback.lstmCellBackward, gruCellBackward: fallback.gruCellBackward }, s),
+    WASM_GEMM_MIN_MACS,
+    (s) => runRecurrentSequenceBackward({ ...fallback, prepareGemmB }, s),
   );
 
   return {
@@ -402,10 +409,11 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     axpy,
     gemm,
     prepareGemmB,
+    rnnCell,
     lstmCell,
     gruCell,
-    gatedSequence,
-    gatedSequenceBackward,
+    recurrentSequence,
+    recurrentSequenceBackward,
     matmul: (a, b) => matmul(a, b, gemm),
   };
 }

@@ -1,9 +1,9 @@
-// `gatedSequenceBackward`, the BPTT of a whole GRU / LSTM layer × direction in one backend call:
+// `recurrentSequenceBackward`, the BPTT of a whole GRU / LSTM layer × direction in one backend call:
 // every backend against a float64 walk written from the formulas (batch sizes that shrink, grow
 // when walked in reverse, with and without output gradients), and the wasm walk split over
 // worker threads against the one-thread walk, bit for bit.
 import { afterAll, describe, expect, it } from "vitest";
-import { Generator, type GatedSequenceBackward } from "@rnnkit/tensor";
+import { Generator, type RecurrentSequenceBackward } from "@rnnkit/tensor";
 import { BACKENDS, normals, pool, ready, SHAPES, single, threaded, walk } from "./sequenceBackends.js";
 
 afterAll(() => pool.close());
@@ -13,11 +13,11 @@ const randn = (n: number, scale = 1): Float32Array => normals(gen, n, scale);
 /** Values like saved activations: in (0, 1) (sigmoid) or (−1, 1) (tanh). */
 const unit = (n: number, signed: boolean): Float32Array => randn(n).map((v) => (signed ? Math.tanh(v) : 1 / (1 + Math.exp(-v))));
 
-type Cell = GatedSequenceBackward["cell"];
+type Cell = "gru" | "lstm";
 type Floats = Float32Array | Float64Array;
 
 /** Saved activations and states of a plausible forward, random incoming gradients, zeroed outputs. */
-function problem(cell: Cell, H: number, batchSizes: number[], reverse: boolean, withOut: boolean): GatedSequenceBackward {
+function problem(cell: Cell, H: number, batchSizes: number[], reverse: boolean, withOut: boolean): RecurrentSequenceBackward {
   const lstm = cell === "lstm";
   const G = lstm ? 4 : 3;
   const N = batchSizes.reduce((a, b) => a + b, 0);
@@ -38,13 +38,13 @@ function problem(cell: Cell, H: number, batchSizes: number[], reverse: boolean, 
   };
 }
 
-function copy(s: GatedSequenceBackward): GatedSequenceBackward {
+function copy(s: RecurrentSequenceBackward): RecurrentSequenceBackward {
   const c = <T extends Floats | null>(x: T): T => (x ? (x.slice() as T) : x);
   return { ...s, dh: c(s.dh), dc: c(s.dc), dGi: c(s.dGi), dGh: c(s.dGh) };
 }
 
 /** The backward walk in float64 from the formulas of the cells' derivatives. */
-function reference(s: GatedSequenceBackward): { dh: Float64Array; dc: Float64Array | null; dGi: Float64Array; dGh: Float64Array | null } {
+function reference(s: RecurrentSequenceBackward): { dh: Float64Array; dc: Float64Array | null; dGi: Float64Array; dGh: Float64Array | null } {
   const { H, steps, whh, acts, saved, tanhC, hPrev, dOut } = s;
   const lstm = s.cell === "lstm";
   const GH = (lstm ? 4 : 3) * H;
@@ -117,7 +117,7 @@ function expectSame(got: ArrayLike<number> | null, want: ArrayLike<number> | nul
 
 it("the worker threads started", () => expect(ready).toBe(true));
 
-describe.each(BACKENDS)("gatedSequenceBackward: %s backend", (_name, be) => {
+describe.each(BACKENDS)("recurrentSequenceBackward: %s backend", (_name, be) => {
   for (const cell of ["gru", "lstm"] as const) {
     for (const [label, H, sizes] of SHAPES) {
       for (const reverse of [false, true]) {
@@ -125,7 +125,7 @@ describe.each(BACKENDS)("gatedSequenceBackward: %s backend", (_name, be) => {
           it(`${cell}, ${label} (H ${H}), ${reverse ? "reverse" : "forward"} walk, ${withOut ? "with" : "without"} output gradients: vs float64`, () => {
             const s = problem(cell, H, sizes, reverse, withOut);
             const want = reference(s);
-            be.gatedSequenceBackward(s);
+            be.recurrentSequenceBackward(s);
             expectClose(s.dGi, want.dGi, 2e-5, "dGi");
             expectClose(s.dGh, want.dGh, 2e-5, "dGh");
             expectClose(s.dh, want.dh, 2e-5, "dh");
@@ -137,14 +137,14 @@ describe.each(BACKENDS)("gatedSequenceBackward: %s backend", (_name, be) => {
   }
 });
 
-describe("gatedSequenceBackward on the wasm kernels, bit for bit", () => {
+describe("recurrentSequenceBackward on the wasm kernels, bit for bit", () => {
   for (const cell of ["gru", "lstm"] as const) {
     for (const [sizes, reverse] of [[[5, 5, 3, 2, 1], false], [[5, 5, 3, 2, 1], true], [[8, 8, 8], false]] as const) {
       it(`${cell}, batch sizes ${sizes.join(",")}${reverse ? " walked in reverse" : ""}: split over threads = one thread`, () => {
         const s = problem(cell, 64, [...sizes], reverse, true);
         const [one, split] = [copy(s), copy(s)];
-        single.gatedSequenceBackward(one);
-        threaded.gatedSequenceBackward(split);
+        single.recurrentSequenceBackward(one);
+        threaded.recurrentSequenceBackward(split);
         for (const k of ["dh", "dc", "dGi", "dGh"] as const) expectSame(split[k], one[k], k);
       });
     }

@@ -1,10 +1,10 @@
-// `gatedSequence`, a whole GRU / LSTM layer × direction forward in one backend call: every
+// `recurrentSequence`, a whole GRU / LSTM layer × direction forward in one backend call: every
 // backend against a float64 walk of the same packed sequence (batch sizes that shrink, grow when
 // walked in reverse, saved rows or not), and the wasm paths against each other bit for bit: the
 // resident walk (one thread or split by hidden units over workers) equals the per-step kernels.
 import { afterAll, describe, expect, it } from "vitest";
-import { Generator, jsBackend, type GatedInput, type GatedSequence } from "@rnnkit/tensor";
-import { runGatedSequence } from "../src/kernels/gatedSequence.js";
+import { Generator, jsBackend, type SequenceInput, type RecurrentSequence } from "@rnnkit/tensor";
+import { runRecurrentSequence } from "../src/kernels/recurrentSequence.js";
 import { loadWasmKernels } from "../src/wasm/loader.js";
 import { createWasmBackend } from "../src/wasm/wasmBackend.js";
 import { BACKENDS, normals, pool, ready, SHAPES, single, threaded, walk } from "./sequenceBackends.js";
@@ -14,11 +14,11 @@ afterAll(() => pool.close());
 const gen = new Generator(7);
 const randn = (n: number, scale = 1): Float32Array => normals(gen, n, scale);
 
-type Cell = GatedSequence["cell"];
+type Cell = "gru" | "lstm";
 type Floats = Float32Array | Float64Array;
 
 /** Random operands and zeroed outputs for a sequence of the given walk, in `dtype`. */
-function problem(cell: Cell, H: number, batchSizes: number[], reverse: boolean, keep: boolean, f64 = false): GatedSequence {
+function problem(cell: Cell, H: number, batchSizes: number[], reverse: boolean, keep: boolean, f64 = false): RecurrentSequence {
   const G = cell === "lstm" ? 4 : 3;
   const N = batchSizes.reduce((a, b) => a + b, 0);
   const B = batchSizes[0]!;
@@ -35,7 +35,7 @@ function problem(cell: Cell, H: number, batchSizes: number[], reverse: boolean, 
 }
 
 /** A deep copy (outputs included), so several backends run the same problem. */
-function copy(s: GatedSequence): GatedSequence {
+function copy(s: RecurrentSequence): RecurrentSequence {
   const c = <T extends Floats | null>(x: T): T => (x ? (x.slice() as T) : x);
   return { ...s, gi: c(s.gi), whh: c(s.whh), bhh: c(s.bhh), h: c(s.h), c: c(s.c), out: c(s.out), acts: c(s.acts), saved: c(s.saved), tanhC: c(s.tanhC), hPrev: c(s.hPrev) };
 }
@@ -43,7 +43,7 @@ function copy(s: GatedSequence): GatedSequence {
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** `x · W_ihᵀ + bias` in float64. */
-function project(input: GatedInput, GH: number): Float64Array {
+function project(input: SequenceInput, GH: number): Float64Array {
   const I = input.size;
   const N = input.x.length / I;
   const gi = new Float64Array(N * GH);
@@ -58,7 +58,7 @@ function project(input: GatedInput, GH: number): Float64Array {
 }
 
 /** `s` with its input half of the gates given as rows x (N, 6) and W_ih (and a bias when `bias`) instead of `gi`, whose buffer is left as junk. */
-function withInput(s: GatedSequence, bias: boolean): GatedSequence {
+function withInput(s: RecurrentSequence, bias: boolean): RecurrentSequence {
   const GH = s.bhh.length;
   const N = s.out.length / s.H;
   const I = 6;
@@ -66,7 +66,7 @@ function withInput(s: GatedSequence, bias: boolean): GatedSequence {
 }
 
 /** The walk in float64, written from the formulas (gate orders r, z, n and i, f, g, o). */
-function reference(s: GatedSequence): GatedSequence {
+function reference(s: RecurrentSequence): RecurrentSequence {
   const r = copy(s);
   const toF64 = <T extends Floats | null>(x: T): T => (x ? (Float64Array.from(x) as unknown as T) : x);
   const out = { ...r, h: toF64(r.h), c: toF64(r.c), out: toF64(r.out), acts: toF64(r.acts), saved: toF64(r.saved), tanhC: toF64(r.tanhC), hPrev: toF64(r.hPrev) };
@@ -121,7 +121,7 @@ function reference(s: GatedSequence): GatedSequence {
 const FIELDS = ["out", "h", "c", "acts", "saved", "tanhC", "hPrev"] as const;
 
 /** Calls `check(got, want)` on every element of every output both sequences have (and checks they have the same ones). */
-function eachOutput(got: GatedSequence, want: GatedSequence, check: (g: number, w: number) => boolean): void {
+function eachOutput(got: RecurrentSequence, want: RecurrentSequence, check: (g: number, w: number) => boolean): void {
   for (const k of FIELDS) {
     const g = got[k];
     const w = want[k];
@@ -135,15 +135,15 @@ function eachOutput(got: GatedSequence, want: GatedSequence, check: (g: number, 
 }
 
 /** Every output within `tol` (relative, plus `tol` absolute) of the float64 walk. */
-const expectClose = (got: GatedSequence, want: GatedSequence, tol: number): void =>
+const expectClose = (got: RecurrentSequence, want: RecurrentSequence, tol: number): void =>
   eachOutput(got, want, (g, w) => Math.abs(g - w) <= tol * (1 + Math.abs(w)));
 
 /** Every output identical, bit for bit. */
-const expectSame = (got: GatedSequence, want: GatedSequence): void => eachOutput(got, want, (g, w) => Object.is(g, w));
+const expectSame = (got: RecurrentSequence, want: RecurrentSequence): void => eachOutput(got, want, (g, w) => Object.is(g, w));
 
 it("the worker threads started", () => expect(ready).toBe(true));
 
-describe.each(BACKENDS)("gatedSequence: %s backend", (_name, be) => {
+describe.each(BACKENDS)("recurrentSequence: %s backend", (_name, be) => {
   for (const cell of ["gru", "lstm"] as const) {
     for (const [label, H, sizes] of SHAPES) {
       for (const reverse of [false, true]) {
@@ -151,7 +151,7 @@ describe.each(BACKENDS)("gatedSequence: %s backend", (_name, be) => {
           it(`${cell}, ${label} (H ${H}), ${reverse ? "reverse" : "forward"}, ${keep ? "saving every step" : "inference"}: vs float64`, () => {
             const s = problem(cell, H, sizes, reverse, keep);
             const want = reference(s);
-            be.gatedSequence(s);
+            be.recurrentSequence(s);
             expectClose(s, want, 2e-5);
           });
         }
@@ -162,37 +162,37 @@ describe.each(BACKENDS)("gatedSequence: %s backend", (_name, be) => {
         it(`${cell}, ${label} (H ${H}), projecting its input rows itself${bias ? ", with a bias" : ""}: vs float64`, () => {
           const s = withInput(problem(cell, H, sizes, true, true), bias);
           const want = reference(s);
-          be.gatedSequence(s);
+          be.recurrentSequence(s);
           expectClose(s, want, 2e-5);
           const inference = withInput(problem(cell, H, sizes, false, false), bias);
           const wantInference = reference(inference);
-          be.gatedSequence({ ...inference, gi: null });
+          be.recurrentSequence({ ...inference, gi: null });
           expectClose(inference, wantInference, 2e-5);
         });
       }
     }
     it(`${cell} without gi or input: a clear error`, () => {
       const s = problem(cell, 16, [4, 4], false, false);
-      expect(() => be.gatedSequence({ ...s, gi: null })).toThrow("gatedSequence: gi is null and no input is given");
+      expect(() => be.recurrentSequence({ ...s, gi: null })).toThrow("recurrentSequence: gi is null and no input is given");
     });
     it(`${cell} in float64 matches the float64 walk to rounding`, () => {
       const s = problem(cell, 12, [3, 2, 1], true, true, true);
       const want = reference(s);
-      be.gatedSequence(s);
+      be.recurrentSequence(s);
       expectClose(s, want, 1e-13);
     });
   }
 });
 
-describe("gatedSequence on the wasm kernels, bit for bit", () => {
-  const perStep = (s: GatedSequence): void => runGatedSequence(single, s);
+describe("recurrentSequence on the wasm kernels, bit for bit", () => {
+  const perStep = (s: RecurrentSequence): void => runRecurrentSequence(single, s);
   for (const cell of ["gru", "lstm"] as const) {
     for (const [sizes, reverse] of [[[5, 5, 3, 2, 1], false], [[5, 5, 3, 2, 1], true], [[8, 8, 8], false]] as const) {
       it(`${cell}, batch sizes ${sizes.join(",")}${reverse ? " walked in reverse" : ""}: resident (1 thread, split over threads) = per-step kernels`, () => {
         const s = problem(cell, 64, [...sizes], reverse, true);
         const [one, split, steps] = [copy(s), copy(s), copy(s)];
-        single.gatedSequence(one);
-        threaded.gatedSequence(split);
+        single.recurrentSequence(one);
+        threaded.recurrentSequence(split);
         perStep(steps);
         expectSame(one, steps);
         expectSame(split, steps);
@@ -211,9 +211,9 @@ describe("gatedSequence on the wasm kernels, bit for bit", () => {
       for (let r = 0; r < N * GH; r += GH) for (let j = 0; j < GH; j++) gi[r + j]! += bias![j]!;
       const given = { ...copy(s), input: null, gi };
       const [one, split] = [copy(s), copy(s)];
-      single.gatedSequence(given);
-      single.gatedSequence(one);
-      threaded.gatedSequence(split);
+      single.recurrentSequence(given);
+      single.recurrentSequence(one);
+      threaded.recurrentSequence(split);
       expectSame(one, given);
       expectSame(split, given);
     });
@@ -223,9 +223,9 @@ describe("gatedSequence on the wasm kernels, bit for bit", () => {
     const big = problem("lstm", 64, [6, 6, 6], false, true);
     const small = problem("gru", 32, [2, 1], true, false);
     const fresh = copy(small);
-    createWasmBackend(loadWasmKernels(false)!, jsBackend).gatedSequence(fresh);
-    single.gatedSequence(big);
-    single.gatedSequence(small);
+    createWasmBackend(loadWasmKernels(false)!, jsBackend).recurrentSequence(fresh);
+    single.recurrentSequence(big);
+    single.recurrentSequence(small);
     expectSame(small, fresh);
   });
 });

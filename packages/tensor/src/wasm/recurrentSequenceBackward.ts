@@ -1,5 +1,5 @@
-import type { GatedSequenceBackward } from "../backend.js";
-import { gateCount, walkExtents } from "../kernels/gatedSequence.js";
+import { GATE_COUNTS, type RecurrentSequenceBackward } from "../backend.js";
+import { walkExtents } from "../kernels/recurrentSequence.js";
 import type { WasmKernels } from "./loader.js";
 
 /**
@@ -9,25 +9,28 @@ import type { WasmKernels } from "./loader.js";
 export type PrepackedProduct = (m: number, n: number, k: number, ap: number, bp: number, c: number) => void;
 
 /**
- * The wasm backend's `gatedSequenceBackward`: the saved activations and the output gradients are
+ * The wasm backend's `recurrentSequenceBackward` for GRU and unprojected LSTM layers: the saved
+ * activations and the output gradients are
  * copied into the kernels' memory once, `W_hh` is packed once, and each step is one fused cell
  * backward (`lstmBackCell` / `gruBackCell`, which also adds the step's output gradient), the
  * step's gate gradients packed once and one product `dG · W_hh` split by columns over the
- * threads, reading dh from one buffer and writing the other. `fallback` runs what it does not
- * take (not float32, H not a multiple of 4, products below `minMacs`, memory short).
- * @example const run = residentGatedSequenceBackward(kernels, product, 1024, (s) => runGatedSequenceBackward(be, s))
+ * threads, reading dh from one buffer and writing the other. `fallback` (the reference walk)
+ * runs what it does not take (Elman cells, a projection, not float32, H not a multiple of 4,
+ * products below `minMacs`, buffers missing, memory short).
+ * @example const run = residentRecurrentSequenceBackward(kernels, product, 1024, (s) => runRecurrentSequenceBackward(be, s))
  */
-export function residentGatedSequenceBackward(
-  kernels: WasmKernels, product: PrepackedProduct, minMacs: number, fallback: (s: GatedSequenceBackward) => void,
-): (s: GatedSequenceBackward) => void {
+export function residentRecurrentSequenceBackward(
+  kernels: WasmKernels, product: PrepackedProduct, minMacs: number, fallback: (s: RecurrentSequenceBackward) => void,
+): (s: RecurrentSequenceBackward) => void {
   const k = kernels.exports;
   return (s) => {
     const { H, steps, acts, saved, tanhC, hPrev, dOut, dh, dc, dGi, dGh } = s;
     const lstm = s.cell === "lstm";
-    const GH = gateCount(s.cell) * H;
+    const GH = GATE_COUNTS[s.cell] * H;
     const { N, B } = walkExtents(steps);
     const arrays = [s.whh, acts, saved, tanhC, hPrev, dOut, dh, dc, dGi, dGh];
-    if (H % 4 !== 0 || B * GH * H < minMacs || !arrays.every((x) => x === null || x instanceof Float32Array)) {
+    const ready = lstm ? !s.projection && saved && tanhC && dc : s.cell === "gru" && saved && hPrev && dGh;
+    if (!ready || H % 4 !== 0 || B * GH * H < minMacs || !arrays.every((x) => x === null || x instanceof Float32Array)) {
       fallback(s);
       return;
     }
@@ -49,7 +52,7 @@ export function residentGatedSequenceBackward(
     mem.set(s.whh.subarray(0, GH * H), f(pW));
     k.packGemmB(0, H, GH, pW, H, pPacked);
     mem.set(acts.subarray(0, N * GH), f(pActs));
-    mem.set(saved.subarray(0, N * H), f(pSaved));
+    mem.set(saved!.subarray(0, N * H), f(pSaved));
     mem.set((lstm ? tanhC! : hPrev!).subarray(0, N * H), f(pStates));
     if (dOut) mem.set(dOut.subarray(0, N * H), f(pDOut));
     mem.set(dh.subarray(0, B * H), f(pDh0));

@@ -1,5 +1,5 @@
-import type { GatedSequence } from "../backend.js";
-import { gateCount, walkExtents } from "../kernels/gatedSequence.js";
+import { GATE_COUNTS, type RecurrentSequence } from "../backend.js";
+import { walkExtents } from "../kernels/recurrentSequence.js";
 import type { WasmKernels } from "./loader.js";
 
 /**
@@ -19,30 +19,32 @@ export interface SequenceRunners {
 }
 
 /**
- * The wasm backend's `gatedSequence`: every operand is copied into the kernels' memory once and
+ * The wasm backend's `recurrentSequence` for GRU and unprojected LSTM layers: every operand is copied into the kernels' memory once and
  * stays there for the whole walk, `W_hh` is packed once, and each step is one `gruStep` /
  * `lstmStep` call (the step's product and cell, split by hidden units over threads where it pays)
  * reading h from one buffer and writing the other; saved rows move by `copyWithin`. No per-step
  * copies in or out of JavaScript arrays, and results equal the per-step kernels'. With `input`,
- * `x · W_ihᵀ + bias` is formed in that memory too (W_ih packed once, split by rows). `fallback`
- * runs sequences it does not take (not float32, H not a multiple of 4, products below
- * `minMacs`, neither gi nor input, memory short).
- * @example const run = residentGatedSequence(kernels, { runStep, project }, 1024, (s) => runGatedSequence(be, s))
+ * `x · W_ihᵀ + bias` is formed in that memory too (W_ih packed once, split by rows). `fallback` (the
+ * reference walk on the backend's kernels) runs the sequences it does not take: Elman cells, a
+ * projection, not float32, H not a multiple of 4, products below `minMacs`, neither gi nor
+ * input, buffers missing, memory short.
+ * @example const run = residentRecurrentSequence(kernels, { runStep, project }, 1024, (s) => runRecurrentSequence(be, s))
  */
-export function residentGatedSequence(
-  kernels: WasmKernels, runners: SequenceRunners, minMacs: number, fallback: (s: GatedSequence) => void,
-): (s: GatedSequence) => void {
+export function residentRecurrentSequence(
+  kernels: WasmKernels, runners: SequenceRunners, minMacs: number, fallback: (s: RecurrentSequence) => void,
+): (s: RecurrentSequence) => void {
   const k = kernels.exports;
   const { runStep } = runners;
   return (s) => {
     const { H, steps, c, tanhC, hPrev, input } = s;
     const lstm = s.cell === "lstm";
-    const GH = gateCount(s.cell) * H;
+    const GH = GATE_COUNTS[s.cell] * H;
     const I = input ? input.size : 0;
     const { N, S, B } = walkExtents(steps);
     const arrays = [s.gi, s.whh, s.bhh, s.h, s.out, s.acts, s.saved, c, tanhC, hPrev, input?.x ?? null, input?.weight ?? null, input?.bias ?? null];
-    // (Without gi or input the fallback names the mistake.)
-    if (H % 4 !== 0 || B * GH * H < minMacs || (!input && !s.gi) || !arrays.every((x) => x === null || x instanceof Float32Array)) {
+    // (Without gi, input or a buffer the cell needs, the fallback names the mistake.)
+    const gated = s.cell === "gru" || (lstm && !s.projection && c && tanhC);
+    if (!gated || !s.acts || !s.saved || H % 4 !== 0 || B * GH * H < minMacs || (!input && !s.gi) || !arrays.every((x) => x === null || x instanceof Float32Array)) {
       fallback(s);
       return;
     }
