@@ -1,7 +1,7 @@
 import * as rk from "rnnkit";
 import { validateConfig, type PlaygroundConfig } from "./config.js";
-import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.js";
-import { inspect, type Inspection } from "./inspect.js";
+import { checkTensors, describeModel, encodeCheckpoint, readCheckpoint } from "./checkpoint.js";
+import { inspect, type Inspection, type ViewRequest } from "./inspect.js";
 import { PlaygroundNet } from "./model.js";
 import { makeTask } from "./tasks/index.js";
 import type { Predictions, Task } from "./tasks/task.js";
@@ -26,26 +26,80 @@ function makeOptimizer(config: PlaygroundConfig, params: rk.Tensor[]): rk.optim.
   }
 }
 
+/** A trainer made from a checkpoint file, and a sentence saying what was loaded. */
+export interface LoadedTrainer {
+  trainer: Trainer;
+  message: string;
+}
+
 /**
  * Owns a task, a model and its optimizer, and trains one step at a time. Pure logic: it runs
  * the same in the page's worker and in Node tests.
  */
 export class Trainer {
-  readonly config: PlaygroundConfig;
+  /** The settings the model was built with; `lr` follows `setLearningRate`. */
+  config: PlaygroundConfig;
   readonly task: Task;
   readonly model: PlaygroundNet;
   private optimizer: rk.optim.Optimizer;
   step = 0;
   readonly history: LossPoint[] = [];
 
-  constructor(config: PlaygroundConfig, task?: Task) {
+  /** Builds the task and model `config` describes; `symbols` fixes the input vocabulary (a loaded model's). */
+  constructor(config: PlaygroundConfig, symbols?: readonly string[]) {
     const errs = validateConfig(config);
-    if (errs.length) throw new Error(`Invalid configuration: ${errs.join("; ")}`);
+    if (errs.length) throw new Error(errs.map((e) => e.message).join(" "));
     this.config = config;
     rk.manualSeed(config.seed);
-    this.task = task ?? makeTask(config);
+    this.task = makeTask(config, symbols);
     this.model = new PlaygroundNet(config, this.task.inputSize, this.task.outputs);
     this.optimizer = makeOptimizer(config, this.model.parameters());
+  }
+
+  /**
+   * Builds the model a checkpoint describes (see `readCheckpoint`) and loads its weights and
+   * step. A text model trains on `onScreen.text` when its vocabulary covers it, else on
+   * `fallbackText()` (the bundled text) when that fits, else the Error says what to do.
+   */
+  static fromCheckpoint(bytes: Uint8Array, onScreen: PlaygroundConfig, fallbackText?: () => string): LoadedTrainer {
+    const plan = readCheckpoint(bytes, onScreen);
+    let trainer: Trainer;
+    let textNote = "";
+    try {
+      trainer = new Trainer(plan.config, plan.symbols ?? undefined);
+    } catch (e) {
+      if (plan.config.task !== "text" || !fallbackText) throw e;
+      try {
+        trainer = new Trainer({ ...plan.config, text: fallbackText() }, plan.symbols ?? undefined);
+        textNote = " It trains on the bundled text, as the text in the box does not fit its vocabulary.";
+      } catch {
+        throw e;
+      }
+    }
+    const symbols = plan.symbols;
+    if (symbols && plan.config.task !== "text" && (symbols.length !== trainer.task.symbols.length || symbols.some((s, i) => s !== trainer.task.symbols[i]))) {
+      throw new Error(`The checkpoint's vocabulary (${symbols.length} symbols) differs from the ${trainer.task.name} task's (${trainer.task.symbols.length}).`);
+    }
+    const labels = plan.labelNames;
+    if (labels && labels.length && labels.join("\n") !== trainer.task.labelNames.join("\n")) {
+      throw new Error(`The checkpoint classifies into ${labels.join(", ")}; the ${trainer.task.name} task's classes are ${trainer.task.labelNames.join(", ")}.`);
+    }
+    checkTensors(trainer.model.stateDict(), plan.tensors, `the settings ${describeModel(plan.config)}`);
+    trainer.model.loadStateDict(plan.tensors);
+    trainer.step = plan.step;
+    return { trainer, message: `Loaded ${plan.kind}: ${trainer.task.name}, ${describeModel(plan.config)}, step ${plan.step}.${textNote}` };
+  }
+
+  /** Changes the learning rate of every parameter group of the running optimizer (its state and the step count stay). */
+  setLearningRate(lr: number): void {
+    if (!(lr > 0 && lr <= 10)) throw new Error(`Learning rate must be more than 0 and at most 10 (got ${lr}).`);
+    for (const g of this.optimizer.paramGroups) g.lr = lr;
+    this.config = { ...this.config, lr };
+  }
+
+  /** The learning rate the optimizer uses now. */
+  get learningRate(): number {
+    return this.optimizer.paramGroups[0]!.lr;
   }
 
   /** One optimizer step on the next batch; returns its loss. Throws on a non-finite loss. */
@@ -85,12 +139,13 @@ export class Trainer {
     return this.task.predictions(this.model);
   }
 
-  inspect(): Inspection {
+  /** The inside-the-model views of the task's example; only the groups `want` asks for are filled. */
+  inspect(want?: ViewRequest): Inspection {
     const { x, steps } = this.task.example();
-    return inspect(this.model, x, steps);
+    return inspect(this.model, x, steps, want);
   }
 
-  /** The model as safetensors bytes, with config and vocabulary in the metadata. */
+  /** The model as safetensors bytes, with config, vocabulary and step in the metadata. */
   saveCheckpoint(): Uint8Array {
     return encodeCheckpoint(this.model.stateDict(), {
       config: this.config,
@@ -98,19 +153,5 @@ export class Trainer {
       labelNames: [...this.task.labelNames],
       step: this.step,
     });
-  }
-
-  /**
-   * Loads weights saved by the playground, the CLI or PyTorch (same configuration). The model's
-   * tensors are checked by name and shape; a mismatch is an Error naming them.
-   */
-  loadWeights(bytes: Uint8Array): void {
-    const { tensors, meta } = decodeCheckpoint(bytes, {
-      config: this.config,
-      symbols: [...this.task.symbols],
-      labelNames: [...this.task.labelNames],
-    });
-    this.model.loadStateDict(tensors);
-    this.step = meta.step;
   }
 }

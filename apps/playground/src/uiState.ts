@@ -1,4 +1,4 @@
-import { allowsBidirectional, defaultConfig, validateConfig, type PlaygroundConfig, type TaskName } from "./config.js";
+import { allowsBidirectional, defaultConfig, usedFields, validateConfig, type ConfigProblem, type PlaygroundConfig, type TaskName } from "./config.js";
 import type { FromWorker } from "./protocol.js";
 import type { Inspection } from "./inspect.js";
 import type { Predictions } from "./tasks/task.js";
@@ -6,19 +6,36 @@ import type { LossPoint } from "./trainer.js";
 
 /** Everything the page shows, derived only from user edits and worker messages. */
 export interface UiState {
+  /** The settings in the controls (edited; may differ from the running model's: see `pendingFields`). */
   config: PlaygroundConfig;
-  /** The config the worker's current model was built from. */
+  /** The settings of the model the worker holds (null before the first build). */
   activeConfig: PlaygroundConfig | null;
   running: boolean;
   parameters: number;
   taskName: string;
+  step: number;
   history: LossPoint[];
+  /** Steps per second over the last seconds, validation and views included. */
   stepsPerSec: number;
+  /** The last steps/s measured with each thread count. */
+  stepsPerSecByThreads: Record<number, number>;
+  threads: number;
+  isolated: boolean;
+  /** Training steps in the worker's last slice (Pause lands after at most the slice under way). */
+  sliceSteps: number;
+  /** How often the views are refreshed while training (they slow down for large models). */
+  viewsEveryMs: number;
   predictions: Predictions | null;
   inspection: Inspection | null;
+  /** The training step the views show. */
+  viewStep: number;
+  viewError: string | null;
+  /** A refused build or load, or a training error. */
   error: string | null;
-  /** Problems with the edited config; Train is disabled while there are any. */
-  configErrors: string[];
+  /** What the last load or rate change did. */
+  notice: string | null;
+  /** Problems with the edited settings; Train (for a new model) and Reset are refused while there are any. */
+  configErrors: ConfigProblem[];
 }
 
 /** The first state: the hello task with the classic exercise's settings. */
@@ -30,16 +47,25 @@ export function initialState(): UiState {
     running: false,
     parameters: 0,
     taskName: "",
+    step: 0,
     history: [],
     stepsPerSec: 0,
+    stepsPerSecByThreads: {},
+    threads: 1,
+    isolated: false,
+    sliceSteps: 0,
+    viewsEveryMs: 250,
     predictions: null,
     inspection: null,
+    viewStep: 0,
+    viewError: null,
     error: null,
+    notice: null,
     configErrors: validateConfig(config),
   };
 }
 
-/** A user edit of one config field. Changing the task resets the other fields to its defaults. */
+/** A user edit of one setting. Changing the task resets the other settings to its defaults (text and seed kept). */
 export function editConfig<K extends keyof PlaygroundConfig>(s: UiState, key: K, value: PlaygroundConfig[K]): UiState {
   let config: PlaygroundConfig;
   if (key === "task") {
@@ -51,28 +77,57 @@ export function editConfig<K extends keyof PlaygroundConfig>(s: UiState, key: K,
   return { ...s, config, configErrors: validateConfig(config) };
 }
 
-/** True when the edited config differs from the one the model was built from (so Train must rebuild). */
-export function needsRebuild(s: UiState): boolean {
-  if (!s.activeConfig) return true;
-  return JSON.stringify(s.activeConfig) !== JSON.stringify(s.config);
+/** Settings that apply to the running model at once (through the optimizer's param groups). */
+export const LIVE_FIELDS: ReadonlySet<keyof PlaygroundConfig> = new Set(["lr"]);
+
+/**
+ * Edited settings that differ from the running model's and wait for Reset: every setting the
+ * edited task uses, except the live ones. Empty before the first build.
+ */
+export function pendingFields(s: UiState): (keyof PlaygroundConfig)[] {
+  const a = s.activeConfig;
+  if (!a) return [];
+  const used = usedFields(s.config.task, s.config.input);
+  return (Object.keys(s.config) as (keyof PlaygroundConfig)[]).filter((k) => (k === "task" || used.has(k)) && !LIVE_FIELDS.has(k) && s.config[k] !== a[k]);
+}
+
+/** True when Train must first build a model (none yet). Edits to a running model wait for Reset. */
+export function needsBuild(s: UiState): boolean {
+  return s.activeConfig === null;
 }
 
 /** Applies a worker message. */
 export function onWorkerMessage(s: UiState, m: FromWorker): UiState {
   switch (m.type) {
     case "ready":
-      return { ...s, activeConfig: m.config, config: m.config, parameters: m.parameters, taskName: m.taskName, history: m.history, predictions: null, inspection: null, error: null, stepsPerSec: 0, configErrors: validateConfig(m.config) };
+      return {
+        ...s, activeConfig: m.config, config: m.config, parameters: m.parameters, taskName: m.taskName, step: m.step, history: m.history,
+        predictions: null, inspection: null, viewError: null, error: null, notice: m.message, stepsPerSec: 0, configErrors: validateConfig(m.config),
+      };
+    case "rejected": {
+      // The running model is unchanged: the controls go back to its settings, the error stays up.
+      const config = s.activeConfig ?? s.config;
+      return { ...s, error: m.message, notice: null, config, configErrors: validateConfig(config) };
+    }
     case "progress":
-      return { ...s, history: [...s.history, m.point], stepsPerSec: m.stepsPerSec, error: null };
-    case "predictions":
-      return { ...s, predictions: m.predictions };
-    case "inspection":
-      return { ...s, inspection: m.inspection };
+      return {
+        ...s, history: [...s.history, m.point], step: m.point.step, stepsPerSec: m.stepsPerSec, threads: m.threads, sliceSteps: m.sliceSteps,
+        viewsEveryMs: m.viewsEveryMs, stepsPerSecByThreads: m.stepsPerSec > 0 ? { ...s.stepsPerSecByThreads, [m.threads]: m.stepsPerSec } : s.stepsPerSecByThreads,
+      };
+    case "views":
+      return { ...s, predictions: m.predictions ?? s.predictions, inspection: m.inspection ?? s.inspection, viewError: m.viewError, viewStep: m.step };
     case "status":
-      return { ...s, running: m.running };
+      return { ...s, running: m.running, step: m.step, error: m.running ? null : s.error };
+    case "lr": {
+      const a = s.activeConfig;
+      return { ...s, activeConfig: a ? { ...a, lr: m.lr } : a, notice: `Learning rate ${m.lr} applies from step ${m.step + 1}; the model, optimizer state and step count are kept.` };
+    }
+    case "threads":
+      return { ...s, threads: m.threads, isolated: m.isolated };
     case "error":
       return { ...s, error: m.message, running: false };
-    case "checkpoint":
+    case "file":
+    case "bundledText":
       return s;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig, validateConfig } from "../src/config.js";
-import { chartData, editConfig, initialState, needsRebuild, onWorkerMessage, predictionHeadline } from "../src/uiState.js";
+import { chartData, editConfig, initialState, needsBuild, onWorkerMessage, pendingFields, predictionHeadline } from "../src/uiState.js";
 
 describe("playground config", () => {
   it("defaults to the classic hello exercise", () => {
@@ -9,19 +9,37 @@ describe("playground config", () => {
     expect(validateConfig(c)).toEqual([]);
   });
 
-  it("names the field in every validation error", () => {
+  it("names the setting as the page labels it in every validation error", () => {
     const c = { ...defaultConfig("hello"), hiddenSize: 0, lr: -1, numLayers: 9 };
     const errs = validateConfig(c);
-    expect(errs).toHaveLength(3);
-    expect(errs[0]).toMatch(/^hiddenSize must be an integer from 1 to 1024, got 0$/);
-    expect(errs.join("\n")).toMatch(/numLayers .* got 9/);
-    expect(errs.join("\n")).toMatch(/lr must be in \(0, 10\], got -1/);
+    expect(errs.map((e) => e.field)).toEqual(["hiddenSize", "numLayers", "lr"]);
+    expect(errs[0]!.message).toBe("Hidden size must be a whole number from 1 to 1024 (got 0).");
+    expect(errs[1]!.message).toMatch(/^Layers .* \(got 9\)/);
+    expect(errs[2]!.message).toMatch(/^Learning rate must be more than 0 and at most 10 \(got -1\)/);
+    for (const e of errs) expect(e.message).not.toMatch(/hiddenSize|numLayers|seqLen|batchSize|embeddingDim|\blr\b/);
   });
 
-  it("rejects bidirectional for next-step tasks and short texts", () => {
-    expect(validateConfig({ ...defaultConfig("hello"), bidirectional: true })[0]).toMatch(/bidirectional only makes sense/);
+  it("ignores settings the task does not use", () => {
+    const c = { ...defaultConfig("hello"), seqLen: 0, batchSize: -3, embeddingDim: 0, text: "" };
+    expect(validateConfig(c)).toEqual([]);
+    expect(validateConfig({ ...defaultConfig("sine"), embeddingDim: 0 })).toEqual([]);
+    expect(validateConfig({ ...defaultConfig("text"), text: "x".repeat(500), seqLen: 0 }).map((e) => e.field)).toEqual(["seqLen"]);
+  });
+
+  it("rejects bidirectional for next-step tasks, short texts, and texts too short for the sequence length", () => {
     expect(validateConfig({ ...defaultConfig("wordOrigin"), bidirectional: true })).toEqual([]);
-    expect(validateConfig({ ...defaultConfig("text"), text: "too short" })[0]).toMatch(/at least 100 characters/);
+    expect(validateConfig({ ...defaultConfig("text"), text: "too short" })[0]!.message).toMatch(/at least 100 characters/);
+    const long = validateConfig({ ...defaultConfig("text"), text: "a b c ".repeat(23), seqLen: 512 });
+    expect(long[0]).toMatchObject({ field: "text" });
+    expect(long[0]!.message).toMatch(/at least 572 characters for a sequence length of 512 \(it has 138\)/);
+  });
+
+  it("refuses models too large to train responsively, and allows LSTM and GRU 512 on the text defaults", () => {
+    const text = "The quick brown fox jumps over the lazy dog. ".repeat(40);
+    for (const cell of ["lstm", "gru"] as const) expect(validateConfig({ ...defaultConfig("text"), text, cell, hiddenSize: 512 })).toEqual([]);
+    const big = validateConfig({ ...defaultConfig("text"), text, cell: "lstm", hiddenSize: 1024, numLayers: 4 });
+    expect(big).toHaveLength(1);
+    expect(big[0]!.message).toMatch(/too large to train responsively/);
   });
 });
 
@@ -48,23 +66,44 @@ describe("UI state", () => {
     expect(editConfig(s, "hiddenSize", 8).configErrors).toEqual([]);
   });
 
-  it("needs a rebuild until the worker reports the same config, and after any edit", () => {
+  it("marks edits to a built model as pending (the learning rate is live), and a ready model clears them", () => {
     let s = initialState();
-    expect(needsRebuild(s)).toBe(true);
-    s = onWorkerMessage(s, { type: "ready", config: s.config, parameters: 52, taskName: "hello", history: [] });
-    expect(needsRebuild(s)).toBe(false);
+    expect(needsBuild(s)).toBe(true);
+    s = onWorkerMessage(s, { type: "ready", config: s.config, parameters: 52, taskName: "hello", step: 0, history: [], message: null });
+    expect(needsBuild(s)).toBe(false);
     expect(s.parameters).toBe(52);
     s = editConfig(s, "lr", 0.05);
-    expect(needsRebuild(s)).toBe(true);
+    expect(pendingFields(s)).toEqual([]);
+    s = editConfig(s, "hiddenSize", 16);
+    s = editConfig(s, "batchSize", 3); // hello does not use it: never pending
+    expect(pendingFields(s)).toEqual(["hiddenSize"]);
+    s = onWorkerMessage(s, { type: "lr", lr: 0.05, step: 923 });
+    expect(s.activeConfig!.lr).toBe(0.05);
+    expect(s.notice).toMatch(/from step 924/);
+  });
+
+  it("a rejected build puts the controls back to the running model's settings and shows why", () => {
+    let s = initialState();
+    const running = s.config;
+    s = onWorkerMessage(s, { type: "ready", config: running, parameters: 52, taskName: "hello", step: 7, history: [], message: null });
+    s = editConfig(s, "hiddenSize", 64);
+    s = onWorkerMessage(s, { type: "rejected", message: "The new settings were not applied: no" });
+    expect(s.config).toEqual(running);
+    expect(pendingFields(s)).toEqual([]);
+    expect(s.error).toMatch(/not applied/);
+    expect(s.step).toBe(7);
   });
 
   it("appends progress points and clears errors; an error stops the run", () => {
-    let s = onWorkerMessage(initialState(), { type: "status", running: true });
-    s = onWorkerMessage(s, { type: "progress", point: { step: 10, loss: 1.2, valLoss: 1.3 }, stepsPerSec: 500 });
-    s = onWorkerMessage(s, { type: "progress", point: { step: 20, loss: 0.9, valLoss: null }, stepsPerSec: 510 });
+    let s = onWorkerMessage(initialState(), { type: "status", running: true, step: 0 });
+    const info = { threads: 2, sliceSteps: 5, viewsEveryMs: 250 };
+    s = onWorkerMessage(s, { type: "progress", point: { step: 10, loss: 1.2, valLoss: 1.3 }, stepsPerSec: 500, ...info });
+    s = onWorkerMessage(s, { type: "progress", point: { step: 20, loss: 0.9, valLoss: null }, stepsPerSec: 510, ...info, threads: 1 });
     expect(s.history.map((p) => p.step)).toEqual([10, 20]);
     expect(chartData(s.history)).toEqual([[10, 20], [1.2, 0.9], [1.3, null]]);
     expect(s.stepsPerSec).toBe(510);
+    expect(s.stepsPerSecByThreads).toEqual({ 1: 510, 2: 500 });
+    expect(s.step).toBe(20);
     s = onWorkerMessage(s, { type: "error", message: "Training diverged" });
     expect(s).toMatchObject({ running: false, error: "Training diverged" });
   });

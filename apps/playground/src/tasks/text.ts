@@ -14,8 +14,24 @@ export class TextTask implements Task {
   private readonly gen: rk.Generator;
   private readonly val: Batch;
 
-  constructor(text: string, seqLen: number, private readonly batchSize: number, seed: number) {
-    this.corpus = rk.data.textCorpus(text, { seqLen, valFraction: 0.1 });
+  /**
+   * `symbols` fixes the vocabulary (a loaded model's, in code-point order); the text must then use
+   * only those characters. By default the vocabulary is the text's own characters.
+   */
+  constructor(text: string, seqLen: number, private readonly batchSize: number, seed: number, symbols?: readonly string[]) {
+    let vocab: rk.data.CharVocab | undefined;
+    if (symbols) {
+      vocab = new rk.data.CharVocab(symbols);
+      if (vocab.tokens.length !== symbols.length || vocab.tokens.some((t, i) => t !== symbols[i])) {
+        throw new Error("The model's vocabulary is not a list of distinct single characters in code-point order, so the playground cannot map text onto it.");
+      }
+      const known = new Set(symbols);
+      const unknown = [...new Set(text)].filter((ch) => !known.has(ch));
+      if (unknown.length) {
+        throw new Error(`The text uses ${unknown.length} character(s) the model's vocabulary of ${symbols.length} lacks (${unknown.slice(0, 12).map((c) => JSON.stringify(c)).join(" ")}). Put the model's training text (or text using only its characters) in the Text box.`);
+      }
+    }
+    this.corpus = rk.data.textCorpus(text, { seqLen, valFraction: 0.1, ...(vocab ? { vocab } : {}) });
     this.symbols = this.corpus.vocab.tokens;
     this.inputSize = this.symbols.length;
     this.outputs = this.symbols.length;

@@ -12,13 +12,23 @@ export class WordOriginTask implements Task {
   readonly labelNames: readonly string[];
   private readonly train: rk.data.WordOriginDataset;
   private readonly test: rk.data.WordOriginDataset;
+  private readonly ids: Map<string, number>;
   private readonly gen: rk.Generator;
   private readonly val: Batch;
 
-  constructor(private readonly batchSize: number, seed: number) {
+  /**
+   * `symbols` fixes the id of each character (a loaded model's vocabulary: the CLI's classifiers
+   * put a padding symbol at id 0); by default the bundled set's own letters, in code-point order.
+   */
+  constructor(private readonly batchSize: number, seed: number, symbols?: readonly string[]) {
     this.train = rk.data.wordOrigin({ split: "train", seed });
     this.test = rk.data.wordOrigin({ split: "test", seed });
-    this.symbols = this.train.vocab.tokens;
+    this.symbols = symbols ?? this.train.vocab.tokens;
+    this.ids = new Map(this.symbols.map((s, i) => [s, i]));
+    const missing = this.train.vocab.tokens.filter((ch) => !this.ids.has(ch));
+    if (missing.length) {
+      throw new Error(`The model's alphabet lacks ${missing.length} letter(s) of the word lists (${missing.slice(0, 10).join(" ")}), so it cannot read these words.`);
+    }
     this.inputSize = this.symbols.length;
     this.labelNames = this.train.labelNames;
     this.outputs = this.labelNames.length;
@@ -29,11 +39,11 @@ export class WordOriginTask implements Task {
   }
 
   private collect(set: rk.data.WordOriginDataset, idx: readonly number[]): Batch {
-    const items = idx.map((i) => set.get(i));
+    const seqs = idx.map((i) => rk.tensor(Array.from(set.words[i]!, (ch) => this.ids.get(ch)!), { dtype: "int32" }));
     return {
-      x: rk.nn.utils.rnn.padSequence(items.map(([ids]) => ids), { batchFirst: true }),
-      y: rk.tensor(items.map(([, label]) => label), { dtype: "int32" }),
-      lengths: items.map(([ids]) => ids.shape[0]!),
+      x: rk.nn.utils.rnn.padSequence(seqs, { batchFirst: true }),
+      y: rk.tensor(idx.map((i) => set.labels[i]!), { dtype: "int32" }),
+      lengths: seqs.map((s) => s.shape[0]!),
     };
   }
 
