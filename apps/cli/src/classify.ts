@@ -29,7 +29,7 @@ export interface ClassifyTrainOptions {
 }
 
 /** A labelled text example. */
-interface Example {
+export interface Example {
   text: string;
   label: number;
 }
@@ -55,7 +55,7 @@ export function parseCsv(content: string, path: string, op: string): { examples:
  * Training and held-out examples: the bundled word-origin set split per language by
  * @rnnkit/data (`testFraction` = `--val-split`), or a CSV shuffled with the seed and split.
  */
-function loadExamples(o: ClassifyTrainOptions, op: string): { train: Example[]; val: Example[]; labels: string[]; lowercase: boolean; source: string } {
+export function loadExamples(o: ClassifyTrainOptions, op: string): { train: Example[]; val: Example[]; labels: string[]; lowercase: boolean; source: string } {
   if (o.data === undefined) {
     const part = (split: "train" | "test"): Example[] => {
       const ds = rk.data.wordOrigin({ split, testFraction: o.valSplit, seed: o.seed });

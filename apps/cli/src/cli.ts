@@ -5,6 +5,7 @@ import { CELL_KINDS, type CellKind } from "./charModel.js";
 import { CliError } from "./errors.js";
 import pkg from "../package.json" with { type: "json" };
 import { evalCommand } from "./evalCommand.js";
+import { registerExport } from "./export/registerExport.js";
 import { infoCommand } from "./info.js";
 import { defaultLr, OPTIMIZERS, SCHEDULERS, type OptimizerName, type SchedulerName } from "./optimSetup.js";
 import { sampleCommand } from "./sample.js";
@@ -157,6 +158,8 @@ export function buildProgram(): Command {
     .option("--json", "one JSON object per model", false)
     .action((o: { model: CellKind | "all"; hidden: number; layers: number; batchSize: number; seqLen: number; steps: number; json: boolean }) =>
       benchCommand({ ...o, models: o.model === "all" ? [...CELL_KINDS] : [o.model] }));
+
+  registerExport(program);
 
   return program;
 }

@@ -19,3 +19,5 @@ export * as F from "./functional.js";
 export * as optim from "./optim.js";
 export * as data from "./data.js";
 export * as io from "./io.js";
+/** The PyTorch DDP project writer and store-only zip of `@rnnkit/export` (`rk.torchExport.torchProject(spec)`). */
+export * as torchExport from "@rnnkit/export";
