@@ -11,6 +11,37 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+/** What an argument was, for error messages: `null`, `an array`, `a Tensor of shape [2]`, `string "x"`. */
+export function describeArg(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "undefined";
+  if (v instanceof Tensor) return `a Tensor of shape ${fmt(v.shape)}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+  if (typeof v === "object") return `an object (${(v as object).constructor?.name ?? "Object"})`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const DTYPE_HINT: Record<string, DType> = {
+  int64: "int32", long: "int32", int: "int32", int16: "int32", int8: "int32", uint8: "int32", bool: "int32", short: "int32",
+  float: "float32", float16: "float32", half: "float32", bfloat16: "float32", double: "float64",
+};
+
+/** A dtype name checked against rnnkit's (float32, int32, float64), with torch's other names pointed at ours. */
+export function checkDtype(dtype: unknown, op: string): DType {
+  if (dtype === "float32" || dtype === "int32" || dtype === "float64") return dtype;
+  const hint = typeof dtype === "string" ? DTYPE_HINT[dtype.replace(/^torch\./, "")] : undefined;
+  if (hint) {
+    const why = hint === "int32" ? "rnnkit's integer dtype is int32 (class indices, token ids)" : `use "${hint}"`;
+    throw new Error(`${op}: dtype "${String(dtype)}" is not supported; ${why}: pass { dtype: "${hint}" }`);
+  }
+  throw new Error(`${op}: unknown dtype ${describeArg(dtype)}; rnnkit's dtypes are "float32", "int32" and "float64"`);
+}
+function createDtype(opts: CreateOptions, op: string, fallback: DType = "float32"): DType {
+  if (typeof opts !== "object" || opts === null) throw new Error(`${op}: options must be an object, got ${describeArg(opts)}`);
+  return opts.dtype === undefined ? fallback : checkDtype(opts.dtype, op);
+}
+
 function make(value: NDArray, opts: CreateOptions): Tensor {
   return new Tensor(value, { requiresGrad: opts.requiresGrad ?? false });
 }
@@ -20,22 +51,68 @@ function make(value: NDArray, opts: CreateOptions): Tensor {
  * @example tensor([[1, 2], [3, 4]], { requiresGrad: true }); tensor([2, 0, 1], { dtype: "int32" })
  */
 export function tensor(data: NestedArray | TypedArray | readonly number[], opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
-  const dtype = opts.dtype ?? (data instanceof Int32Array ? "int32" : data instanceof Float64Array ? "float64" : "float32");
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts)) {
+    throw new Error(`tensor: the second argument is an options object { dtype, requiresGrad, shape }, got ${describeArg(opts)}`);
+  }
+  if (data instanceof Tensor) throw new Error("tensor: got a Tensor; use t.clone() (or t.detach().clone()) to copy a tensor");
+  const dtype = opts.dtype === undefined ? (data instanceof Int32Array ? "int32" : data instanceof Float64Array ? "float64" : "float32") : createDtype(opts, "tensor");
   const fromOpts = opts.shape === undefined ? { dtype } : { dtype, shape: opts.shape };
   return make(NDArray.from(data as NestedArray | TypedArray, fromOpts), opts);
 }
 
-/** A tensor of zeros (float32 unless `dtype`). @example zeros([2, 3]) */
-export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
-  return make(NDArray.zeros(checkShape(shape, "zeros"), opts.dtype ?? "float32"), opts);
+/**
+ * The arguments of a sized creation function, torch style: a size array or the sizes as
+ * varargs, then optional options: `zeros([2, 3])`, `zeros(2, 3)`, `zeros(2, 3, { dtype })`.
+ */
+export type SizeArgs<O> = [size: readonly number[], opts?: O] | [...sizes: number[]] | [...sizes: number[], opts: O];
+
+/** Splits `SizeArgs` into a checked size and the options, naming `op` in errors. */
+export function parseSizeArgs<O extends object>(args: readonly unknown[], op: string): [number[], O] {
+  const [first] = args;
+  if (Array.isArray(first)) {
+    const opts = args[1];
+    if (args.length > 2 || (opts !== undefined && (typeof opts !== "object" || opts === null || Array.isArray(opts)))) {
+      throw new Error(`${op}: expected (size, options?) with size an array, got ${args.length} arguments; e.g. ${op}([2, 3]) or ${op}(2, 3)`);
+    }
+    return [checkSizes(first, op), (opts ?? {}) as O];
+  }
+  const last = args[args.length - 1];
+  const hasOpts = typeof last === "object" && last !== null && !Array.isArray(last) && !(last instanceof Tensor);
+  const sizes = hasOpts ? args.slice(0, -1) : args.slice();
+  return [checkSizes(sizes, op), (hasOpts ? last : {}) as O];
 }
-/** A tensor of ones (float32 unless `dtype`). @example ones([2, 3], { requiresGrad: true }) */
-export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+
+/** A list of sizes checked to be non-negative integers, with a message that says what was given. */
+function checkSizes(sizes: readonly unknown[], op: string): number[] {
+  for (const s of sizes) {
+    if (typeof s !== "number") {
+      const shown = s instanceof Tensor ? `a Tensor of shape ${fmt(s.shape)}` : s === null ? "null" : typeof s;
+      throw new Error(`${op}: sizes must be integers, got ${shown}; pass sizes as ${op}([2, 3]) or ${op}(2, 3)`);
+    }
+  }
+  return checkShape(sizes as number[], op);
+}
+
+/** A tensor of zeros (float32 unless `dtype`); sizes as an array or as varargs. @example zeros([2, 3]); zeros(2, 3) */
+export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = parseSizeArgs<CreateOptions>(args, "zeros");
+  return make(NDArray.zeros(shape, createDtype(opts, "zeros")), opts);
+}
+/** A tensor of ones (float32 unless `dtype`). @example ones([2, 3], { requiresGrad: true }); ones(2, 3) */
+export function ones(...args: SizeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = parseSizeArgs<CreateOptions>(args, "ones");
   return full(shape, 1, opts);
 }
-/** A tensor filled with `value`. @example full([2], 7) // [7, 7] */
+/** torch.empty: rnnkit zero-fills, so this is `zeros` (torch leaves the values unset). @example empty(2, 3) */
+export function empty(...args: SizeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = parseSizeArgs<CreateOptions>(args, "empty");
+  return make(NDArray.zeros(shape, createDtype(opts, "empty")), opts);
+}
+/** A tensor filled with `value`; the size is one array, as torch's. @example full([2], 7) // [7, 7] */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
-  return make(NDArray.full(checkShape(shape, "full"), value, opts.dtype ?? "float32"), opts);
+  if (!Array.isArray(shape)) throw new Error(`full: size must be an array, got ${describeArg(shape)}; e.g. full([2, 3], ${String(value)})`);
+  if (typeof value !== "number") throw new Error(`full: fill value must be a number, got ${describeArg(value)}`);
+  return make(NDArray.full(checkSizes(shape, "full"), value, createDtype(opts, "full")), opts);
 }
 /** Zeros of `t`'s shape and dtype. @example zerosLike(x) */
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
@@ -84,29 +161,44 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
 }
 
 function floatDtype(opts: CreateOptions, fn: string): DType {
-  const dtype = opts.dtype ?? "float32";
+  const dtype = createDtype(opts, fn);
   if (dtype === "int32") throw new Error(`${fn}: dtype must be floating point, got int32`);
   return dtype;
 }
 
-/** Uniform samples in [0, 1) (torch.rand: same stream as torch for the same seed). */
-export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  const out = NDArray.zeros(checkShape(shape, "rand"), floatDtype(opts, "rand"));
+/** Uniform samples in [0, 1) (torch.rand: same stream as torch for the same seed). @example rand(2, 3); rand([2, 3], { generator }) */
+export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = parseSizeArgs<RandomOptions>(args, "rand");
+  const out = NDArray.zeros(shape, floatDtype(opts, "rand"));
   (opts.generator ?? defaultGenerator).fillUniform(out.data as Float32Array);
   return make(out, opts);
 }
 
-/** Standard normal samples (torch.randn). */
-export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  const out = NDArray.zeros(checkShape(shape, "randn"), floatDtype(opts, "randn"));
+/** Standard normal samples (torch.randn, the same stream). @example randn(2, 3); randn([2, 3]) */
+export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, opts] = parseSizeArgs<RandomOptions>(args, "randn");
+  const out = NDArray.zeros(shape, floatDtype(opts, "randn"));
   (opts.generator ?? defaultGenerator).fillNormal(out.data as Float32Array);
   return make(out, opts);
 }
 
-/** Integers uniform in [low, high), int32 (torch.randint). */
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+/**
+ * Integers uniform in [low, high) (low 0 when omitted), int32 (torch.randint, the same stream;
+ * torch's default dtype is int64). The size is one array, as torch's.
+ * @example randint(10, [2, 3]); randint(5, 9, [4], { generator })
+ */
+export function randint(high: number, size: readonly number[], opts?: RandomOptions): Tensor;
+export function randint(low: number, high: number, size: readonly number[], opts?: RandomOptions): Tensor;
+export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d?: RandomOptions): Tensor {
+  const [low, high, shape, opts] = Array.isArray(b) ? [0, a, b, (c ?? {}) as RandomOptions] : [a, b as number, c, d ?? {}];
+  if (!Array.isArray(shape)) {
+    throw new Error(`randint: size must be an array, got ${describeArg(shape)}; call randint(high, [sizes]) or randint(low, high, [sizes])`);
+  }
+  for (const [name, v] of [["low", low], ["high", high]] as const) {
+    if (typeof v !== "number" || !Number.isInteger(v)) throw new Error(`randint: ${name} must be an integer, got ${describeArg(v)}`);
+  }
   if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
-  const out = NDArray.zeros(checkShape(shape, "randint"), opts.dtype ?? "int32");
+  const out = NDArray.zeros(checkSizes(shape, "randint"), createDtype(opts, "randint", "int32"));
   const g = opts.generator ?? defaultGenerator;
   for (let i = 0; i < out.data.length; i++) out.data[i] = g.randint(low, high);
   return make(out, opts);

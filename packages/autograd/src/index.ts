@@ -5,9 +5,12 @@ export { runBackward, type BackwardOptions } from "./engine.js";
 export { enableGrad, isGradEnabled, noGrad, withGradMode } from "./gradMode.js";
 export { freshGrad, sumToShape } from "./gradUtil.js";
 export {
-  arange, bernoulli, eye, full, fullLike, linspace, ones, onesLike, rand, randint, randn, randperm,
-  tensor, zeros, zerosLike, type CreateOptions, type RandomOptions,
+  arange, bernoulli, empty, eye, full, fullLike, linspace, ones, onesLike, rand, randint, randn, randperm,
+  tensor, zeros, zerosLike, type CreateOptions, type RandomOptions, type SizeArgs,
 } from "./creation.js";
+export { argsort, sort, topk, type SortOptions, type TopkOptions } from "./ops/sorting.js";
+export { cumprod, cumsum, type ScanOptions } from "./ops/scan.js";
+export { multinomial, type MultinomialOptions } from "./sampling.js";
 export {
   add, cat, clamp, div, indexAdd, matmul, maximum, minimum, mul, oneHot, pow, stack, sub, where,
 } from "./ops/index.js";

@@ -1,9 +1,16 @@
-import { fmt, NDArray, type DType, type NestedArray, type TypedArray } from "@rnnkit/tensor";
+import { defaultGenerator, fmt, NDArray, type DType, type Generator, type NestedArray, type TypedArray } from "@rnnkit/tensor";
 import type { Node } from "./node.js";
 import { runBackward, type BackwardOptions } from "./engine.js";
 import { isGradEnabled } from "./gradMode.js";
 import * as ops from "./ops/index.js";
 import * as act from "./ops/activation.js";
+import * as sorting from "./ops/sorting.js";
+import * as scan from "./ops/scan.js";
+import * as sampling from "./sampling.js";
+import type { SortOptions, TopkOptions } from "./ops/sorting.js";
+import type { ScanOptions } from "./ops/scan.js";
+import type { MultinomialOptions } from "./sampling.js";
+import { checkDtype, describeArg, parseSizeArgs, tensor as createTensor, type CreateOptions, type SizeArgs } from "./creation.js";
 
 /** A tensor operand or a plain number (a scalar, broadcast like torch's Python scalars). */
 export type TensorLike = Tensor | number;
@@ -120,7 +127,10 @@ export class Tensor {
     if (!this._requiresGrad) {
       throw new Error("backward: element 0 of tensors does not require grad and does not have a gradFn");
     }
-    let g = grad;
+    if (grad !== undefined && grad !== null && !(grad instanceof Tensor)) {
+      throw new Error(`backward: gradient must be a Tensor of shape ${fmt(this.shape)} (or omitted for a one-element tensor), got ${typeof grad === "string" ? `string ${JSON.stringify(grad)}` : typeof grad}`);
+    }
+    let g = grad ?? undefined;
     if (g === undefined) {
       if (this.numel() !== 1) {
         throw new Error(`backward: grad can be implicitly created only for scalar outputs, got shape ${fmt(this.shape)}`);
@@ -316,6 +326,114 @@ export class Tensor {
   int(): Tensor { return this.to("int32"); }
   /** A copy that stays in the graph (gradients flow back to this tensor). */
   clone(): Tensor { return ops.clone(this); }
+
+  // ---- sorting, scans, sampling, new* and number conversion (torch semantics) ----------------
+  /** `[values, indices]` sorted along `dim` (default -1), stable. @example const [v, i] = x.sort(-1, true); */
+  sort(dim?: number | SortOptions, descending?: boolean): [Tensor, Tensor] { return sorting.sort(this, dim, descending); }
+  /** The int32 indices that sort along `dim` (default -1). @example x.argsort({ descending: true }) */
+  argsort(dim?: number | SortOptions, descending?: boolean): Tensor { return sorting.argsort(this, dim, descending); }
+  /** `[values, indices]` of the k largest (or smallest) along `dim` (default -1). @example const [p, i] = probs.topk(5); */
+  topk(k: number, dim?: number | TopkOptions, largest?: boolean, sorted?: boolean): [Tensor, Tensor] { return sorting.topk(this, k, dim, largest, sorted); }
+  /** Running sum along `dim`. @example tensor([1, 2, 3]).cumsum(0) // [1, 3, 6] */
+  cumsum(dim: number, opts?: ScanOptions | DType): Tensor { return scan.cumsum(this, dim, opts); }
+  /** Running product along `dim`. @example tensor([1, 2, 3]).cumprod(0) // [1, 2, 6] */
+  cumprod(dim: number, opts?: ScanOptions | DType): Tensor { return scan.cumprod(this, dim, opts); }
+  /** `numSamples` int32 category indices per row of these weights (torch.multinomial). @example probs.multinomial(1) */
+  multinomial(numSamples: number, opts?: boolean | MultinomialOptions): Tensor { return sampling.multinomial(this, numSamples, opts); }
+
+  /** Fills with uniform samples in [from, to), torch's stream. @example zeros(3, 4).uniform_(-0.1, 0.1) */
+  uniform_(from = 0, to = 1, opts: { generator?: Generator } = {}): this {
+    return this.fillRandom_("uniform_", (out) => (opts.generator ?? defaultGenerator).fillUniform(out as Float32Array, from, to), true);
+  }
+  /** Fills with N(mean, std²) samples, torch's stream. @example zeros(3).normal_(0, 0.02) */
+  normal_(mean = 0, std = 1, opts: { generator?: Generator } = {}): this {
+    if (!(std >= 0)) throw new Error(`normal_: std must be non-negative, got ${std}`);
+    return this.fillRandom_("normal_", (out) => (opts.generator ?? defaultGenerator).fillNormal(out as Float32Array, mean, std), true);
+  }
+  /** Fills with 1 with probability `p` (a number, or a tensor broadcast to this shape), else 0. @example zeros(5).bernoulli_(0.3) */
+  bernoulli_(p: number | Tensor = 0.5, opts: { generator?: Generator } = {}): this {
+    const g = opts.generator ?? defaultGenerator;
+    if (p instanceof Tensor) {
+      const probs = ops.broadcastValue(p, this.shape, p.dtype, "bernoulli_").flat();
+      const bits = p.dtype === "float64" ? 53 : 24;
+      return this.fillRandom_("bernoulli_", (out) => {
+        for (let i = 0; i < out.length; i++) {
+          const q = probs[i]!;
+          if (!(q >= 0 && q <= 1)) throw new Error(`bernoulli_: probabilities must be in [0, 1], got ${q}`);
+          out[i] = g.bernoulli(q, bits);
+        }
+      });
+    }
+    if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli_: expects 0 <= p <= 1, got ${String(p)}`);
+    return this.fillRandom_("bernoulli_", (out) => {
+      for (let i = 0; i < out.length; i++) out[i] = g.bernoulli(p, 53);
+    });
+  }
+  /**
+   * Fills with integers: `random_()` over [0, 2^24] (float32) or [0, 2^31) (int32), `random_(to)`
+   * over [0, to), `random_(from, to)` over [from, to); torch's stream. @example zeros(4, { dtype: "int32" }).random_(10)
+   */
+  random_(from?: number | { generator?: Generator }, to?: number | { generator?: Generator }, opts: { generator?: Generator } = {}): this {
+    const nums = [from, to].filter((v): v is number => typeof v === "number");
+    const o = [from, to, opts].find((v): v is { generator?: Generator } => typeof v === "object" && v !== null) ?? {};
+    const g = o.generator ?? defaultGenerator;
+    for (const v of nums) if (!Number.isInteger(v)) throw new Error(`random_: from and to must be integers, got ${v}`);
+    const range = nums.length === 0 ? undefined : nums.length === 1 ? { from: 0, to: nums[0]! } : { from: nums[0]!, to: nums[1]! };
+    if (range && !(range.to > range.from)) throw new Error(`random_: expects 'from' to be less than 'to', but got from=${range.from} >= to=${range.to}`);
+    return this.fillRandom_("random_", (out) => sampling.fillRandom(out, this.dtype, g, range));
+  }
+  /** Fills with Exp(λ) samples `-log(1 - u) / λ`, torch's CPU stream. @example zeros(3).exponential_() */
+  exponential_(lambd = 1, opts: { generator?: Generator } = {}): this {
+    if (!(lambd > 0)) throw new Error(`exponential_: expects lambda > 0.0, but found lambda=${lambd}`);
+    return this.fillRandom_("exponential_", (out) => sampling.fillExponential(out, lambd, opts.generator ?? defaultGenerator), true);
+  }
+  /** Writes freshly drawn values (row-major, as torch draws them for a contiguous tensor) over this tensor. */
+  private fillRandom_(op: string, fill: (out: TypedArray) => void, floatOnly = false): this {
+    if (floatOnly && this.dtype === "int32") throw new Error(`${op}: not implemented for int32 tensors; use a float32 tensor (t.float())`);
+    if (this.requiresGrad && this.isLeaf && isGradEnabled()) {
+      throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation; wrap it in noGrad()`);
+    }
+    return this.copy_(new Tensor(sampling.randomArray(this.shape, this.dtype, fill)));
+  }
+
+  /** Zeros of this dtype; sizes as an array or varargs (torch's new_zeros). @example x.newZeros(2, 3) */
+  newZeros(...args: SizeArgs<CreateOptions>): Tensor { return this.newFilled("newZeros", args, 0); }
+  /** Ones of this dtype (torch's new_ones). @example x.newOnes([2, 3]) */
+  newOnes(...args: SizeArgs<CreateOptions>): Tensor { return this.newFilled("newOnes", args, 1); }
+  /** A tensor of this dtype (zero-filled; torch's new_empty leaves it unset). */
+  newEmpty(...args: SizeArgs<CreateOptions>): Tensor { return this.newFilled("newEmpty", args, 0); }
+  /** `value` everywhere, this dtype (torch's new_full). @example x.newFull([2], 7) */
+  newFull(size: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+    if (typeof value !== "number") throw new Error(`newFull: fill value must be a number, got ${describeArg(value)}`);
+    return this.newFilled("newFull", [size, opts], value);
+  }
+  /** A new tensor of this dtype from data (torch's new_tensor). @example x.newTensor([1, 2]) */
+  newTensor(data: NestedArray | TypedArray | readonly number[], opts: CreateOptions = {}): Tensor {
+    return createTensor(data, { dtype: this.dtype, ...opts });
+  }
+  private newFilled(op: string, args: readonly unknown[], value: number): Tensor {
+    const [shape, opts] = parseSizeArgs<CreateOptions>(args, op);
+    const dtype = opts.dtype === undefined ? this.dtype : checkDtype(opts.dtype, op);
+    return new Tensor(NDArray.full(shape, value, dtype), { requiresGrad: opts.requiresGrad ?? false });
+  }
+
+  /**
+   * A one-element tensor converts to its number where JavaScript wants one (`total += loss`,
+   * `+t`, `Math.max(t, 1)`), as torch's `float(t)`; a template literal or `String(t)` prints
+   * it. Any other tensor used as a number throws instead of becoming NaN or a string.
+   */
+  [Symbol.toPrimitive](hint: "number" | "string" | "default"): number | string {
+    if (hint === "string") return this.toString();
+    if (this.numel() === 1) return this.item();
+    throw new Error(
+      `Tensor used as a JavaScript number (e.g. total += loss): only one-element tensors convert, got shape ${fmt(this.shape)}; ` +
+        "use t.item() on a one-element tensor, t.sum().item(), or String(t) / `${t}` to print it",
+    );
+  }
+  /** The number of a one-element tensor (see `[Symbol.toPrimitive]`). */
+  valueOf(): number {
+    return this[Symbol.toPrimitive]("number") as number;
+  }
 
   // ---- in-place (for initialization and optimizers; not recorded) ---------------------------
   private checkInPlace(op: string): void {

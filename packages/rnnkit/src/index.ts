@@ -9,8 +9,8 @@ export {
   Tensor, tensor, zeros, ones, full, zerosLike, onesLike, fullLike, rand, randn, randint, randperm,
   bernoulli, arange, linspace, eye, stack, cat, add, sub, mul, div, pow, matmul, maximum, minimum,
   clamp, where, oneHot, indexAdd, gradcheck, noGrad, enableGrad, isGradEnabled, withGradMode, defineOp,
-  manualSeed, Generator, defaultGenerator, NDArray,
-  type TensorLike, type TensorTuple, type CreateOptions, type RandomOptions, type OpSpec, type OpContext, type DType,
+  manualSeed, Generator, defaultGenerator, NDArray, empty, multinomial, topk, sort, argsort, cumsum, cumprod,
+  type TensorLike, type SizeArgs, type SortOptions, type TopkOptions, type ScanOptions, type MultinomialOptions, type TensorTuple, type CreateOptions, type RandomOptions, type OpSpec, type OpContext, type DType,
   type GradcheckOptions,
 } from "@rnnkit/autograd";
 export { fmt, getNumThreads, setNumThreads } from "@rnnkit/tensor";

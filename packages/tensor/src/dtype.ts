@@ -9,6 +9,15 @@ export type Floats = Float32Array | Float64Array;
 
 /** Allocates a zero-filled typed array of `n` elements for `dtype`. */
 export function allocArray(dtype: DType, n: number): TypedArray {
+  try {
+    return allocUnchecked(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const bytes = n * (dtype === "float64" ? 8 : 4);
+    throw new Error(`cannot allocate a ${dtype} tensor of ${n} elements (${(bytes / 2 ** 30).toFixed(1)} GiB): ${e.message}`);
+  }
+}
+function allocUnchecked(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case "float32":
       return new Float32Array(n);

@@ -70,6 +70,9 @@ export function normDims(dims: number | readonly number[] | undefined, ndim: num
   return out.sort((x, y) => x - y);
 }
 
+/** The most elements one typed array may hold (V8's limit on 64-bit hosts). */
+const MAX_ELEMENTS = 2 ** 32 - 1;
+
 /** Checks a shape is a list of non-negative integers, resolving one `-1` against `total` if given. */
 export function checkShape(shape: readonly number[], op: string, total?: number): number[] {
   let infer = -1;
@@ -81,10 +84,13 @@ export function checkShape(shape: readonly number[], op: string, total?: number)
       if (infer >= 0) throw new Error(`${op}: only one dimension can be inferred, got shape ${fmt(shape)}`);
       infer = i;
     } else if (!Number.isInteger(s) || s < 0) {
-      throw new Error(`${op}: invalid shape ${fmt(shape)} (sizes must be non-negative integers)`);
+      throw new Error(`${op}: invalid shape ${fmt(shape)} (sizes must be non-negative integers): got ${String(s)} at dim ${i}`);
     } else {
       known *= s;
     }
+  }
+  if (known > MAX_ELEMENTS) {
+    throw new Error(`${op}: shape ${fmt(shape)} has ${known} elements, more than a JavaScript typed array can hold (${MAX_ELEMENTS})`);
   }
   if (infer >= 0) {
     if (known === 0 || total! % known !== 0) {

@@ -119,6 +119,11 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   const d = normDim(dim, x.ndim, "slice");
   const size = x.shape[d]!;
   if (!Number.isInteger(step) || step <= 0) throw new Error(`slice: step must be a positive integer, got ${step}`);
+  for (const [name, v] of [["start", start], ["end", end]] as const) {
+    if (v !== undefined && v !== null && !Number.isInteger(v)) {
+      throw new Error(`slice: ${name} must be an integer (or undefined for the ${name === "start" ? "beginning" : "end"}), got ${String(v)}`);
+    }
+  }
   const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clampIdx(start);
   const e = clampIdx(end ?? size);
@@ -217,14 +222,14 @@ const catOp = defineOp<number>({
 });
 /** Joins tensors along an existing dim; all other dims must match. */
 export function cat(xs: readonly Tensor[], dim = 0): Tensor {
-  if (xs.length === 0) throw new Error("cat: expected a non-empty list of tensors");
+  checkTensorList(xs, dim, "cat");
   const ref = xs.find((t) => !(t.ndim === 1 && t.numel() === 0)) ?? xs[0]!;
   if (ref.ndim === 0) throw new Error("cat: zero-dimensional tensor cannot be concatenated");
   return catOp(xs, normDim(dim, ref.ndim, "cat"));
 }
 /** Joins same-shaped tensors along a new dim. */
 export function stack(xs: readonly Tensor[], dim = 0): Tensor {
-  if (xs.length === 0) throw new Error("stack: expected a non-empty list of tensors");
+  checkTensorList(xs, dim, "stack");
   const first = xs[0]!;
   xs.forEach((t, i) => {
     if (t.shape.length !== first.shape.length || t.shape.some((s, j) => s !== first.shape[j])) {
@@ -233,4 +238,17 @@ export function stack(xs: readonly Tensor[], dim = 0): Tensor {
   });
   const d = normDim(dim, first.ndim + 1, "stack");
   return cat(xs.map((t) => unsqueeze(t, d)), d);
+}
+
+/** cat/stack take one array of tensors (torch takes a sequence), then an integer dim. */
+function checkTensorList(xs: unknown, dim: unknown, op: string): void {
+  if (xs instanceof Tensor) {
+    throw new Error(`${op}: expected an array of tensors, got a Tensor${dim instanceof Tensor ? " and another Tensor" : ""}; write ${op}([a, b], dim) (torch.${op} takes a sequence)`);
+  }
+  if (!Array.isArray(xs)) throw new Error(`${op}: expected an array of tensors, got ${xs === null ? "null" : typeof xs}; write ${op}([a, b], dim)`);
+  if (xs.length === 0) throw new Error(`${op}: expected a non-empty list of tensors`);
+  xs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new Error(`${op}: expected a Tensor at entry ${i} of the list, got ${t === null ? "null" : Array.isArray(t) ? "an array" : typeof t}`);
+  });
+  if (typeof dim !== "number") throw new Error(`${op}: dim must be an integer, got ${dim instanceof Tensor ? "a Tensor" : typeof dim}`);
 }
