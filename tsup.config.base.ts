@@ -12,6 +12,9 @@ export const packageBuild: Options = {
   clean: true,
   sourcemap: true,
   target: "es2022",
+  // Class names are user-visible (String(module) prints torch's repr with the class name), so
+  // the bundle must not rename `Embedding` to `_Embedding`.
+  keepNames: true,
   esbuildOptions(options) {
     options.sourcesContent = false;
   },

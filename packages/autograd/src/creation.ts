@@ -1,5 +1,6 @@
 import { checkShape, defaultGenerator, fmt, Generator, NDArray, type DType, type NestedArray, type TypedArray } from "@rnnkit/tensor";
 import { Tensor } from "./tensor.js";
+import { requireTensor } from "./ops/checks.js";
 
 /** Options shared by the creation functions. */
 export interface CreateOptions {
@@ -116,14 +117,17 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
 }
 /** Zeros of `t`'s shape and dtype. @example zerosLike(x) */
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  requireTensor(t, "zerosLike", "input");
   return zeros(t.shape, { dtype: t.dtype, ...opts });
 }
 /** Ones of `t`'s shape and dtype. @example onesLike(x) */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  requireTensor(t, "onesLike", "input");
   return ones(t.shape, { dtype: t.dtype, ...opts });
 }
 /** `value` everywhere, in `t`'s shape and dtype. @example fullLike(x, -1) */
 export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+  requireTensor(t, "fullLike", "input");
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
 
@@ -206,7 +210,8 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
 
 /** A random permutation of 0..n-1, int32; the same stream as torch 1.13's CPU randperm. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${describeArg(n)}`);
+  const g = opts?.generator ?? defaultGenerator;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   // torch: for i = 0..n-2, swap r[i] with r[i + random() % (n - i)].
@@ -221,7 +226,8 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
 
 /** 1 with probability `p[i]`, else 0, elementwise (torch.bernoulli). */
 export function bernoulli(p: Tensor, opts: RandomOptions = {}): Tensor {
-  const g = opts.generator ?? defaultGenerator;
+  requireTensor(p, "bernoulli", "input");
+  const g = opts?.generator ?? defaultGenerator;
   const probs = p.value.flat();
   const out = NDArray.zeros(p.shape, p.dtype === "int32" ? "float32" : p.dtype);
   for (let i = 0; i < probs.length; i++) {

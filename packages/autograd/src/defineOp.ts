@@ -44,6 +44,10 @@ export function needsGrad(inputs: readonly Tensor[]): boolean {
  */
 export function defineOp<A = void, S = undefined>(spec: OpSpec<A, S>): (inputs: readonly Tensor[], args: A) => Tensor {
   return (inputs, args) => {
+    for (let i = 0; i < inputs.length; i++) {
+      // A plain JS value where a tensor belongs would otherwise fail deep inside a kernel.
+      if (!(inputs[i] instanceof Tensor)) throw new Error(`${spec.name}: expected a Tensor for argument ${i}, got ${describeValue(inputs[i])}`);
+    }
     const arrays = inputs.map((t) => t.value);
     const out = spec.forward(arrays, args);
     if (!needsGrad(inputs)) return new Tensor(out);
@@ -62,4 +66,10 @@ export function defineOp<A = void, S = undefined>(spec: OpSpec<A, S>): (inputs: 
 export function record(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[], backward: BackwardFn): void {
   const node = new Node(name, inputs, outputs.map((o) => o.shape), backward);
   outputs.forEach((o, i) => o.attach(node, i));
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return "an array (wrap it with tensor(...))";
+  return typeof v === "object" ? `an object (${(v as object).constructor?.name ?? "Object"})` : `${typeof v} ${JSON.stringify(v)}`;
 }

@@ -8,6 +8,9 @@ import { Tensor } from "./tensor.js";
  * @example const bytes = saveSafetensors(model.stateDict(), { format: "pt" });
  */
 export function saveSafetensors(record: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  if (typeof record !== "object" || record === null || Array.isArray(record) || record instanceof Tensor) {
+    throw new Error(`saveSafetensors: expected a record of name → Tensor (e.g. module.stateDict()), got ${record === null ? "null" : Array.isArray(record) ? "an array" : record instanceof Tensor ? "a Tensor; wrap it: { weight: t }" : typeof record}`);
+  }
   const arrays: Record<string, NDArray> = {};
   for (const [name, t] of Object.entries(record)) {
     if (!(t instanceof Tensor)) throw new Error(`saveSafetensors: record["${name}"] is not a Tensor`);

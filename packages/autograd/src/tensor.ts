@@ -7,6 +7,7 @@ import * as act from "./ops/activation.js";
 import * as sorting from "./ops/sorting.js";
 import * as scan from "./ops/scan.js";
 import * as sampling from "./sampling.js";
+import { requireIndex, requireTensor } from "./ops/checks.js";
 import type { SortOptions, TopkOptions } from "./ops/sorting.js";
 import type { ScanOptions } from "./ops/scan.js";
 import type { MultinomialOptions } from "./sampling.js";
@@ -179,7 +180,7 @@ export class Tensor {
   div(other: TensorLike): Tensor { return ops.div(this, other); }
   pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
   /** `other - this` for a scalar or tensor (torch.rsub). */
-  rsub(other: TensorLike): Tensor { return ops.sub(ops.asTensor(other, this), this); }
+  rsub(other: TensorLike): Tensor { return ops.sub(ops.asTensor(other, this, "rsub"), this); }
   maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
   minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
   neg(): Tensor { return ops.unaryOp("neg", this); }
@@ -225,14 +226,14 @@ export class Tensor {
   gt(other: TensorLike): Tensor { return ops.compare("gt", this, other); }
   ge(other: TensorLike): Tensor { return ops.compare("ge", this, other); }
   /** Fills entries where `mask` is non-zero with `value`. */
-  maskedFill(mask: Tensor, value: number): Tensor { return ops.maskedFill(this, mask, value); }
+  maskedFill(mask: Tensor, value: number): Tensor { requireTensor(mask, "maskedFill", "mask"); return ops.maskedFill(this, mask, value); }
 
   // ---- reductions --------------------------------------------------------------------------
   sum(dim?: number | readonly number[], keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
   mean(dim?: number | readonly number[], keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
   /** Variance with Bessel's correction by default (`correction` 1), as torch.var. */
-  var(dim?: number | readonly number[], opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return ops.variance(this, dim, opts.keepdim ?? false, opts.correction ?? 1); }
-  std(dim?: number | readonly number[], opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return ops.variance(this, dim, opts.keepdim ?? false, opts.correction ?? 1, true); }
+  var(dim?: number | readonly number[], opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return ops.variance(this, dim, opts?.keepdim ?? false, opts?.correction ?? 1); }
+  std(dim?: number | readonly number[], opts: { keepdim?: boolean; correction?: number } = {}): Tensor { return ops.variance(this, dim, opts?.keepdim ?? false, opts?.correction ?? 1, true); }
   prod(dim?: number, keepdim = false): Tensor { return ops.prod(this, dim, keepdim); }
   /** Max of all elements, or `[values, indices]` along `dim`. */
   max(): Tensor;
@@ -265,13 +266,13 @@ export class Tensor {
   // ---- shape and views ---------------------------------------------------------------------
   reshape(...shape: number[] | [readonly number[]]): Tensor { return ops.reshape(this, flatShape(shape), "reshape"); }
   view(...shape: number[] | [readonly number[]]): Tensor { return ops.view(this, flatShape(shape)); }
-  viewAs(other: Tensor): Tensor { return ops.view(this, other.shape); }
+  viewAs(other: Tensor): Tensor { requireTensor(other, "viewAs", "other"); return ops.view(this, other.shape); }
   transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
   permute(...dims: number[] | [readonly number[]]): Tensor { return ops.permute(this, flatShape(dims)); }
-  squeeze(dim?: number | readonly number[]): Tensor { return ops.squeeze(this, dim); }
+  squeeze(dim?: number | readonly number[]): Tensor { return ops.squeeze(this, typeof dim === "number" || dim === undefined ? dim : dimList(dim, "squeeze")); }
   unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
   expand(...shape: number[] | [readonly number[]]): Tensor { return ops.expand(this, flatShape(shape)); }
-  expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape); }
+  expandAs(other: Tensor): Tensor { requireTensor(other, "expandAs", "other"); return ops.expand(this, other.shape); }
   flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
   contiguous(): Tensor { return ops.contiguous(this); }
   narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
@@ -293,7 +294,7 @@ export class Tensor {
   split(size: number, dim?: number): Tensor[];
   split(size: number | readonly number[], dim = 0): Tensor[] { return ops.split(this, size, dim); }
   unbind(dim = 0): Tensor[] { return ops.unbind(this, dim); }
-  flip(dims: number | readonly number[]): Tensor { return ops.flip(this, typeof dims === "number" ? [dims] : dims); }
+  flip(dims: number | readonly number[]): Tensor { return ops.flip(this, typeof dims === "number" ? [dims] : dimList(dims, "flip")); }
   /** Tiles the tensor `repeats[i]` times along dim i (torch.Tensor.repeat). */
   repeat(...repeats: number[] | [readonly number[]]): Tensor { return ops.repeat(this, flatShape(repeats)); }
 
@@ -306,6 +307,7 @@ export class Tensor {
   index(i: number | Tensor): Tensor {
     if (this.shape.length === 0) throw new Error("index: cannot index a 0-d tensor");
     if (typeof i === "number") return ops.select(this, 0, i);
+    requireIndex(i, "index");
     if (i.dtype !== "int32") throw new Error(`index: index must be an int32 tensor, got ${i.dtype} (shape ${fmt(i.shape)})`);
     const n = this.shape[0]!;
     const flat = i.data();
@@ -320,7 +322,7 @@ export class Tensor {
 
   // ---- dtype and copies --------------------------------------------------------------------
   /** A copy converted to `dtype` (this tensor itself when already of it). */
-  to(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  to(dtype: DType): Tensor { return ops.cast(this, checkDtype(dtype, "to")); }
   float(): Tensor { return this.to("float32"); }
   double(): Tensor { return this.to("float64"); }
   int(): Tensor { return this.to("int32"); }
@@ -343,16 +345,16 @@ export class Tensor {
 
   /** Fills with uniform samples in [from, to), torch's stream. @example zeros(3, 4).uniform_(-0.1, 0.1) */
   uniform_(from = 0, to = 1, opts: { generator?: Generator } = {}): this {
-    return this.fillRandom_("uniform_", (out) => (opts.generator ?? defaultGenerator).fillUniform(out as Float32Array, from, to), true);
+    return this.fillRandom_("uniform_", (out) => (opts?.generator ?? defaultGenerator).fillUniform(out as Float32Array, from, to), true);
   }
   /** Fills with N(mean, std²) samples, torch's stream. @example zeros(3).normal_(0, 0.02) */
   normal_(mean = 0, std = 1, opts: { generator?: Generator } = {}): this {
     if (!(std >= 0)) throw new Error(`normal_: std must be non-negative, got ${std}`);
-    return this.fillRandom_("normal_", (out) => (opts.generator ?? defaultGenerator).fillNormal(out as Float32Array, mean, std), true);
+    return this.fillRandom_("normal_", (out) => (opts?.generator ?? defaultGenerator).fillNormal(out as Float32Array, mean, std), true);
   }
   /** Fills with 1 with probability `p` (a number, or a tensor broadcast to this shape), else 0. @example zeros(5).bernoulli_(0.3) */
   bernoulli_(p: number | Tensor = 0.5, opts: { generator?: Generator } = {}): this {
-    const g = opts.generator ?? defaultGenerator;
+    const g = opts?.generator ?? defaultGenerator;
     if (p instanceof Tensor) {
       const probs = ops.broadcastValue(p, this.shape, p.dtype, "bernoulli_").flat();
       const bits = p.dtype === "float64" ? 53 : 24;
@@ -385,7 +387,7 @@ export class Tensor {
   /** Fills with Exp(λ) samples `-log(1 - u) / λ`, torch's CPU stream. @example zeros(3).exponential_() */
   exponential_(lambd = 1, opts: { generator?: Generator } = {}): this {
     if (!(lambd > 0)) throw new Error(`exponential_: expects lambda > 0.0, but found lambda=${lambd}`);
-    return this.fillRandom_("exponential_", (out) => sampling.fillExponential(out, lambd, opts.generator ?? defaultGenerator), true);
+    return this.fillRandom_("exponential_", (out) => sampling.fillExponential(out, lambd, opts?.generator ?? defaultGenerator), true);
   }
   /** Writes freshly drawn values (row-major, as torch draws them for a contiguous tensor) over this tensor. */
   private fillRandom_(op: string, fill: (out: TypedArray) => void, floatOnly = false): this {
@@ -465,6 +467,12 @@ export class Tensor {
   clamp_(min?: number, max?: number): this { this.checkInPlace("clamp_"); return this.writeValues(ops.clamp(this.detach(), min, max).value); }
   fill_(value: number): this { this.checkInPlace("fill_"); return this.writeValues(NDArray.full(this.shape, value, this.dtype)); }
   zero_(): this { return this.fill_(0); }
+}
+
+/** A dims argument checked to be an array (the number case is handled by the caller). */
+function dimList(dims: unknown, op: string): readonly number[] {
+  if (!Array.isArray(dims)) throw new Error(`${op}: dims must be an integer or an array of integers, got ${dims === null ? "null" : typeof dims}`);
+  return dims as readonly number[];
 }
 
 function flatShape(args: number[] | [readonly number[]]): number[] {

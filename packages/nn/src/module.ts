@@ -24,6 +24,15 @@ export abstract class Module {
   training = true;
   private readonly bufferNames = new Set<string>();
   private readonly nonPersistent = new Set<string>();
+  /** Names that have held a parameter or submodule, in the order first assigned. */
+  private readonly memberOrder: string[] = [];
+
+  constructor() {
+    // A subclass's `this` is this proxy, so every assignment (`this.fc = …`, class fields too)
+    // passes its defineProperty trap: members are ordered by first assignment, as torch's
+    // __setattr__ registers them, not by where a TypeScript class declares the field.
+    return new Proxy(this, MEMBER_TRAPS);
+  }
 
   abstract forward(...args: never[]): unknown;
 
@@ -76,7 +85,11 @@ export abstract class Module {
   /** Direct submodules with their property names, in registration order. */
   namedChildren(): [string, Module][] {
     const out: [string, Module][] = [];
-    for (const [k, v] of Object.entries(this)) if (v instanceof Module) out.push([k, v]);
+    const self = this as unknown as Record<string, unknown>;
+    for (const k of this.memberOrder) {
+      const v = self[k];
+      if (v instanceof Module) out.push([k, v]);
+    }
     return out;
   }
   /** Direct submodules in registration order. */
@@ -97,7 +110,11 @@ export abstract class Module {
   /** This module's own parameters (not its children's), in registration order. */
   private ownParameters(): [string, Parameter][] {
     const out: [string, Parameter][] = [];
-    for (const [k, v] of Object.entries(this)) if (v instanceof Parameter && !this.bufferNames.has(k)) out.push([k, v]);
+    const self = this as unknown as Record<string, unknown>;
+    for (const k of this.memberOrder) {
+      const v = self[k];
+      if (v instanceof Parameter && !this.bufferNames.has(k)) out.push([k, v]);
+    }
     return out;
   }
 
@@ -176,6 +193,10 @@ export abstract class Module {
    * missing or unexpected keys are an error; a shape mismatch is always an error.
    */
   loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
+    if (typeof sd !== "object" || sd === null || Array.isArray(sd) || sd instanceof Tensor) {
+      const got = sd === null ? "null" : Array.isArray(sd) ? "an array" : sd instanceof Tensor ? "a Tensor" : typeof sd;
+      throw new Error(`loadStateDict: expected a state dict (an object of name → Tensor, e.g. from stateDict() or loadSafetensors(bytes).tensors), got ${got}`);
+    }
     const strict = opts.strict ?? true;
     const own = new Map<string, Tensor>(this.stateEntries());
     const missingKeys = [...own.keys()].filter((k) => !Object.hasOwn(sd, k));
@@ -240,6 +261,25 @@ export abstract class Module {
     return `${this.constructor.name}(\n  ${lines.join("\n  ")}\n)`;
   }
 }
+
+/** Records a parameter or submodule name the first time one is assigned (see Module's constructor). */
+const MEMBER_TRAPS: ProxyHandler<Module> = {
+  defineProperty(target, key, desc) {
+    if (typeof key === "string" && (desc.value instanceof Module || desc.value instanceof Parameter)) {
+      const order = (target as unknown as { memberOrder: string[] }).memberOrder;
+      if (!order.includes(key)) order.push(key);
+    }
+    return Reflect.defineProperty(target, key, desc);
+  },
+  deleteProperty(target, key) {
+    if (typeof key === "string") {
+      const order = (target as unknown as { memberOrder: string[] }).memberOrder;
+      const at = order.indexOf(key);
+      if (at >= 0) order.splice(at, 1);
+    }
+    return Reflect.deleteProperty(target, key);
+  },
+};
 
 /** A number as Python prints a float (`1.0`, `0.5`), for `extraRepr`. */
 export function pyFloat(v: number): string {

@@ -53,6 +53,9 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
 export function normDim(dim: number, ndim: number, op: string): number {
   const lo = ndim === 0 ? -1 : -ndim;
   const hi = ndim === 0 ? 0 : ndim - 1;
+  if (typeof dim !== "number") {
+    throw new Error(`${op}: dim must be an integer, got ${dim === null ? "null" : typeof dim === "object" ? "an object" : `${typeof dim} ${String(dim)}`}`);
+  }
   if (!Number.isInteger(dim) || dim < lo || dim > hi) {
     throw new Error(`${op}: dim ${dim} is out of range for a ${ndim}-D tensor (expected in [${lo}, ${hi}])`);
   }
@@ -61,7 +64,10 @@ export function normDim(dim: number, ndim: number, op: string): number {
 
 /** Normalizes a list of dims (all dims when undefined or empty, as torch's reductions), rejecting repeats. */
 export function normDims(dims: number | readonly number[] | undefined, ndim: number, op: string): number[] {
-  if (dims === undefined || (typeof dims !== "number" && dims.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
+  if (dims === undefined || (Array.isArray(dims) && dims.length === 0)) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dims !== "number" && !Array.isArray(dims)) {
+    throw new Error(`${op}: dim must be an integer or an array of integers, got ${dims === null ? "null" : typeof dims}`);
+  }
   const list = typeof dims === "number" ? [dims] : dims;
   const out = list.map((d) => normDim(d, ndim, op));
   if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${fmt(list as number[])} has a repeated dim`);

@@ -2,6 +2,7 @@ import { fmt, type NDArray } from "@rnnkit/tensor";
 import { defineOp } from "../defineOp.js";
 import { Tensor } from "../tensor.js";
 import { unaryOp, where } from "./elementwise.js";
+import { requireTensor } from "./checks.js";
 
 /**
  * An elementwise activation defined once with torch's backward formula. Piecewise activations
@@ -39,7 +40,7 @@ const leakyReluOp = activation<number>(
  * @example leakyRelu(tensor([-2, 3]), 0.1) // [-0.2, 3]
  */
 export function leakyRelu(x: Tensor, negativeSlope: number | { negativeSlope?: number } = 0.01): Tensor {
-  const s = typeof negativeSlope === "number" ? negativeSlope : negativeSlope.negativeSlope ?? 0.01;
+  const s = typeof negativeSlope === "number" || negativeSlope === null ? negativeSlope : negativeSlope.negativeSlope ?? 0.01;
   return leakyReluOp(x, num("leakyRelu", "negativeSlope", s));
 }
 
@@ -54,7 +55,7 @@ const eluOp = activation<{ alpha: number; scale: number }>(
  * @example elu(tensor([-1, 2])) // [-0.632, 2]
  */
 export function elu(x: Tensor, alpha: number | { alpha?: number } = 1): Tensor {
-  const a = typeof alpha === "number" ? alpha : alpha.alpha ?? 1;
+  const a = typeof alpha === "number" || alpha === null ? alpha : alpha.alpha ?? 1;
   return eluOp(x, { alpha: num("elu", "alpha", a), scale: 1 });
 }
 
@@ -99,7 +100,7 @@ const geluOp = activation<"none" | "tanh">(
  * @example gelu(tensor([1])) // [0.8413]; gelu(x, "tanh") or gelu(x, { approximate: "tanh" })
  */
 export function gelu(x: Tensor, approximate: "none" | "tanh" | { approximate?: "none" | "tanh" } = "none"): Tensor {
-  const a = typeof approximate === "string" ? approximate : approximate.approximate ?? "none";
+  const a = typeof approximate === "string" || approximate === null ? approximate : approximate.approximate ?? "none";
   if (a !== "none" && a !== "tanh") throw new Error(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(a)}`);
   return geluOp(x, a);
 }
@@ -152,8 +153,8 @@ const softplusOp = activation<{ beta: number; threshold: number }>(
  * @example softplus(tensor([0])) // [0.6931]; softplus(x, { beta: 2, threshold: 20 })
  */
 export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: number } = 1, threshold = 20): Tensor {
-  const b = typeof beta === "number" ? beta : beta.beta ?? 1;
-  const t = typeof beta === "number" ? threshold : beta.threshold ?? 20;
+  const b = typeof beta === "number" || beta === null ? beta : beta.beta ?? 1;
+  const t = typeof beta === "number" || beta === null ? threshold : beta.threshold ?? 20;
   return softplusOp(x, { beta: num("softplus", "beta", b), threshold: num("softplus", "threshold", t) });
 }
 
@@ -162,6 +163,7 @@ export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: 
  * @example softsign(tensor([1, -3])) // [0.5, -0.75]
  */
 export function softsign(x: Tensor): Tensor {
+  requireTensor(x, "softsign", "input");
   if (x.dtype === "int32") throw new Error(`softsign: input must be a floating point tensor, got int32 (shape ${fmt(x.shape)})`);
   return x.div(x.abs().add(1));
 }
@@ -177,8 +179,8 @@ const hardtanhOp = activation<{ min: number; max: number }>(
  * @example hardtanh(tensor([-2, 0.5, 3])) // [-1, 0.5, 1]
  */
 export function hardtanh(x: Tensor, minVal: number | { minVal?: number; maxVal?: number } = -1, maxVal = 1): Tensor {
-  const lo = typeof minVal === "number" ? minVal : minVal.minVal ?? -1;
-  const hi = typeof minVal === "number" ? maxVal : minVal.maxVal ?? 1;
+  const lo = typeof minVal === "number" || minVal === null ? minVal : minVal.minVal ?? -1;
+  const hi = typeof minVal === "number" || minVal === null ? maxVal : minVal.maxVal ?? 1;
   num("hardtanh", "minVal", lo);
   num("hardtanh", "maxVal", hi);
   if (lo > hi) throw new Error(`hardtanh: minVal (${lo}) cannot be greater than maxVal (${hi})`);
@@ -226,6 +228,7 @@ export function hardswish(x: Tensor): Tensor {
  * @example logSigmoid(tensor([0])) // [-0.6931]
  */
 export function logSigmoid(x: Tensor): Tensor {
+  requireTensor(x, "logSigmoid", "input");
   if (x.dtype === "int32") throw new Error(`logSigmoid: input must be a floating point tensor, got int32 (shape ${fmt(x.shape)})`);
   return unaryOp("logSigmoid", x);
 }
@@ -235,6 +238,7 @@ export function logSigmoid(x: Tensor): Tensor {
  * @example tanhshrink(tensor([1])) // [0.2384]
  */
 export function tanhshrink(x: Tensor): Tensor {
+  requireTensor(x, "tanhshrink", "input");
   if (x.dtype === "int32") throw new Error(`tanhshrink: input must be a floating point tensor, got int32 (shape ${fmt(x.shape)})`);
   return x.sub(x.tanh());
 }

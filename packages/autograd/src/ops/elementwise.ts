@@ -2,16 +2,23 @@ import { backend, broadcastShapes, fmt, NDArray, promoteWithScalar, type DType, 
 import { defineOp } from "../defineOp.js";
 import { sumToShape } from "../gradUtil.js";
 import { Tensor, type TensorLike } from "../tensor.js";
+import { requireTensor } from "./checks.js";
 
 /** A number becomes a 0-d tensor of the dtype it would take next to `like` (torch scalar rules). */
-export function asTensor(x: TensorLike, like: Tensor): Tensor {
+export function asTensor(x: TensorLike, like: Tensor, op = "binary op"): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x !== "number") throw new Error(`expected a Tensor or a number, got ${typeof x}`);
+  if (typeof x !== "number") {
+    const got = x === null ? "null" : Array.isArray(x) ? "an array (wrap it with tensor(...))" : typeof x;
+    throw new Error(`${op}: expected a Tensor or a number as operand, got ${got}`);
+  }
   return new Tensor(NDArray.scalar(x, promoteWithScalar(like.dtype, x)));
 }
 
 /** `src` (tensor or number) broadcast to `shape` and cast to `dtype`, as a fresh contiguous array. */
 export function broadcastValue(src: TensorLike, shape: readonly number[], dtype: DType, op: string): NDArray {
+  if (typeof src !== "number" && !(src instanceof Tensor)) {
+    throw new Error(`${op}: expected a Tensor or a number as the source, got ${src === null ? "null" : Array.isArray(src) ? "an array (wrap it with tensor(...))" : typeof src}`);
+  }
   const v = typeof src === "number" ? NDArray.scalar(src, dtype) : src.value;
   try {
     return v.expand(shape).copy(dtype);
@@ -27,13 +34,13 @@ const addOp = defineOp<number>({
 });
 /** `a + alpha * b`, broadcast. */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
-  const [x, y] = pair(a, b);
+  const [x, y] = pair(a, b, "add");
   checkAlpha("add", x, y, alpha);
   return addOp([x, y], alpha);
 }
 /** `a - alpha * b`, broadcast. */
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
-  const [x, y] = pair(a, b);
+  const [x, y] = pair(a, b, "sub");
   checkAlpha("sub", x, y, alpha);
   return addOp([x, y], -alpha);
 }
@@ -44,10 +51,10 @@ function checkAlpha(op: string, x: Tensor, y: Tensor, alpha: number): void {
   }
 }
 
-function pair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  if (a instanceof Tensor) return [a, asTensor(b, a)];
-  if (b instanceof Tensor) return [asTensor(a, b), b];
-  throw new Error("binary op: at least one operand must be a Tensor");
+function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
+  if (a instanceof Tensor) return [a, asTensor(b, a, op)];
+  if (b instanceof Tensor) return [asTensor(a, b, op), b];
+  throw new Error(`${op}: at least one operand must be a Tensor`);
 }
 
 const mulOp = defineOp({
@@ -60,7 +67,7 @@ const mulOp = defineOp({
 });
 /** Elementwise `a · b`, broadcast as in torch. @example mul(x, 2) */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return mulOp(pair(a, b));
+  return mulOp(pair(a, b, "mul"));
 }
 
 const divOp = defineOp({
@@ -73,7 +80,7 @@ const divOp = defineOp({
 });
 /** Elementwise true division `a / b` (float result, also for int32 inputs), broadcast. @example div(x, y) */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  return divOp(pair(a, b));
+  return divOp(pair(a, b, "div"));
 }
 
 const powScalarOp = defineOp<number>({
@@ -94,7 +101,7 @@ const powOp = defineOp({
 });
 /** `a ** b` elementwise (scalar or tensor exponent). */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = pair(a, b);
+  const [x, y] = pair(a, b, "pow");
   if (x.dtype === "int32" && y.dtype === "int32" && y.value.flat().some((v) => v < 0)) {
     throw new Error(`pow: integers to negative integer powers are not allowed (int32 base of shape ${fmt(x.shape)}, exponent of shape ${fmt(y.shape)})`);
   }
@@ -121,11 +128,11 @@ const maximumOp = maxMinOp("maximum");
 const minimumOp = maxMinOp("minimum");
 /** Elementwise larger of `a` and `b`, broadcast. @example maximum(x, 0) */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return maximumOp(pair(a, b));
+  return maximumOp(pair(a, b, "maximum"));
 }
 /** Elementwise smaller of `a` and `b`, broadcast. @example minimum(x, 1) */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return minimumOp(pair(a, b));
+  return minimumOp(pair(a, b, "minimum"));
 }
 
 /** d op(x) / dx in terms of the input x and the output y. */
@@ -193,7 +200,7 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
 
 /** Elementwise comparison → int32 0/1 mask (not differentiable). */
 export function compare(op: "eq" | "ne" | "lt" | "le" | "gt" | "ge", a: Tensor, b: TensorLike): Tensor {
-  return new Tensor(backend().binary(op, a.value, asTensor(b, a).value, op));
+  return new Tensor(backend().binary(op, a.value, asTensor(b, a, op).value, op));
 }
 
 const whereOp = defineOp<void>({
@@ -206,8 +213,9 @@ const whereOp = defineOp<void>({
 });
 /** `cond ? a : b` elementwise with broadcasting; `cond` non-zero means true. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(cond, "where", "condition");
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : cond.to("float32");
-  return whereOp([cond, asTensor(a, like), asTensor(b, like)]);
+  return whereOp([cond, asTensor(a, like, "where"), asTensor(b, like, "where")]);
 }
 
 /** Fills entries where `mask` is non-zero with `value`; x and mask broadcast together, as torch's out-of-place masked_fill. */

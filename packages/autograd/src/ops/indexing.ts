@@ -1,6 +1,7 @@
 import { backend, NDArray, normDim } from "@rnnkit/tensor";
 import { defineOp } from "../defineOp.js";
 import { Tensor } from "../tensor.js";
+import { requireIndex, requireTensor } from "./checks.js";
 
 const indexSelectOp = defineOp<{ dim: number; index: NDArray }>({
   name: "indexSelect",
@@ -11,6 +12,7 @@ const indexSelectOp = defineOp<{ dim: number; index: NDArray }>({
 });
 /** Rows (or slices along `dim`) picked by an int32 index vector. */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  requireIndex(index, "indexSelect");
   return indexSelectOp([x], { dim: normDim(dim, Math.max(x.ndim, 1), "indexSelect"), index: index.value });
 }
 
@@ -21,6 +23,8 @@ const indexAddOp = defineOp<{ dim: number; index: NDArray }>({
 });
 /** A copy of `x` with slices of `src` added at `index` along `dim` (torch.index_add). */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  requireIndex(index, "indexAdd");
+  requireTensor(src, "indexAdd", "src");
   return indexAddOp([x, src], { dim: normDim(dim, Math.max(x.ndim, 1), "indexAdd"), index: index.value });
 }
 
@@ -33,6 +37,7 @@ const gatherOp = defineOp<{ dim: number; index: NDArray }>({
 });
 /** `out[i][j] = x[i][index[i][j]]` along `dim` (torch.gather); index is int32. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  requireIndex(index, "gather");
   return gatherOp([x], { dim: normDim(dim, Math.max(x.ndim, 1), "gather"), index: index.value });
 }
 
@@ -55,10 +60,13 @@ const scatterAddOp = defineOp<{ dim: number; index: NDArray }>({
 });
 /** A copy of `x` with `src` added at `index` along `dim` (torch.scatter_add). */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  requireIndex(index, "scatterAdd");
+  requireTensor(src, "scatterAdd", "src");
   return scatterAddOp([x, src], { dim: normDim(dim, Math.max(x.ndim, 1), "scatterAdd"), index: index.value });
 }
 
 /** One-hot encoding of int32 class indices (int32 result, as torch's int64). */
 export function oneHot(index: Tensor, numClasses = -1): Tensor {
+  requireIndex(index, "oneHot", "input");
   return new Tensor(backend().oneHot(index.value, numClasses));
 }

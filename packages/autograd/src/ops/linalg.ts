@@ -2,6 +2,7 @@ import { backend, broadcastShapes, fmt } from "@rnnkit/tensor";
 import { defineOp } from "../defineOp.js";
 import { sumToShape } from "../gradUtil.js";
 import type { Tensor } from "../tensor.js";
+import { requireTensor } from "./checks.js";
 
 const matmulOp = defineOp<void>({
   name: "matmul",
@@ -18,6 +19,7 @@ const matmulOp = defineOp<void>({
  * @example matmul(randn([2, 3]), randn([3, 4])).shape // [2, 4]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  requireTensor(b, "matmul", "other");
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both arguments need at least 1 dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }
@@ -46,12 +48,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** Matrix product of two 2-D tensors. */
 export function mm(a: Tensor, b: Tensor): Tensor {
+  requireTensor(b, "mm", "other");
   if (a.ndim !== 2 || b.ndim !== 2) throw new Error(`mm: expects 2-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return matmul(a, b);
 }
 
 /** Batched matrix product of two 3-D tensors with equal batch sizes. */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  requireTensor(b, "bmm", "other");
   if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
     throw new Error(`bmm: expects 3-D tensors with the same batch size, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
   }

@@ -2,6 +2,7 @@ import { fmt, NDArray, normDim, type DType } from "@rnnkit/tensor";
 import { defineOp } from "../defineOp.js";
 import { Tensor } from "../tensor.js";
 import { rowsAlong } from "./alongDim.js";
+import { checkDtype } from "../creation.js";
 import { flip } from "./shape.js";
 
 /** Running sums or products along `dim`, accumulated in double and rounded per output (torch's CPU kernel). */
@@ -92,7 +93,8 @@ function runScan(op: "cumsum" | "cumprod", x: Tensor, dim: number, opts: ScanOpt
   if (typeof dim !== "number") {
     throw new Error(`${op}: dim is required (an integer), got ${String(dim)}; e.g. ${op}(x, 0) or x.${op}(-1) for shape ${fmt(x.shape)}`);
   }
-  const dtype = (typeof opts === "string" ? opts : opts?.dtype) ?? x.dtype;
+  const given = typeof opts === "string" ? opts : opts?.dtype;
+  const dtype = given === undefined ? x.dtype : checkDtype(given, op);
   const src = dtype === x.dtype ? x : x.to(dtype);
   const d = normDim(dim, src.ndim, op);
   return (op === "cumsum" ? cumsumOp : cumprodOp)([src], { dim: src.ndim === 0 ? 0 : d, dtype });

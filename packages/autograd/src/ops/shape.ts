@@ -152,6 +152,9 @@ export function split(x: Tensor, size: number | readonly number[], dim: number):
   const d = normDim(dim, x.ndim, "split");
   const n = x.shape[d]!;
   let sizes: number[];
+  if (typeof size !== "number" && !Array.isArray(size)) {
+    throw new Error(`split: split size must be an integer or an array of sizes, got ${size === null ? "null" : typeof size}`);
+  }
   if (typeof size === "number") {
     if (!Number.isInteger(size) || size <= 0) throw new Error(`split: split size must be a positive integer, got ${size}`);
     sizes = [];

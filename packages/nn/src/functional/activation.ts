@@ -124,27 +124,35 @@ export function threshold(x: Tensor, thresholdValue: number, value: number): Ten
   return where(x.gt(thresholdValue), x, value);
 }
 
-function checkDim(x: Tensor, dim: number, op: string): void {
+/** The dim of softmax-like functions: a number, or `{ dim }` as the modules take it (torch's `dim=` keyword). */
+export type DimArg = number | { dim: number };
+
+function checkDim(x: Tensor, arg: DimArg, op: string): number {
+  const dim = typeof arg === "object" && arg !== null ? arg.dim : arg;
+  if (typeof dim !== "number") {
+    throw new Error(`${op}: dim is required, as a number or { dim }, got ${arg === null ? "null" : typeof arg === "object" ? "an object without dim" : typeof arg}; e.g. ${op}(x, 1) or ${op}(x, { dim: -1 })`);
+  }
   const n = Math.max(x.ndim, 1);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
     throw new Error(`${op}: dim ${dim} is out of range for a tensor of shape ${fmt(x.shape)}`);
   }
+  return dim;
 }
 
 /** `e^(x_i) / Σ_j e^(x_j)` along `dim`. @example softmax(logits, -1) */
-export function softmax(x: Tensor, dim: number): Tensor {
-  checkDim(x, dim, "softmax");
-  return x.softmax(dim);
+export function softmax(x: Tensor, dim: DimArg): Tensor {
+  const d = checkDim(x, dim, "softmax");
+  return x.softmax(d);
 }
 
 /** `x_i − log Σ_j e^(x_j)` along `dim`. @example logSoftmax(logits, 1) */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  checkDim(x, dim, "logSoftmax");
-  return x.logSoftmax(dim);
+export function logSoftmax(x: Tensor, dim: DimArg): Tensor {
+  const d = checkDim(x, dim, "logSoftmax");
+  return x.logSoftmax(d);
 }
 
 /** `softmax(−x, dim)`. @example softmin(x, 0) */
-export function softmin(x: Tensor, dim: number): Tensor {
-  checkDim(x, dim, "softmin");
-  return x.neg().softmax(dim);
+export function softmin(x: Tensor, dim: DimArg): Tensor {
+  const d = checkDim(x, dim, "softmin");
+  return x.neg().softmax(d);
 }

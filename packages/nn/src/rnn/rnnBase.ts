@@ -1,7 +1,7 @@
 import { cat, stack, Tensor, zeros } from "@rnnkit/autograd";
 import { fmt, GATE_COUNTS, NDArray } from "@rnnkit/tensor";
 import { uniform_ } from "../init.js";
-import { Module } from "../module.js";
+import { Module, pyFloat } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { embeddingRowsOf, type EmbeddingRows } from "../embeddingRows.js";
 import { PackedSequence } from "../utils/rnn.js";
@@ -119,6 +119,18 @@ export abstract class RNNBase extends Module {
       }
     }
     this.resetParameters();
+  }
+
+  /** torch's extra_repr: `LSTM(10, 20, num_layers=2, batch_first=True)`, non-defaults only, in torch's order. */
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (!this.bias) s += ", bias=False";
+    if (this.batchFirst) s += ", batch_first=True";
+    if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
+    if (this.bidirectional) s += ", bidirectional=True";
+    return s;
   }
 
   /**

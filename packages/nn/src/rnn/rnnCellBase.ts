@@ -46,6 +46,15 @@ export abstract class RNNCellBase extends Module {
     for (const p of this.parameters()) uniform_(p, -stdv, stdv);
   }
 
+  /** torch's extra_repr: `RNNCell(3, 4, bias=False, nonlinearity=relu)`. */
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (!this.bias) s += ", bias=False";
+    const nl = (this as { nonlinearity?: string }).nonlinearity;
+    if (nl !== undefined && nl !== "tanh") s += `, nonlinearity=${nl}`;
+    return s;
+  }
+
   /** The weights in the form the step functions take. */
   cellWeights(): CellWeights {
     return { weightIh: this.weight_ih, weightHh: this.weight_hh, biasIh: this.bias_ih, biasHh: this.bias_hh, weightHr: null };

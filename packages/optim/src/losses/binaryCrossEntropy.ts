@@ -1,6 +1,6 @@
 import { defineOp, Tensor } from "@rnnkit/autograd";
 import { backend, fmt, NDArray } from "@rnnkit/tensor";
-import { checkFloat, checkReduction, checkSameShape, reduce, type ReductionOptions } from "./reduction.js";
+import { checkFloat, checkReduction, checkSameShape, reduce, type ReductionOptions, checkTensorArgs } from "./reduction.js";
 
 /** Options of `binaryCrossEntropy`. */
 export interface BCEOptions extends ReductionOptions {
@@ -21,6 +21,7 @@ export interface BCEWithLogitsOptions extends BCEOptions {
  * @example binaryCrossEntropyWithLogits(logits, labels, { posWeight: tensor([3]) });
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BCEWithLogitsOptions = {}): Tensor {
+  checkTensorArgs("binaryCrossEntropyWithLogits", input, target);
   const op = "binaryCrossEntropyWithLogits";
   checkFloat(op, "input", input);
   checkFloat(op, "target", target);
@@ -67,6 +68,7 @@ const bceOp = defineOp<void>({
  * @example binaryCrossEntropy(tensor([0.9, 0.2]), tensor([1, 0]));
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptions = {}): Tensor {
+  checkTensorArgs("binaryCrossEntropy", input, target);
   const op = "binaryCrossEntropy";
   checkFloat(op, "input", input);
   checkFloat(op, "target", target);

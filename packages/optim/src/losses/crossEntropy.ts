@@ -3,7 +3,7 @@ import { fmt } from "@rnnkit/tensor";
 import { classDim, classTargets, checkClassInput, checkClassWeight, flattenClasses, lossShape } from "./classIndex.js";
 import { logSoftmaxNll } from "./logSoftmaxNll.js";
 import { divideByWeight, reduceWeighted, type NLLLossOptions } from "./nllLoss.js";
-import { checkReduction } from "./reduction.js";
+import { checkReduction, checkTensorArgs } from "./reduction.js";
 
 /** Options of `crossEntropy` / `CrossEntropyLoss`. */
 export interface CrossEntropyOptions extends NLLLossOptions {
@@ -18,6 +18,7 @@ export interface CrossEntropyOptions extends NLLLossOptions {
  * @example crossEntropy(logits, tensor([2, 0], { dtype: "int32" }), { labelSmoothing: 0.1 });
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  checkTensorArgs("crossEntropy", input, target);
   const op = "crossEntropy";
   checkClassInput(op, input);
   const reduction = checkReduction(op, opts.reduction ?? "mean");

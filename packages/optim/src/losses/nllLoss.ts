@@ -1,6 +1,6 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { classTargets, checkClassInput, flattenClasses, lossShape } from "./classIndex.js";
-import { checkReduction, type Reduction, type ReductionOptions } from "./reduction.js";
+import { checkReduction, type Reduction, type ReductionOptions, checkTensorArgs } from "./reduction.js";
 
 /** Options of `nllLoss` / `NLLLoss`. */
 export interface NLLLossOptions extends ReductionOptions {
@@ -17,6 +17,7 @@ export interface NLLLossOptions extends ReductionOptions {
  * @example nllLoss(logp, tensor([1, 0], { dtype: "int32" })); // logp: (2, C)
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
+  checkTensorArgs("nllLoss", input, target);
   const op = "nllLoss";
   checkClassInput(op, input);
   const reduction = checkReduction(op, opts.reduction ?? "mean");

@@ -1,4 +1,4 @@
-import type { Tensor } from "@rnnkit/autograd";
+import { Tensor } from "@rnnkit/autograd";
 import { broadcastShapes, fmt } from "@rnnkit/tensor";
 
 /** How a loss combines its per-element values: kept (`none`), averaged or summed. */
@@ -45,5 +45,16 @@ export function checkBroadcast(op: string, input: Tensor, target: Tensor): void 
     broadcastShapes(input.shape, target.shape, op);
   } catch {
     throw new Error(`${op}: target shape ${fmt(target.shape)} cannot be broadcast with input shape ${fmt(input.shape)}`);
+  }
+}
+
+/** Throws unless `input` and `target` are tensors, naming the loss and what was passed instead. */
+export function checkTensorArgs(op: string, input: unknown, target: unknown): void {
+  for (const [name, v] of [["input", input], ["target", target]] as const) {
+    if (!(v instanceof Tensor)) {
+      const got = v === null ? "null" : v === undefined ? "undefined" : Array.isArray(v) ? "an array" : typeof v;
+      const hint = name === "target" ? "; class indices go in an int32 tensor: tensor([1, 0], { dtype: \"int32\" })" : "";
+      throw new Error(`${op}: ${name} must be a Tensor, got ${got}${hint}`);
+    }
   }
 }

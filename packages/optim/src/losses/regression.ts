@@ -1,5 +1,5 @@
 import { where, type Tensor } from "@rnnkit/autograd";
-import { checkBroadcast, checkFloat, checkReduction, reduce, type Reduction, type ReductionOptions } from "./reduction.js";
+import { checkBroadcast, checkFloat, checkReduction, reduce, type Reduction, type ReductionOptions, checkTensorArgs } from "./reduction.js";
 
 /** The checks every elementwise regression loss starts with, in order; returns the reduction. */
 function checkRegression(op: string, input: Tensor, target: Tensor, opts: ReductionOptions): Reduction {
@@ -13,6 +13,7 @@ function checkRegression(op: string, input: Tensor, target: Tensor, opts: Reduct
  * @example mseLoss(pred, target); // scalar
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkTensorArgs("mseLoss", input, target);
   const reduction = checkRegression("mseLoss", input, target, opts);
   return reduce(input.sub(target).square(), reduction);
 }
@@ -22,6 +23,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
  * @example l1Loss(pred, target, { reduction: "sum" });
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkTensorArgs("l1Loss", input, target);
   const reduction = checkRegression("l1Loss", input, target, opts);
   return reduce(input.sub(target).abs(), reduction);
 }
@@ -37,6 +39,7 @@ export interface SmoothL1Options extends ReductionOptions {
  * @example smoothL1Loss(pred, target, { beta: 0.5 });
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
+  checkTensorArgs("smoothL1Loss", input, target);
   const op = "smoothL1Loss";
   const reduction = checkRegression(op, input, target, opts);
   const beta = opts.beta ?? 1;
@@ -57,6 +60,7 @@ export interface HuberOptions extends ReductionOptions {
  * @example huberLoss(pred, target, { delta: 2 });
  */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
+  checkTensorArgs("huberLoss", input, target);
   const op = "huberLoss";
   const reduction = checkRegression(op, input, target, opts);
   const delta = opts.delta ?? 1;

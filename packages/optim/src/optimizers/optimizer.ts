@@ -70,7 +70,7 @@ export abstract class Optimizer {
 
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec[], defaults: HyperParams) {
     this.defaults = defaults;
-    const list = [...params];
+    const list = paramList(params, this.constructor.name);
     if (list.length === 0) throw new Error(`${this.constructor.name}: optimizer got an empty parameter list`);
     const groups: ParamGroupSpec[] = list[0] instanceof Tensor ? [{ params: list as Tensor[] }] : (list as ParamGroupSpec[]);
     for (const g of groups) this.addParamGroup(g);
@@ -265,4 +265,22 @@ export function betas(group: ParamGroup): [number, number] {
 /** Throws torch's `Invalid <what>: <value>` unless `ok`. */
 export function check(name: string, ok: boolean, what: string, value: HyperValue | undefined): void {
   if (!ok) throw new Error(`${name}: Invalid ${what}: ${value}`);
+}
+
+/** The constructor's `params` as an array, with a clear error for a module or a single tensor. */
+function paramList(params: unknown, name: string): (Tensor | ParamGroupSpec)[] {
+  if (params instanceof Tensor) throw new Error(`${name}: params must be an array of tensors, got a single Tensor; pass [tensor]`);
+  if (typeof params === "object" && params !== null && typeof (params as { parameters?: unknown }).parameters === "function") {
+    throw new Error(`${name}: params must be an array of tensors or param groups, got a module (${params.constructor.name}); pass module.parameters()`);
+  }
+  if (typeof params !== "object" || params === null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    throw new Error(`${name}: params must be an array of tensors or param groups, got ${params === null ? "null" : typeof params}; e.g. new ${name}(model.parameters(), { lr: 0.01 })`);
+  }
+  const list = [...(params as Iterable<Tensor | ParamGroupSpec>)];
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor) && (typeof p !== "object" || p === null || !("params" in p))) {
+      throw new Error(`${name}: params[${i}] must be a Tensor or a param group { params, ... }, got ${p === null ? "null" : typeof p}`);
+    }
+  });
+  return list;
 }
