@@ -15,7 +15,7 @@ export {
   add, cat, clamp, div, indexAdd, matmul, maximum, minimum, mul, oneHot, pow, stack, sub, where,
 } from "./ops/index.js";
 export { Generator, manualSeed, defaultGenerator, NDArray, type DType } from "@rnnkit/tensor";
-export { loadSafetensors, saveSafetensors } from "./io.js";
+export { loadSafetensors, readSafetensorsHeader, saveSafetensors, type SafetensorsHeader, type SafetensorsTensorInfo } from "./io.js";
 export { gradcheck, type GradcheckOptions } from "./gradcheck.js";
 export {
   elu, gelu, hardsigmoid, hardswish, hardtanh, leakyRelu, logSigmoid, mish, relu6, selu, silu, softplus, softsign, tanhshrink,

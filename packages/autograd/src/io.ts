@@ -1,5 +1,7 @@
-import { decodeSafetensors, encodeSafetensors, type NDArray } from "@rnnkit/tensor";
+import { decodeSafetensors, decodeSafetensorsHeader, encodeSafetensors, type NDArray, type SafetensorsHeader } from "@rnnkit/tensor";
 import { Tensor } from "./tensor.js";
+
+export type { SafetensorsHeader, SafetensorsTensorInfo } from "@rnnkit/tensor";
 
 /**
  * Saves tensors (e.g. a module's `stateDict()`) in the safetensors format, byte-identical to
@@ -32,4 +34,18 @@ export function loadSafetensors(bytes: Uint8Array): { tensors: Record<string, Te
     Object.defineProperty(tensors, name, { value: new Tensor(a), enumerable: true, writable: true, configurable: true });
   }
   return { tensors, metadata };
+}
+
+/**
+ * Reads a safetensors header without the tensor data: what `loadSafetensors` would load (names,
+ * dtypes, shapes, the dtype each is read as, metadata), for files too large to read whole.
+ * `prefix` holds at least the first `8 + headerLength` bytes, `fileLength` is the file's size;
+ * the header is checked exactly as `loadSafetensors` checks it (offsets against `fileLength`).
+ * @example
+ * const fd = openSync(path); const head = Buffer.alloc(8); readSync(fd, head, 0, 8, 0);
+ * const n = Number(head.readBigUInt64LE(0)); const prefix = Buffer.alloc(8 + n); readSync(fd, prefix, 0, 8 + n, 0);
+ * readSafetensorsHeader(prefix, fstatSync(fd).size).tensors.map((t) => t.shape);
+ */
+export function readSafetensorsHeader(prefix: Uint8Array, fileLength?: number): SafetensorsHeader {
+  return decodeSafetensorsHeader(prefix, fileLength);
 }

@@ -4,4 +4,4 @@
  * const bytes = rk.io.saveSafetensors(model.stateDict(), { note: "hello" });
  * model.loadStateDict(rk.io.loadSafetensors(bytes).tensors);
  */
-export { saveSafetensors, loadSafetensors } from "@rnnkit/autograd";
+export { saveSafetensors, loadSafetensors, readSafetensorsHeader, type SafetensorsHeader, type SafetensorsTensorInfo } from "@rnnkit/autograd";

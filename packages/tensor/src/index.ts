@@ -11,4 +11,7 @@ export { wasmSimdSupported } from "./wasm/loader.js";
 export { getNumThreads, setNumThreads } from "./wasm/numThreads.js";
 export { stridedLoop2 } from "./kernels/elementwise.js";
 export { Generator, defaultGenerator, manualSeed } from "./rng.js";
-export { decodeSafetensors, encodeSafetensors, type SafetensorsContent } from "./safetensors.js";
+export {
+  decodeSafetensors, decodeSafetensorsHeader, encodeSafetensors,
+  type SafetensorsContent, type SafetensorsHeader, type SafetensorsTensorInfo,
+} from "./safetensors.js";

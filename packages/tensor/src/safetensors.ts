@@ -205,24 +205,70 @@ function readTensor(e: Entry, view: DataView, base: number): NDArray {
   return new NDArray(out, e.shape);
 }
 
+/** One tensor as a safetensors header describes it (see {@link decodeSafetensorsHeader}). */
+export interface SafetensorsTensorInfo {
+  name: string;
+  /** The file's dtype name: `F32`, `I64`, `BF16`, … */
+  dtype: string;
+  /** What rnnkit reads it as. */
+  readAs: DType;
+  shape: number[];
+  /** Byte range inside the data section, `[start, end)`. */
+  dataOffsets: [number, number];
+}
+
+/** What {@link decodeSafetensorsHeader} returns. */
+export interface SafetensorsHeader {
+  /** Tensors in the header's order. */
+  tensors: SafetensorsTensorInfo[];
+  metadata: Record<string, string>;
+  /** Bytes of the JSON header (after the 8-byte length). */
+  headerLength: number;
+  /** Bytes of the data section: the file length minus `8 + headerLength`. */
+  dataLength: number;
+}
+
 /**
- * Parses safetensors bytes (as Python's `safetensors.torch.save_file` writes them), checking
- * every header field: F32 → float32, F64 → float64, F16/BF16 → float32, I32/I64 and the small
- * integer types → int32 (an Error past int32's range). A truncated or inconsistent file throws
- * an Error that says what is wrong; nothing is read as a smaller tensor.
- * @example const { tensors, metadata } = decodeSafetensors(bytes); tensors["weight"]!.shape
+ * Reads and checks a safetensors header without touching the tensor data, for files too large
+ * to load: `prefix` holds at least the first `8 + headerLength` bytes and `fileLength` is the
+ * whole file's length. Every check `decodeSafetensors` makes on the header is made here (dtypes,
+ * shapes, offsets inside the data section, no overlaps or gaps, string metadata), with the same
+ * messages; only checks of the values themselves (an I64 past int32, a BOOL byte above 1) need
+ * the data.
+ * @example const h = decodeSafetensorsHeader(first64k, size); h.tensors[0]!.shape
  */
-export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
-  if (!(bytes instanceof Uint8Array)) throw new Error("decodeSafetensors: expected a Uint8Array");
-  if (bytes.length < 8) throw new Error(`decodeSafetensors: file is truncated: ${bytes.length} bytes, fewer than the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function decodeSafetensorsHeader(prefix: Uint8Array, fileLength = prefix.length): SafetensorsHeader {
+  const { entries, metadata, n } = parseHeader(prefix, fileLength);
+  return {
+    tensors: entries.map((e) => ({ name: e.name, dtype: e.dtype, readAs: READ_AS[e.dtype]!, shape: e.shape, dataOffsets: [e.start, e.end] })),
+    metadata,
+    headerLength: n,
+    dataLength: fileLength - 8 - n,
+  };
+}
+
+/** The 8-byte length of a safetensors header, checked against the file length. */
+function headerLength(view: DataView, fileLength: number): number {
   const lo = view.getUint32(0, true);
   const hi = view.getUint32(4, true);
   const n = hi * 2 ** 32 + lo;
   if (n > MAX_HEADER) throw new Error(`decodeSafetensors: header length ${n} exceeds the ${MAX_HEADER}-byte limit`);
-  if (8 + n > bytes.length) {
-    throw new Error(`decodeSafetensors: header length ${n} runs past the end of the file (${bytes.length} bytes; file truncated?)`);
+  if (8 + n > fileLength) {
+    throw new Error(`decodeSafetensors: header length ${n} runs past the end of the file (${fileLength} bytes; file truncated?)`);
   }
+  return n;
+}
+
+function parseHeader(bytes: Uint8Array, fileLength: number): { entries: Entry[]; metadata: Record<string, string>; n: number } {
+  if (!(bytes instanceof Uint8Array)) throw new Error("decodeSafetensors: expected a Uint8Array");
+  if (!Number.isSafeInteger(fileLength) || fileLength < bytes.length) {
+    throw new Error(`decodeSafetensorsHeader: fileLength must be an integer of at least the ${bytes.length} bytes given, got ${fileLength}`);
+  }
+  if (fileLength < 8) throw new Error(`decodeSafetensors: file is truncated: ${fileLength} bytes, fewer than the 8-byte header length`);
+  if (bytes.length < 8) throw new Error(`decodeSafetensorsHeader: need the file's first 8 bytes, got ${bytes.length}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = headerLength(view, fileLength);
+  if (8 + n > bytes.length) throw new Error(`decodeSafetensorsHeader: need the first ${8 + n} bytes (the header), got ${bytes.length}`);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n));
@@ -247,13 +293,13 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
       }
       for (const [mk, mv] of Object.entries(value as Record<string, unknown>)) {
         if (typeof mv !== "string") throw new Error(`decodeSafetensors: __metadata__["${mk}"] must be a string, got ${JSON.stringify(mv)}`);
-        metadata[mk] = mv;
+        Object.defineProperty(metadata, mk, { value: mv, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
     entries.push(parseEntry(key, value));
   }
-  const dataLen = bytes.length - 8 - n;
+  const dataLen = fileLength - 8 - n;
   const ordered = entries.slice().sort((a, b) => a.start - b.start || a.end - b.end);
   let covered = 0;
   for (const e of ordered) {
@@ -267,6 +313,20 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
   if (covered !== dataLen) {
     throw new Error(`decodeSafetensors: the tensors cover ${covered} bytes but the data section has ${dataLen}; offsets must cover the buffer exactly`);
   }
+  return { entries, metadata, n };
+}
+
+/**
+ * Parses safetensors bytes (as Python's `safetensors.torch.save_file` writes them), checking
+ * every header field: F32 → float32, F64 → float64, F16/BF16 → float32, I32/I64 and the small
+ * integer types → int32 (an Error past int32's range). A truncated or inconsistent file throws
+ * an Error that says what is wrong; nothing is read as a smaller tensor.
+ * @example const { tensors, metadata } = decodeSafetensors(bytes); tensors["weight"]!.shape
+ */
+export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
+  if (!(bytes instanceof Uint8Array)) throw new Error("decodeSafetensors: expected a Uint8Array");
+  const { entries, metadata, n } = parseHeader(bytes, bytes.length);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tensors: Record<string, NDArray> = {};
   const base = 8 + n;
   for (const e of entries) {
