@@ -1,7 +1,8 @@
 import * as rk from "rnnkit";
 import { CharLM, detachState, type CellKind, type RecurrentState } from "./charModel.js";
 import { CliError } from "./errors.js";
-import { table } from "./info.js";
+import { checkModelSize } from "./modelSize.js";
+import { table } from "./table.js";
 
 /** Options of `rnnkit bench`. */
 export interface BenchOptions {
@@ -12,6 +13,7 @@ export interface BenchOptions {
   seqLen: number;
   steps: number;
   json: boolean;
+  allowLarge: boolean;
 }
 
 /** Throughput of one model: training steps (forward, backward, Adam) and no-grad forward passes. */
@@ -33,6 +35,9 @@ export function benchCommand(o: BenchOptions): void {
     if (!Number.isInteger(o[k]) || o[k] < 1) throw new CliError(`${op}: ${flag} must be a positive integer, got ${o[k]}`);
   }
   const vocab = 64;
+  for (const kind of o.models) {
+    checkModelSize(op, { model: kind, vocabSize: vocab, embedding: 32, hidden: o.hidden, layers: o.layers, outputs: vocab }, { batch: o.batchSize, steps: o.seqLen }, o.allowLarge);
+  }
   const results: BenchResult[] = [];
   for (const kind of o.models) {
     rk.manualSeed(0);

@@ -11,9 +11,16 @@ export const META = {
   config: "config",
   /** JSON array of the vocabulary's characters in id order. */
   vocab: "vocab",
+  /** Classifiers: JSON array of the label names in class order. */
+  labels: "labels",
   /** JSON training summary (epochs, steps, losses, time). */
   summary: "summary",
 } as const;
+
+/** Checkpoint format name of character language models. */
+export const CHARLM_FORMAT = "rnnkit.charlm";
+/** Checkpoint format name of word classifiers. */
+export const CLASSIFIER_FORMAT = "rnnkit.classifier";
 
 /** Tensor-name prefix of the optimizer state (`optim.state.0.exp_avg`). */
 export const OPTIM_PREFIX = "optim.";

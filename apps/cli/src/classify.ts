@@ -1,16 +1,16 @@
 import * as rk from "rnnkit";
-import { loadCheckpoint, metaJson, saveCheckpoint } from "./checkpoint.js";
-import { META } from "./checkpointFormat.js";
+import { saveCheckpoint } from "./checkpoint.js";
+import { CLASSIFIER_FORMAT, META } from "./checkpointFormat.js";
 import { CliError } from "./errors.js";
-import { table } from "./info.js";
+import { table } from "./table.js";
 import { Logger } from "./logger.js";
+import { loadClassifier } from "./loadModel.js";
+import { checkModelSize } from "./modelSize.js";
+import { checkOutputPath } from "./outputPath.js";
 import { readText } from "./textData.js";
-import { Vocab } from "./vocab.js";
-import { padBatch, WordClassifier, type ClassifierConfig } from "./wordClassifier.js";
+import { encodeText, makeVocab, vocabChars } from "./vocabulary.js";
+import { padWords, WordClassifier, type ClassifierConfig } from "./wordClassifier.js";
 import type { CellKind } from "./charModel.js";
-
-/** Checkpoint format name of word classifiers. */
-export const CLASSIFIER_FORMAT = "rnnkit.classifier";
 
 /** Options of `rnnkit classify train`. */
 export interface ClassifyTrainOptions {
@@ -26,6 +26,8 @@ export interface ClassifyTrainOptions {
   seed: number;
   out: string;
   json: boolean;
+  /** Lift the parameter and memory ceilings (`--allow-large`). */
+  allowLarge?: boolean;
 }
 
 /** A labelled text example. */
@@ -86,7 +88,7 @@ function evaluate(model: WordClassifier, data: { ids: Int32Array; label: number 
   rk.noGrad(() => {
     for (let s = 0; s < data.length; s += batchSize) {
       const batch = data.slice(s, s + batchSize);
-      const [x, lengths] = padBatch(batch.map((d) => d.ids));
+      const [x, lengths] = padWords(batch.map((d) => d.ids));
       const pred = model.forward(x, lengths).argmax(1).data();
       batch.forEach((d, i) => {
         const p = pred[i]!;
@@ -110,22 +112,24 @@ export function classifyTrainCommand(o: ClassifyTrainOptions): void {
   }
   if (!(o.lr > 0)) throw new CliError(`${op}: --lr must be positive, got ${o.lr}`);
   if (!(o.valSplit > 0 && o.valSplit < 1)) throw new CliError(`${op}: --val-split must be in (0, 1), got ${o.valSplit}`);
+  checkOutputPath(op, "--out", o.out, o.data === undefined ? [] : [{ flag: "--data", path: o.data }]);
   const log = Logger.create(o.json);
   const { train: trainRaw, val: valRaw, labels, lowercase, source } = loadExamples(o, op);
   const norm = (e: Example): Example => ({ text: lowercase ? e.text.toLowerCase() : e.text, label: e.label });
   const all = [...trainRaw, ...valRaw].map(norm);
   if (all.some((e) => e.text.length === 0)) throw new CliError(`${op}: ${source} has an empty text`);
-  const vocab = Vocab.fromText(all.map((e) => e.text).join(""));
-  const encode = (e: Example): { ids: Int32Array; label: number } => ({ ids: vocab.encode(e.text, op).map((id) => id + 1), label: e.label });
+  const vocab = makeVocab(rk.data.CharVocab.fromText(all.map((e) => e.text).join("")).tokens, true);
+  const encode = (e: Example): { ids: Int32Array; label: number } => ({ ids: encodeText(vocab, e.text, { op, what: "a text", strict: true }).ids, label: e.label });
   const trainSet = trainRaw.map(norm).map(encode);
   const val = valRaw.map(norm).map(encode);
   const gen = new rk.Generator(o.seed);
 
   rk.manualSeed(o.seed);
   const config: ClassifierConfig = {
-    model: o.model, vocabSize: vocab.size + 1, embedding: o.embedding, hidden: o.hidden, layers: o.layers,
+    model: o.model, vocabSize: vocab.size, embedding: o.embedding, hidden: o.hidden, layers: o.layers,
     numClasses: labels.length, lowercase,
   };
+  checkModelSize(op, { ...config, outputs: config.numClasses }, { batch: o.batchSize, steps: Math.max(...trainSet.map((d) => d.ids.length)) }, o.allowLarge === true);
   const model = new WordClassifier(config);
   const optimizer = new rk.optim.Adam(model.parameters(), { lr: o.lr });
   log.event("start", { examples: trainSet.length + val.length, train: trainSet.length, val: val.length, labels: labels.length, parameters: model.numParameters() },
@@ -138,7 +142,7 @@ export function classifyTrainCommand(o: ClassifyTrainOptions): void {
     let batches = 0;
     for (let s = 0; s < perm.length; s += o.batchSize) {
       const batch = perm.slice(s, s + o.batchSize).map((i) => trainSet[i]!);
-      const [x, lengths] = padBatch(batch.map((d) => d.ids));
+      const [x, lengths] = padWords(batch.map((d) => d.ids));
       const y = rk.tensor(batch.map((d) => d.label), { dtype: "int32" });
       optimizer.zeroGrad();
       const loss = rk.F.crossEntropy(model.forward(x, lengths), y);
@@ -164,34 +168,26 @@ export function classifyTrainCommand(o: ClassifyTrainOptions): void {
     metadata: {
       [META.format]: CLASSIFIER_FORMAT,
       [META.config]: JSON.stringify(config),
-      [META.vocab]: JSON.stringify(vocab.chars),
-      labels: JSON.stringify(labels),
+      [META.vocab]: JSON.stringify(vocabChars(vocab)),
+      [META.labels]: JSON.stringify(labels),
       [META.summary]: JSON.stringify({ data: source, epochs: o.epochs, valAccuracy: result.accuracy, seconds: Math.round(seconds) }),
     },
-  });
+  }, op);
   log.event("done", { accuracy: result.accuracy, out: o.out, seconds }, `validation accuracy ${(100 * result.accuracy).toFixed(1)}%; saved ${o.out}`);
 }
 
 /** `rnnkit classify predict MODEL TEXT`: the `top` most likely labels with probabilities. */
-export function classifyPredictCommand(path: string, text: string, top: number): void {
+export function classifyPredictCommand(path: string, text: string, top: number, strict: boolean): void {
   const op = "rnnkit classify predict";
   if (!Number.isInteger(top) || top < 1) throw new CliError(`${op}: --top must be a positive integer, got ${top}`);
-  const ckpt = loadCheckpoint(path, op, CLASSIFIER_FORMAT);
-  const config = metaJson<ClassifierConfig>(ckpt, META.config, path, op);
-  const vocab = new Vocab(metaJson<string[]>(ckpt, META.vocab, path, op));
-  const labels = metaJson<string[]>(ckpt, "labels", path, op);
-  const model = new WordClassifier(config);
-  try {
-    model.loadStateDict(ckpt.tensors);
-  } catch (e) {
-    throw new CliError(`${op}: ${path}: the tensors do not fit the configuration: ${(e as Error).message}`);
-  }
-  model.eval();
-  const input = config.lowercase ? text.toLowerCase() : text;
-  if (input.length === 0) throw new CliError(`${op}: the text to classify is empty`);
-  const ids = vocab.encode(input, op, `text ${JSON.stringify(text)}`).map((id) => id + 1);
+  if (text.length === 0) throw new CliError(`${op}: the text to classify is empty`);
+  const { model, vocab, labels } = loadClassifier(path, op);
+  const input = model.config.lowercase ? text.toLowerCase() : text;
+  const enc = encodeText(vocab, input, { op, what: `text ${JSON.stringify(text)}`, strict });
+  if (enc.ids.length === 0) throw new CliError(`${op}: text ${JSON.stringify(text)} has no character in the model's vocabulary`);
+  if (enc.skipped > 0) process.stderr.write(`note: skipped ${enc.skipped} character(s) outside the model's vocabulary\n`);
   const probs = rk.noGrad(() => {
-    const [x, lengths] = padBatch([ids]);
+    const [x, lengths] = padWords([enc.ids]);
     return model.forward(x, lengths).softmax(1).data();
   });
   const ranked = labels.map((l, i) => [l, probs[i]!] as const).sort((a, b) => b[1] - a[1]).slice(0, top);

@@ -1,10 +1,11 @@
 import * as rk from "rnnkit";
 import type { CharLM, RecurrentState } from "./charModel.js";
-import type { Vocab } from "./vocab.js";
+import { CliError } from "./errors.js";
+
 
 /** Where a sample starts without a prime: a newline (a fresh line of text) if the vocabulary has one. */
-export function defaultPrime(vocab: Vocab): string {
-  return vocab.has("\n") ? "\n" : vocab.chars[0]!;
+export function defaultPrime(vocab: rk.data.CharVocab): string {
+  return vocab.has("\n") ? "\n" : vocab.tokens[vocab.specials.length]!;
 }
 
 /** Options of `sampleText`. */
@@ -49,26 +50,37 @@ export function drawIndex(logits: Float32Array, temperature: number, topK: numbe
 }
 
 /**
- * Continues `prime` by `length` characters: the prime runs through the model once, then one
+ * Continues `ids` by `length` characters, handing each drawn id to `emit` as it comes (so a
+ * long sample streams instead of piling up): the prime runs through the model once, then one
  * character at a time is drawn from the last step's logits and fed back.
  */
-export function sampleText(model: CharLM, vocab: Vocab, ids: Int32Array, opts: Omit<SampleOptions, "prime">): string {
+export function sampleIds(model: CharLM, ids: Int32Array, opts: Omit<SampleOptions, "prime">, emit: (id: number) => void): void {
   const wasTraining = model.training;
   model.eval();
+  try {
+    rk.noGrad(() => {
+      let state: RecurrentState | undefined;
+      let input = rk.tensor(ids, { shape: [1, ids.length], dtype: "int32" });
+      for (let i = 0; i < opts.length; i++) {
+        const [logits, next] = model.forward(input, state);
+        state = next;
+        const t = logits.shape[1]!;
+        const last = logits.select(1, t - 1).reshape(-1).data() as Float32Array;
+        const bad = last.find((v) => !Number.isFinite(v));
+        if (bad !== undefined) throw new CliError(`the model's output became ${bad} at generated character ${i + 1}; its weights are too large to sample from`);
+        const id = drawIndex(last, opts.temperature, opts.topK, opts.generator);
+        emit(id);
+        input = rk.tensor(new Int32Array([id]), { shape: [1, 1], dtype: "int32" });
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/** `sampleIds` collected into text. */
+export function sampleText(model: CharLM, vocab: rk.data.CharVocab, ids: Int32Array, opts: Omit<SampleOptions, "prime">): string {
   const out: number[] = [];
-  rk.noGrad(() => {
-    let state: RecurrentState | undefined;
-    let input = rk.tensor(ids, { shape: [1, ids.length], dtype: "int32" });
-    for (let i = 0; i < opts.length; i++) {
-      const [logits, next] = model.forward(input, state);
-      state = next;
-      const t = logits.shape[1]!;
-      const last = logits.select(1, t - 1).reshape(-1).data() as Float32Array;
-      const id = drawIndex(last, opts.temperature, opts.topK, opts.generator);
-      out.push(id);
-      input = rk.tensor(new Int32Array([id]), { shape: [1, 1], dtype: "int32" });
-    }
-  });
-  model.train(wasTraining);
+  sampleIds(model, ids, opts, (id) => out.push(id));
   return vocab.decode(out);
 }

@@ -1,14 +1,12 @@
 import * as rk from "rnnkit";
-import { readFileSync } from "node:fs";
 import { CliError } from "./errors.js";
-import { readBytes } from "./safetensorsHeader.js";
+import { readBytes } from "./checkpoint.js";
 import type { CharLM, RecurrentState } from "./charModel.js";
 import { detachState } from "./charModel.js";
 
 /** Reads a UTF-8 text file for `op`; a missing or empty file is a CliError naming it. */
 export function readText(path: string, op: string): string {
-  readBytes(path, op, "data file");
-  const text = readFileSync(path, "utf8");
+  const text = new TextDecoder("utf-8").decode(readBytes(path, op, "data file"));
   if (text.length === 0) throw new CliError(`${op}: data file ${path} is empty`);
   return text;
 }

@@ -1,8 +1,9 @@
-import { metaJson, type Checkpoint } from "./checkpoint.js";
-import type { CellKind } from "./charModel.js";
+import { metaValue, type Checkpoint } from "./checkpoint.js";
+import { CELL_KINDS, type CellKind } from "./charModel.js";
 import { TRAIN_PREFIX } from "./checkpointFormat.js";
 import { CliError } from "./errors.js";
-import type { OptimizerName, SchedulerName } from "./optimSetup.js";
+import { OPTIMIZERS, SCHEDULERS, type OptimizerName, type SchedulerName } from "./optimSetup.js";
+import { arrayOf, int, nullable, num, obj, oneOf, str } from "./schema.js";
 
 const OP = "rnnkit train";
 
@@ -48,11 +49,31 @@ export interface TrainRun {
   out: string;
   resume: string | null;
   json: boolean;
+  /** Lift the parameter and memory ceilings (`--allow-large`). */
+  allowLarge: boolean;
 }
+
+const posInt = int(1);
+const natInt = int(0);
+
+/** Schema of the saved `train.options`. */
+export const trainOptionsCheck = obj<TrainOptions>({
+  data: nullable(str()), model: oneOf(CELL_KINDS), embedding: posInt, hidden: posInt, layers: posInt,
+  dropout: num(0, 1, true), seqLen: posInt, batchSize: posInt, epochs: nullable(posInt), steps: nullable(posInt),
+  lr: num(Number.MIN_VALUE), optimizer: oneOf(OPTIMIZERS), scheduler: oneOf(SCHEDULERS), clip: num(0),
+  valSplit: num(0, 1, true), seed: natInt, sampleLength: natInt,
+});
+
+/** Schema of the saved `train.progress`. */
+export const progressCheck = obj<Progress>({
+  epoch: natInt, stepInEpoch: natInt, globalStep: natInt, epochLossSum: num(0), epochLossCount: natInt,
+  history: arrayOf(obj({ epoch: posInt, steps: natInt, trainLoss: num(0), valLoss: num(0) })),
+  seconds: num(0), scheduleSteps: posInt,
+});
 
 /** The saved hyper-parameters of a resumed run, with the stopping point and data taken from the command line. */
 export function resumeOptions(ckpt: Checkpoint, run: TrainRun): TrainOptions {
-  const saved = metaJson<TrainOptions>(ckpt, `${TRAIN_PREFIX}options`, run.resume!, OP);
+  const saved = metaValue(ckpt.metadata, `${TRAIN_PREFIX}options`, trainOptionsCheck, run.resume!, OP);
   const opts: TrainOptions = { ...saved };
   const overridable = new Set<keyof TrainOptions>(["epochs", "steps", "sampleLength", "data"]);
   for (const k of run.explicit) {
@@ -67,6 +88,9 @@ export function resumeOptions(ckpt: Checkpoint, run: TrainRun): TrainOptions {
   if (run.explicit.has("steps") && !run.explicit.has("epochs")) opts.epochs = null;
   return opts;
 }
+
+/** Longest sample printed after an epoch (`rnnkit sample` streams any length). */
+export const MAX_SAMPLE_LENGTH = 1_000_000;
 
 /** Checks option values, naming the flag and the value on error. */
 export function checkOptions(o: TrainOptions): void {
@@ -83,5 +107,10 @@ export function checkOptions(o: TrainOptions): void {
   if (!(o.valSplit >= 0 && o.valSplit < 1)) throw new CliError(`${OP}: --val-split must be in [0, 1), got ${o.valSplit}`);
   if (!(o.lr > 0)) throw new CliError(`${OP}: --lr must be positive, got ${o.lr}`);
   if (!(o.clip >= 0)) throw new CliError(`${OP}: --clip must be >= 0 (0 disables clipping), got ${o.clip}`);
-  if (!Number.isInteger(o.sampleLength) || o.sampleLength < 0) throw new CliError(`${OP}: --sample-length must be a non-negative integer, got ${o.sampleLength}`);
+  if (!Number.isInteger(o.sampleLength) || o.sampleLength < 0 || o.sampleLength > MAX_SAMPLE_LENGTH) {
+    throw new CliError(`${OP}: --sample-length must be an integer in [0, ${MAX_SAMPLE_LENGTH}], got ${o.sampleLength}`);
+  }
+  if (o.scheduler === "plateau" && o.valSplit === 0) {
+    throw new CliError(`${OP}: --scheduler plateau lowers the lr when the validation loss stops falling, and --val-split 0 leaves no validation text`, 1, "use --val-split > 0 (e.g. 0.05) or another --scheduler");
+  }
 }

@@ -1,6 +1,6 @@
 import * as rk from "rnnkit";
 import { CliError } from "./errors.js";
-import { table } from "./info.js";
+import { table } from "./table.js";
 
 /** The exercises of `rnnkit tutorial`. */
 export const TUTORIAL_MODELS = ["rnncell", "rnn", "embedding-rnn", "lstm-manual", "lstm", "gru", "all"] as const;

@@ -40,11 +40,10 @@ export class WordClassifier extends rk.nn.Module {
   }
 }
 
-/** Pads id sequences into a `(B, maxLen)` int32 batch (pad id 0) with their lengths. */
-export function padBatch(seqs: Int32Array[]): [rk.Tensor, number[]] {
-  const lengths = seqs.map((s) => s.length);
-  const t = Math.max(...lengths);
-  const data = new Int32Array(seqs.length * t);
-  seqs.forEach((s, b) => data.set(s, b * t));
-  return [rk.tensor(data, { shape: [seqs.length, t], dtype: "int32" }), lengths];
+const collate = rk.data.padCollate({ batchFirst: true });
+
+/** Id sequences as the padded `(B, maxLen)` int32 batch (pad id 0) and lengths `forward` takes. */
+export function padWords(seqs: readonly Int32Array[]): [rk.Tensor, number[]] {
+  const { padded, lengths } = collate(seqs);
+  return [padded, Array.from(lengths.data())];
 }

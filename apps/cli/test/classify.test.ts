@@ -45,7 +45,11 @@ describe("rnnkit classify", () => {
     const probs = ranked.map(([, q]) => Number(q));
     expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
     expect([...probs].sort((a, b) => b - a)).toEqual(probs);
-    const bad = rnnkit(["classify", "predict", out, "hello!"]);
+    const skipped = rnnkit(["classify", "predict", out, "aeiuoa!"]);
+    expect(skipped.status).toBe(0);
+    expect(skipped.stdout).toBe(p.stdout);
+    expect(skipped.stderr).toBe("note: skipped 1 character(s) outside the model's vocabulary\n");
+    const bad = rnnkit(["classify", "predict", out, "hello!", "--strict"]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("outside the model's vocabulary");
     const badCsv = join(dir, "bad.csv");

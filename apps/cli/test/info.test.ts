@@ -40,10 +40,10 @@ describe("rnnkit info", () => {
     const cases: [string, Buffer | null, RegExp][] = [
       ["missing.safetensors", null, /cannot read model .*missing\.safetensors: no such file/],
       ["empty.safetensors", Buffer.alloc(0), /empty\.safetensors is empty/],
-      ["text.safetensors", Buffer.from("hello, this is not a checkpoint at all"), /text\.safetensors is not a safetensors file/],
-      ["short.safetensors", Buffer.from([1, 2, 3]), /short\.safetensors is not a safetensors file/],
-      ["cut.safetensors", good.subarray(0, good.length - 100), /cut\.safetensors is truncated: the header describes \d+ bytes of tensor data but the file holds \d+/],
-      ["cuthead.safetensors", good.subarray(0, 40), /cuthead\.safetensors is truncated: the header needs \d+ bytes/],
+      ["text.safetensors", Buffer.from("hello, this is not a checkpoint at all"), /text\.safetensors is not a readable safetensors file: header length \d+ exceeds/],
+      ["short.safetensors", Buffer.from([1, 2, 3]), /short\.safetensors is not a readable safetensors file: file is truncated: 3 bytes/],
+      ["cut.safetensors", good.subarray(0, good.length - 100), /cut\.safetensors is not a readable safetensors file: tensor "[\w.]+" data_offsets \[\d+, \d+\] exceed the \d+-byte data section \(file truncated\?\)/],
+      ["cuthead.safetensors", good.subarray(0, 40), /cuthead\.safetensors is not a readable safetensors file: header length \d+ runs past the end of the file/],
     ];
     for (const [name, bytes, message] of cases) {
       const file = join(dir, name);

@@ -52,8 +52,15 @@ describe("models written by PyTorch (tools/parity/cli_charlm.py)", () => {
 describe("rnnkit sample errors", () => {
   const model = join(FIXTURES, "torch_charlm_gru.safetensors");
 
-  it("rejects a prime with characters outside the vocabulary, naming them", () => {
-    const r = rnnkit(["sample", model, "--prime", "Zebra#"]);
+  it("skips prime characters outside the vocabulary and counts them; --strict refuses them, naming them", () => {
+    const skipped = rnnkit(["sample", model, "--prime", "Zebra#", "--length", "20"]);
+    expect(skipped.status).toBe(0);
+    expect(skipped.stderr).toBe('note: skipped 2 character(s) of --prime outside the model\'s vocabulary: "Z", "#"\n');
+    expect(skipped.stdout).toBe(rnnkit(["sample", model, "--prime", "ebra", "--length", "20"]).stdout);
+    const none = rnnkit(["sample", model, "--prime", "ZZ#"]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain("has no character in the model's vocabulary");
+    const r = rnnkit(["sample", model, "--prime", "Zebra#", "--strict"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("rnnkit sample: --prime \"Zebra#\" has 2 character(s) outside the model's vocabulary of 31:");
@@ -77,12 +84,24 @@ describe("rnnkit sample errors", () => {
     expect(r.stderr).toContain('has no "format" metadata; expected an rnnkit checkpoint of format "rnnkit.charlm"');
   });
 
-  it("eval needs --data and a text in the vocabulary", () => {
-    expect(rnnkit(["eval", model]).stderr).toContain("rnnkit eval: --data FILE is required");
+  it("eval needs --data (shown as required); it skips and counts characters outside the vocabulary, --strict refuses them", () => {
+    const missing = rnnkit(["eval", model]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(`rnnkit eval: required option '--data <file>' not specified\nrun "rnnkit eval --help" for usage\n`);
+    expect(rnnkit(["eval", "--help"]).stdout).toMatch(/--data <file>\s+text to evaluate on \(required\)/);
     const dir = tempDir();
     writeFileSync(join(dir, "x.txt"), "ZZZ");
     const r = rnnkit(["eval", model, "--data", join(dir, "x.txt")]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/data file .*x\.txt has 1 character\(s\) outside the model's vocabulary/);
+    expect(r.stderr).toMatch(/data file .*x\.txt needs at least 2 characters in the model's vocabulary, got 0 \(3 skipped\)/);
+    writeFileSync(join(dir, "mixed.txt"), "the ZZ cat# sat");
+    writeFileSync(join(dir, "clean.txt"), "the  cat sat");
+    const mixed = rnnkit(["eval", model, "--data", join(dir, "mixed.txt"), "--json"]);
+    expect(mixed.status).toBe(0);
+    const clean = rnnkit(["eval", model, "--data", join(dir, "clean.txt"), "--json"]);
+    expect(JSON.parse(mixed.stdout)).toEqual({ ...JSON.parse(clean.stdout), skipped: 3 });
+    const strict = rnnkit(["eval", model, "--data", join(dir, "mixed.txt"), "--strict"]);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/data file .*mixed\.txt has 3 character\(s\) outside the model's vocabulary of 31: "Z", "#"/);
   });
 });

@@ -165,7 +165,7 @@ describe("rnnkit train", () => {
     writeFileSync(bad, "not a checkpoint, not even close");
     const r = rnnkit(["train", ...SMALL, "--out", bad, "--resume"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("is not a safetensors file");
+    expect(r.stderr).toContain("is not a readable safetensors file");
     expect(readFileSync(bad, "utf8")).toBe("not a checkpoint, not even close");
     const other = join(dir, "other.txt");
     writeFileSync(other, rk.data.kjvText().slice(3000, 6000));

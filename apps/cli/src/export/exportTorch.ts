@@ -1,16 +1,17 @@
 import * as rk from "rnnkit";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { loadCheckpoint, metaJson, type Checkpoint } from "../checkpoint.js";
-import { META, TRAIN_PREFIX } from "../checkpointFormat.js";
-import { CLASSIFIER_FORMAT, loadExamples, type ClassifyTrainOptions } from "../classify.js";
+import { loadCheckpoint, metaValue, type Checkpoint } from "../checkpoint.js";
+import { CLASSIFIER_FORMAT, META, TRAIN_PREFIX } from "../checkpointFormat.js";
+import { loadExamples, type ClassifyTrainOptions } from "../classify.js";
 import { bundledCorpus, BUNDLED_CORPUS_NAME } from "../corpus.js";
 import { CliError } from "../errors.js";
-import { loadCharLM } from "../loadModel.js";
+import { loadCharLM, loadClassifier } from "../loadModel.js";
+import { obj, str } from "../schema.js";
 import { readText, textHash } from "../textData.js";
 import { CHARLM_FORMAT, DEFAULT_EPOCHS } from "../train.js";
-import { checkOptions, type TrainOptions } from "../trainOptions.js";
-import { Vocab } from "../vocab.js";
+import { checkOptions, trainOptionsCheck, type TrainOptions } from "../trainOptions.js";
+import { encodeText, makeVocab, vocabChars } from "../vocabulary.js";
 import type { ClassifierConfig } from "../wordClassifier.js";
 import { charLMFromFlags, checkClassifierOptions, classifierFromFlags, type ExportFlags } from "./exportFlags.js";
 
@@ -42,7 +43,7 @@ function charLMText(ckpt: Checkpoint, path: string, options: TrainOptions, flagD
   }
   const saved = ckpt.metadata[`${TRAIN_PREFIX}data`];
   if (saved !== undefined) {
-    const { dataHash } = metaJson<{ dataHash: string }>(ckpt, `${TRAIN_PREFIX}data`, path, OP);
+    const { dataHash } = metaValue(ckpt.metadata, `${TRAIN_PREFIX}data`, obj<{ dataHash: string }>({ dataHash: str() }), path, OP);
     if (dataHash !== textHash(text)) {
       throw new CliError(`${OP}: ${source ?? BUNDLED_CORPUS_NAME} is not the text ${path} was trained on; pass --data FILE with that text`);
     }
@@ -58,11 +59,11 @@ function charLMSpec(path: string, ckpt: Checkpoint, bytes: Uint8Array, flags: Ex
     throw new CliError(`${OP}: ${path} fixes its training options; --${given[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} cannot change them (train.py takes --epochs/--steps)`);
   }
   const options: TrainOptions = hasOptions
-    ? metaJson<TrainOptions>(ckpt, `${TRAIN_PREFIX}options`, path, OP)
+    ? metaValue(ckpt.metadata, `${TRAIN_PREFIX}options`, trainOptionsCheck, path, OP)
     : { ...charLMFromFlags(flags), model: model.config.model, embedding: model.config.embedding, hidden: model.config.hidden, layers: model.config.layers, dropout: model.config.dropout };
   const text = charLMText(ckpt, path, options, flags.data);
   return {
-    kind: "charlm", config: { ...model.config }, vocab: vocab.chars, options, text,
+    kind: "charlm", config: { ...model.config }, vocab: vocabChars(vocab), options, text,
     dataHash: textHash(text),
     rng: ckpt.metadata[`${TRAIN_PREFIX}rng`] ?? JSON.stringify({ default: new rk.Generator(options.seed).getState() }),
     init: bytes,
@@ -70,14 +71,12 @@ function charLMSpec(path: string, ckpt: Checkpoint, bytes: Uint8Array, flags: Ex
 }
 
 function classifierSpec(path: string, ckpt: Checkpoint, bytes: Uint8Array, flags: ExportFlags): Spec {
-  const config = metaJson<ClassifierConfig>(ckpt, META.config, path, OP);
-  const vocab = metaJson<string[]>(ckpt, META.vocab, path, OP);
-  const labels = metaJson<string[]>(ckpt, "labels", path, OP);
-  const summary = ckpt.metadata[META.summary] === undefined ? {} : metaJson<{ data?: string }>(ckpt, META.summary, path, OP);
+  const { model, vocab, labels } = loadClassifier(path, OP);
+  const summary = ckpt.metadata[META.summary] === undefined ? {} : metaValue(ckpt.metadata, META.summary, (v) => (v !== null && typeof v === "object" ? (v as { data?: string }) : {}), path, OP);
   const trained = summary.data === undefined || summary.data === "bundled:word-origin" ? undefined : summary.data;
   const o = classifierFromFlags({ ...flags, data: flags.data ?? trained });
   if (o.data !== undefined && !existsSync(o.data)) throw new CliError(`${OP}: ${path} was trained on ${o.data}, which is not here; pass --data CSV`);
-  return classifierProject(o, config, vocab, labels, bytes);
+  return classifierProject(o, { ...model.config }, vocabChars(vocab), labels, bytes);
 }
 
 function classifierProject(o: ClassifyTrainOptions, config: ClassifierConfig | null, vocabIn: string[] | null, labelsIn: string[] | null, init: Uint8Array | null): Spec {
@@ -85,12 +84,12 @@ function classifierProject(o: ClassifyTrainOptions, config: ClassifierConfig | n
   if (bad !== null) throw new CliError(bad);
   const { train, val, labels, lowercase, source } = loadExamples(o, OP);
   const norm = (t: string): string => (lowercase ? t.toLowerCase() : t);
-  const vocab = vocabIn ?? Vocab.fromText([...train, ...val].map((e) => norm(e.text)).join("")).chars;
+  const vocab = vocabIn ?? [...rk.data.CharVocab.fromText([...train, ...val].map((e) => norm(e.text)).join("")).tokens];
   if (labelsIn !== null && JSON.stringify(labelsIn) !== JSON.stringify(labels)) {
     throw new CliError(`${OP}: the data's labels ${JSON.stringify(labels)} are not the model's ${JSON.stringify(labelsIn)}`);
   }
-  const known = new Vocab(vocab);
-  for (const e of [...train, ...val]) known.encode(norm(e.text), OP, `${source} example ${JSON.stringify(e.text)}`);
+  const known = makeVocab(vocab, true);
+  for (const e of [...train, ...val]) encodeText(known, norm(e.text), { op: OP, what: `${source} example ${JSON.stringify(e.text)}`, strict: true });
   const cfg: ClassifierConfig = config ?? {
     model: o.model, vocabSize: vocab.length + 1, embedding: o.embedding, hidden: o.hidden, layers: o.layers, numClasses: labels.length, lowercase,
   };
@@ -107,7 +106,7 @@ function scratchCharLM(flags: ExportFlags): Spec {
   if (options.epochs === null && options.steps === null) options.epochs = DEFAULT_EPOCHS;
   checkOptions(options);
   const text = options.data === null ? bundledCorpus() : readText(options.data, OP);
-  const vocab = Vocab.fromText(text);
+  const vocab = rk.data.CharVocab.fromText(text);
   const ids = Array.from(text).length;
   const trainLen = ids - Math.floor(ids * options.valSplit);
   const fitting = Math.floor((trainLen - 1) / options.seqLen);
@@ -116,7 +115,7 @@ function scratchCharLM(flags: ExportFlags): Spec {
   return {
     kind: "charlm",
     config: { model: options.model, vocabSize: vocab.size, embedding: options.embedding, hidden: options.hidden, layers: options.layers, dropout: options.dropout },
-    vocab: vocab.chars, options, text, dataHash: textHash(text),
+    vocab: [...vocab.tokens], options, text, dataHash: textHash(text),
     rng: JSON.stringify({ default: new rk.Generator(options.seed).getState() }), init: null,
   };
 }

@@ -1,19 +1,10 @@
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
+import { intArg as int, numArg as num } from "../argParsers.js";
 import { CELL_KINDS } from "../charModel.js";
 import { OPTIMIZERS, SCHEDULERS } from "../optimSetup.js";
 import { exportTorchCommand } from "./exportTorch.js";
 import type { ExportFlags } from "./exportFlags.js";
 
-function int(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
-  return n;
-}
-function num(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
-  return n;
-}
 
 /** Adds `rnnkit export torch [CHECKPOINT] --out DIR` to the program. */
 export function registerExport(program: Command): void {
