@@ -86,3 +86,46 @@ export function tempDir(): string {
 export function jsonLines(stdout: string): Record<string, unknown>[] {
   return stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** What a command run in-process printed and returned. */
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `rnnkit args` in this process through `main` (the same boundary the binary uses),
+ * capturing stdout and stderr: fast enough to feed hundreds of inputs.
+ */
+export async function runInProcess(args: string[]): Promise<RunResult> {
+  const { main } = await import("../src/program.js");
+  let stdout = "";
+  let stderr = "";
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    const status = await main(["node", "rnnkit", ...args]);
+    return { status, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
+
+/**
+ * Asserts the shape of every failure: a non-zero exit, stderr of one line
+ * `rnnkit <command>: <what>` plus at most one hint line, and no stack frame.
+ */
+export function expectOneLineFailure(r: RunResult, command: string, message?: RegExp | string): void {
+  const lines = r.stderr.split("\n").filter((l) => l !== "");
+  const context = `stderr: ${JSON.stringify(r.stderr)}`;
+  if (r.status === 0 || lines.length < 1 || lines.length > 2 || !lines[0]!.startsWith(`rnnkit ${command}: `) || /^\s+at /m.test(r.stderr)) {
+    throw new Error(`expected a one-line "rnnkit ${command}: ..." failure with a non-zero exit, got status ${r.status}; ${context}`);
+  }
+  if (message !== undefined && !(typeof message === "string" ? lines[0]!.includes(message) : message.test(lines[0]!))) {
+    throw new Error(`expected the message to match ${String(message)}; ${context}`);
+  }
+}
