@@ -61,7 +61,7 @@ export function reportError(e: unknown, command: string, debug: boolean, io: Rep
   } else {
     const sys = describeSystemError(e);
     line = `${prefix}: ${sys ?? (oneLine(e instanceof Error ? e.message : String(e)) || "unexpected error")}`;
-    if (!debug) hint = "run with --debug (or RNNKIT_DEBUG=1) for the stack trace";
+    if (!debug && sys === null) hint = "run with --debug (or RNNKIT_DEBUG=1) for the stack trace";
   }
   io.stderr(`${line}\n`);
   if (hint !== undefined) io.stderr(`${hint}\n`);

@@ -106,7 +106,7 @@ function checkOptimizerState(sd: unknown, optimizer: AnyOptimizer, params: rk.Te
         if (!scalar && (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i]))) {
           throw new SchemaError(field, `a tensor of the parameter's shape [${p.shape.join(", ")}]`, `shape [${v.shape.join(", ")}]`);
         }
-        if (v.data().some((x) => !Number.isFinite(x))) throw new SchemaError(field, "finite", "a non-finite value");
+        if (v.data().some((x) => !Number.isFinite(x))) throw new SchemaError(field, "a tensor of finite values", "NaN or infinity");
       } else {
         throw new SchemaError(field, "a number or a tensor", v);
       }
