@@ -7,9 +7,16 @@ export function divergingRgb(v: number): [number, number, number] {
   return t >= 0 ? [255, a, a] : [a, a, 255];
 }
 
-/** Display size of one cell in CSS pixels: as large as fits ~340 × 260 px, between 2 and 28. */
-export function cellSize(rows: number, cols: number): number {
-  return Math.max(2, Math.min(28, Math.floor(340 / Math.max(cols, 1)), Math.floor(260 / Math.max(rows, 1))));
+/**
+ * Display size `[width, height]` of one cell in CSS pixels, between 2 and 28, so the map fits
+ * ~340 × 260 px: square where that fits, else wider than tall (at least 8 px wide while room
+ * allows), so a tall matrix over a few time steps never shrinks to a thin strip.
+ */
+export function cellSize(rows: number, cols: number): [number, number] {
+  const clamp = (v: number) => Math.max(2, Math.min(28, Math.floor(v)));
+  const w = clamp(340 / Math.max(cols, 1));
+  const h = clamp(260 / Math.max(rows, 1));
+  return [Math.min(w, Math.max(h, 8)), Math.min(h, w)];
 }
 
 function fmt(v: number): string {
@@ -83,19 +90,19 @@ export class HeatmapView {
   update(m: Heatmap): void {
     const sameShape = this.map?.rows === m.rows && this.map.cols === m.cols;
     this.map = m;
-    const cell = cellSize(m.rows, m.cols);
+    const [cellW, cellH] = cellSize(m.rows, m.cols);
     this.title.textContent = m.title;
     if (!sameShape) {
       this.canvas.width = m.cols;
       this.canvas.height = m.rows;
-      this.canvas.style.width = `${m.cols * cell}px`;
-      this.canvas.style.height = `${m.rows * cell}px`;
+      this.canvas.style.width = `${m.cols * cellW}px`;
+      this.canvas.style.height = `${m.rows * cellH}px`;
       this.cols.replaceChildren();
       // Step labels only where each fits its column.
-      if (cell >= 12 && m.cols <= 40) {
+      if (cellW >= 12 && m.cols <= 40) {
         for (const label of m.colLabels) {
           const span = document.createElement("span");
-          span.style.width = `${cell}px`;
+          span.style.width = `${cellW}px`;
           span.textContent = label;
           this.cols.append(span);
         }

@@ -111,7 +111,7 @@ export function onWorkerMessage(s: UiState, m: FromWorker): UiState {
     }
     case "progress":
       return {
-        ...s, history: [...s.history, m.point], step: m.point.step, stepsPerSec: m.stepsPerSec, threads: m.threads, sliceSteps: m.sliceSteps,
+        ...s, history: appendPoint(s.history, m.point), step: m.point.step, stepsPerSec: m.stepsPerSec, threads: m.threads, sliceSteps: m.sliceSteps,
         viewsEveryMs: m.viewsEveryMs, stepsPerSecByThreads: m.stepsPerSec > 0 ? { ...s.stepsPerSecByThreads, [m.threads]: m.stepsPerSec } : s.stepsPerSecByThreads,
       };
     case "views":
@@ -132,6 +132,16 @@ export function onWorkerMessage(s: UiState, m: FromWorker): UiState {
   }
 }
 
+/** Most chart points kept; beyond it every other older point is dropped, so long runs stay cheap to draw. */
+export const MAX_CHART_POINTS = 4000;
+
+/** `history` plus `p`, thinned to MAX_CHART_POINTS by keeping every other point of the older half. */
+export function appendPoint(history: readonly LossPoint[], p: LossPoint): LossPoint[] {
+  if (history.length < MAX_CHART_POINTS) return [...history, p];
+  const half = history.length >> 1;
+  return [...history.slice(0, half).filter((_, i) => i % 2 === 0), ...history.slice(half), p];
+}
+
 /** The string to show for a prediction summary line (hello: the predicted string). */
 export function predictionHeadline(p: Predictions | null): string {
   if (!p) return "";
@@ -141,7 +151,7 @@ export function predictionHeadline(p: Predictions | null): string {
     case "classes":
       return `Validation accuracy: ${(p.accuracy * 100).toFixed(1)}%`;
     case "sample":
-      return `Sample: ${p.prime}${p.text}`;
+      return `Sample: ${p.text.length} characters at temperature 0.8 after the prime ${JSON.stringify(p.prime)}`;
     case "series":
       return "Forecast (one validation wave)";
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig, validateConfig } from "../src/config.js";
-import { chartData, editConfig, initialState, needsBuild, onWorkerMessage, pendingFields, predictionHeadline } from "../src/uiState.js";
+import type { LossPoint } from "../src/trainer.js";
+import { appendPoint, chartData, MAX_CHART_POINTS, editConfig, initialState, needsBuild, onWorkerMessage, pendingFields, predictionHeadline } from "../src/uiState.js";
 
 describe("playground config", () => {
   it("defaults to the classic hello exercise", () => {
@@ -106,6 +107,16 @@ describe("UI state", () => {
     expect(s.step).toBe(20);
     s = onWorkerMessage(s, { type: "error", message: "Training diverged" });
     expect(s).toMatchObject({ running: false, error: "Training diverged" });
+  });
+
+  it("thins long loss histories so the chart stays cheap, keeping the newest points whole", () => {
+    let h: LossPoint[] = [];
+    for (let i = 1; i <= MAX_CHART_POINTS + 10; i++) h = appendPoint(h, { step: i, loss: 1 / i, valLoss: null });
+    expect(h.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
+    expect(h[h.length - 1]!.step).toBe(MAX_CHART_POINTS + 10);
+    expect(h[0]!.step).toBe(1);
+    const steps = h.map((p) => p.step);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
   });
 
   it("headlines the hello prediction and marks the solved target", () => {
