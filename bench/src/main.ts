@@ -5,12 +5,13 @@
 // the host then lands on every peer instead of on whichever ran during it.
 // Usage: pnpm bench [--quick] [--rounds 3] [--only W1,W5a] [--peers rnnkit-wasm,torch-1t] [--timeout 300]
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus, totalmem, type as osType, release } from "node:os";
+import { cpus, tmpdir, totalmem, type as osType, release } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Measurement } from "./measure.js";
+import { wordTokens } from "./wordCorpus.js";
 import { WORKLOADS, gflops, type Workload } from "./workloads.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,6 +55,16 @@ function nodePeer(
   };
 }
 
+/** W7's token ids as raw int32 in a temporary file, for peers that cannot build them (written once). */
+let tokensFile: string | null = null;
+function wordTokensFile(): string {
+  if (tokensFile) return tokensFile;
+  const t = wordTokens();
+  tokensFile = join(tmpdir(), `rnnkit-bench-w7-${process.pid}.i32`);
+  writeFileSync(tokensFile, new Uint8Array(t.buffer, t.byteOffset, t.byteLength));
+  return tokensFile;
+}
+
 function torchPeer(threads: number, skylake: boolean): Peer {
   return {
     key: `torch-${threads}t${skylake ? "-skx" : ""}`,
@@ -62,7 +73,11 @@ function torchPeer(threads: number, skylake: boolean): Peer {
       cmd: PYTHON,
       args: [join(here, "peers", "torchPeer.py"), JSON.stringify(w), String(threads), ...(quick ? ["--quick"] : [])],
       // OpenBLAS's runtime detection picks a slow kernel on this CPU unless told the core type.
-      env: { OMP_NUM_THREADS: String(threads), ...(skylake ? { OPENBLAS_CORETYPE: "SkylakeX" } : {}) },
+      env: {
+        OMP_NUM_THREADS: String(threads),
+        ...(skylake ? { OPENBLAS_CORETYPE: "SkylakeX" } : {}),
+        ...(w.kind === "wordlm" ? { RNNKIT_BENCH_TOKENS: wordTokensFile() } : {}),
+      },
     }),
   };
 }
@@ -258,6 +273,7 @@ function main(): void {
   for (const w of workloads) console.log(`- ${w.id}: ${w.title}`);
   console.log(`\n${table(rows)}`);
   console.log(`\nwrote ${join("bench", "results", "latest.json")}`);
+  if (tokensFile) rmSync(tokensFile, { force: true });
 }
 
 main();

@@ -2,6 +2,7 @@
 import * as rk from "rnnkit";
 import { NDArray, backend, setBackend } from "@rnnkit/tensor";
 import { defaultOptions, measure, peaks, report } from "../measure.js";
+import { wordLmStep } from "../wordLm.js";
 import { gflops, workload, type Workload } from "../workloads.js";
 
 type Tensor = rk.Tensor;
@@ -60,7 +61,11 @@ async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
   setBackend(be === "js" ? "js" : "wasm");
   const w = workload(id);
-  const step = w.kind === "gemm" ? gemmStep(w) : w.kind === "infer" ? inferStep(w) : trainStep(w);
+  const step =
+    w.kind === "gemm" ? gemmStep(w)
+    : w.kind === "infer" ? inferStep(w)
+    : w.kind === "wordlm" ? wordLmStep(rk).step
+    : trainStep(w);
   const timesMs = await measure(step, defaultOptions(w.kind, quick));
   const note = w.kind === "gemm" ? `${gflops(w.n, timesMs.slice().sort((p, q) => p - q)[timesMs.length >> 1]!).toFixed(1)} GFLOP/s` : undefined;
   report({ peer: `rnnkit (${be})`, workload: id, timesMs, ...peaks(), ...(note ? { note } : {}) });

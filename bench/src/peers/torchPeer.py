@@ -39,6 +39,47 @@ def train_step(w):
     return step
 
 
+def wordlm_step(w):
+    """W7: pytorch/examples word_language_model's train() body, untied LSTM, shrunk."""
+    import array
+
+    torch.manual_seed(0)
+    ids = array.array("i")
+    with open(os.environ["RNNKIT_BENCH_TOKENS"], "rb") as f:
+        ids.frombytes(f.read())
+    tokens = torch.tensor(ids, dtype=torch.long)
+    V, E, H, L, B, T = w["vocab"], w["embedding"], w["hidden"], w["layers"], w["batch"], w["seq"]
+    encoder = torch.nn.Embedding(V, E)
+    rnn = torch.nn.LSTM(E, H, L, dropout=w["dropout"])
+    decoder = torch.nn.Linear(H, V)
+    drop = torch.nn.Dropout(w["dropout"])
+    params = list(encoder.parameters()) + list(rnn.parameters()) + list(decoder.parameters())
+    criterion = torch.nn.NLLLoss()
+    rows = tokens.numel() // B
+    data = tokens[: rows * B].view(B, -1).t().contiguous()
+    ctx = {"at": 0, "state": (torch.zeros(L, B, H), torch.zeros(L, B, H))}
+
+    def step():
+        if ctx["at"] + T + 1 > rows:
+            ctx["at"] = 0
+        at = ctx["at"]
+        x = data[at : at + T]
+        y = data[at + 1 : at + 1 + T].reshape(-1)
+        ctx["at"] = at + T
+        state = tuple(s.detach() for s in ctx["state"])
+        for p in params:
+            p.grad = None
+        out, ctx["state"] = rnn(drop(encoder(x)), state)
+        decoded = decoder(drop(out)).view(-1, V)
+        loss = criterion(torch.nn.functional.log_softmax(decoded, dim=1), y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, w["clip"])
+        for p in params:
+            p.data.add_(p.grad, alpha=-w["lr"])
+
+    return step
+
+
 def infer_step(w):
     torch.manual_seed(0)
     gru = torch.nn.GRU(w["inputSize"], w["hidden"])
@@ -92,7 +133,7 @@ def main():
     threads = int(sys.argv[2])
     quick = "--quick" in sys.argv
     torch.set_num_threads(threads)
-    step = {"gemm": gemm_step, "infer": infer_step, "train": train_step}[w["kind"]](w)
+    step = {"gemm": gemm_step, "infer": infer_step, "train": train_step, "wordlm": wordlm_step}[w["kind"]](w)
     times = measure(step, w["kind"], quick)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     note = None

@@ -4,3 +4,4 @@ export { unary, binary, axpy } from "./elementwise";
 export { lstmCell, gruCell } from "./gates";
 export { gruStep, lstmStep } from "./steps";
 export { gruBackCell, lstmBackCell } from "./backward";
+export { softmaxRows, softmaxBackRows } from "./softmax";

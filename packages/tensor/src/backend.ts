@@ -179,6 +179,11 @@ export interface Backend {
   logsumexp(x: NDArray, dims: readonly number[], keepdim: boolean): NDArray;
   /** Softmax (or log-softmax when `log`) along one dim, computed stably. */
   softmax(x: NDArray, dim: number, log: boolean): NDArray;
+  /**
+   * The input gradient of `softmax(x, dim, log)` in one pass from its output `y` and the output
+   * gradient `g` (same shape): log-softmax `g − e^y · Σ_dim g`, softmax `y · (g − Σ_dim g·y)`.
+   */
+  softmaxBackward(y: NDArray, g: NDArray, dim: number, log: boolean): NDArray;
 
   /** torch.matmul for ≥2-D operands: batched, batch dims broadcast. */
   matmul(a: NDArray, b: NDArray): NDArray;

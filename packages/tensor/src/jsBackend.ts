@@ -6,7 +6,7 @@ import { prepareGemmB } from "./kernels/preparedGemm.js";
 import { runRecurrentSequence } from "./kernels/recurrentSequence.js";
 import { runRecurrentSequenceBackward } from "./kernels/recurrentSequenceBackward.js";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward, rnnCell, rnnCellBackward } from "./kernels/recurrentCells.js";
-import { argReduce, logsumexp, reduce, softmax } from "./kernels/reduce.js";
+import { argReduce, logsumexp, reduce, softmax, softmaxBackward } from "./kernels/reduce.js";
 import { loadWasmKernels, loadWasmKernelsAsync } from "./wasm/loader.js";
 import { createWasmBackend } from "./wasm/wasmBackend.js";
 
@@ -24,6 +24,7 @@ export const jsBackend: Backend = {
   argReduce,
   logsumexp,
   softmax,
+  softmaxBackward,
   matmul,
   gemm,
   prepareGemmB,

@@ -1,5 +1,7 @@
 import { backend, fmt, NDArray, normDim, normDims } from "@rnnkit/tensor";
 import { defineOp } from "../defineOp.js";
+import { isGradEnabled } from "../gradMode.js";
+import { freshGrad } from "../gradUtil.js";
 import { Tensor } from "../tensor.js";
 
 /** Re-inserts reduced dims as size 1 so a reduced gradient broadcasts back over the input. */
@@ -180,6 +182,8 @@ const softmaxOp = defineOp<{ dim: number; log: boolean }>({
   name: "softmax",
   forward: ([x], { dim, log }) => backend().softmax(x!, dim, log),
   backward: ({ output, args: { dim, log } }, g) => {
+    // One backend pass (e^y formed on the fly, never stored) unless a higher-order graph is built.
+    if (!isGradEnabled()) return [freshGrad(new Tensor(backend().softmaxBackward(output.value, g.value, dim, log)))];
     if (log) {
       // d logsoftmax: g - softmax * Σ g
       return [g.sub(output.exp().mul(g.sum(dim, true)))];

@@ -1,4 +1,4 @@
-import { allocArray, type DType } from "../dtype.js";
+import { allocArray, type DType, type TypedArray } from "../dtype.js";
 import { NDArray } from "../ndarray.js";
 import { numel } from "../shape.js";
 import type { ReduceOp } from "../backend.js";
@@ -180,13 +180,46 @@ export function softmax(x: NDArray, dim: number, log: boolean): NDArray {
       for (let j = 0; j < inner; j++) out[base + j] = Math.exp(rows[base + j]! - m) / s;
     }
   }
-  // Rows were laid out with `dim` last; move it back.
+  return fromRows(out, x.shape, dim);
+}
+
+/** Rows laid out with `dim` last (as `toRows` makes them) back in the order of `shape`. */
+function fromRows(out: TypedArray, shape: readonly number[], dim: number): NDArray {
+  const nd = shape.length;
+  if (dim === nd - 1) return new NDArray(out, shape.slice());
   const keep: number[] = [];
   for (let i = 0; i < nd; i++) if (i !== dim) keep.push(i);
-  const permShape = [...keep.map((d) => x.shape[d]!), x.shape[dim]!];
+  const permShape = [...keep.map((d) => shape[d]!), shape[dim]!];
   const inv = new Array<number>(nd);
   [...keep, dim].forEach((d, i) => {
     inv[d] = i;
   });
   return new NDArray(out, permShape).permute(inv).contiguous();
+}
+
+/**
+ * The input gradient of `softmax(x, dim, log)` from its output `y` and output gradient `g`
+ * (same shape): log-softmax `g − e^y · Σ g`, softmax `y · (g − Σ g·y)`, sums along `dim` in
+ * float64 and rounded once, each product and difference rounded to the dtype as separate ops are.
+ */
+export function softmaxBackward(y: NDArray, g: NDArray, dim: number, log: boolean): NDArray {
+  if (y.ndim === 0) return softmaxBackward(y.reshape([1]), g.reshape([1]), 0, log).reshape([]);
+  const ys = toRows(y, [dim], false);
+  const gs = toRows(g, [dim], false);
+  const { inner, outer } = ys;
+  const yr = ys.rows;
+  const gr = gs.rows;
+  const dtype: DType = y.dtype === "float64" || g.dtype === "float64" ? "float64" : "float32";
+  const out = allocArray(dtype, yr.length) as Float32Array | Float64Array;
+  const round = dtype === "float32" ? Math.fround : (v: number) => v;
+  for (let r = 0; r < outer; r++) {
+    const base = r * inner;
+    let s = 0;
+    if (log) for (let j = 0; j < inner; j++) s += gr[base + j]!;
+    else for (let j = 0; j < inner; j++) s += round(gr[base + j]! * yr[base + j]!);
+    const sr = round(s);
+    if (log) for (let j = 0; j < inner; j++) out[base + j] = gr[base + j]! - round(round(Math.exp(yr[base + j]!)) * sr);
+    else for (let j = 0; j < inner; j++) out[base + j] = yr[base + j]! * round(gr[base + j]! - sr);
+  }
+  return fromRows(out, y.shape, dim);
 }

@@ -28,6 +28,8 @@ export interface KernelExports {
     bs: number, H: number, acts: number, ghN: number, hPrev: number, dh: number, dOut: number, dGi: number, dGh: number, dz: number,
   ): void;
   packRowsA(a: number, lda: number, m: number, k: number, dst: number): void;
+  softmaxRows(x: number, out: number, rows: number, cols: number, log: number): void;
+  softmaxBackRows(y: number, g: number, out: number, rows: number, cols: number, log: number): void;
   gruStep(
     bs: number, H: number, j0: number, j1: number, hIn: number, ap: number, bp: number, gi: number, gh: number,
     bhh: number, hOut: number, acts: number, ghN: number, work: number,

@@ -15,6 +15,7 @@ import { residentRecurrentSequence, type StepRunner } from "./recurrentSequence.
 import { residentRecurrentSequenceBackward } from "./recurrentSequenceBackward.js";
 import { align, type WasmKernels } from "./loader.js";
 import { getNumThreads } from "./numThreads.js";
+import { wasmSoftmax } from "./softmaxRows.js";
 import { splitBounds } from "./splitBounds.js";
 import { threadPool, type JobOp, type ThreadPool } from "./threadPool.js";
 import { MAX_ARGS } from "./workerSource.js";
@@ -415,5 +416,6 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     recurrentSequence,
     recurrentSequenceBackward,
     matmul: (a, b) => matmul(a, b, gemm),
+    ...wasmSoftmax(kernels, fallback),
   };
 }
