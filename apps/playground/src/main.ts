@@ -5,6 +5,7 @@ import { rnnkitCode, pytorchCode } from "./codegen.js";
 import { FIELD_LABELS, usedFields, validateConfig, type PlaygroundConfig } from "./config.js";
 import { downloadBytes, el, readTextFile } from "./dom.js";
 import { HeatmapGroup } from "./heatmap.js";
+import { torchExportButton } from "./torchExportButton.js";
 import type { FromWorker, ToWorker, VisibleViews } from "./protocol.js";
 import type { Predictions } from "./tasks/task.js";
 import { chartData, editConfig, initialState, LIVE_FIELDS, needsBuild, onWorkerMessage, pendingFields, predictionHeadline, type UiState } from "./uiState.js";
@@ -198,6 +199,12 @@ dataBtn.addEventListener("click", () => {
 });
 /** The row of code actions; other modules may append their own buttons here. */
 export const codeActions = el("div", { className: "buttons", id: "code-actions" }, copyBtn, dataBtn);
+const torchZip = torchExportButton({
+  requestCheckpoint: () => send({ type: "save" }),
+  activeConfig: () => state.activeConfig,
+  onError: (message) => update({ ...state, error: message }),
+});
+codeActions.append(torchZip.button);
 
 const section = (id: string, ...kids: (Node | string)[]) => el("section", { className: "view", id: `${id}-view` }, ...kids);
 const predView = section("predictions", el("h2", {}, "Predictions"), headline, predHost);
@@ -376,6 +383,7 @@ function renderControls(): void {
     [pauseBtn, !state.running, [trainBtn, resetBtn]],
   ]);
   saveBtn.disabled = state.activeConfig === null;
+  torchZip.refresh();
   actionNote.textContent = state.configErrors.length ? "Reset and building a new model wait until the settings above are fixed." : "";
   threadSel.value = String(Math.min(state.threads, maxThreads));
   threadSel.disabled = !state.isolated;
@@ -454,6 +462,7 @@ function update(next: UiState): void {
 
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
   const m = ev.data;
+  if (m.type === "file" && torchZip.takeFile(m)) return;
   if (m.type === "file") return downloadBytes(m.bytes, m.name, m.mime);
   if (m.type === "bundledText") return edit("text", m.text);
   const next = onWorkerMessage(state, m);
