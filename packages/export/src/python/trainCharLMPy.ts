@@ -203,7 +203,14 @@ def train(args, d):
         + (f"continuing {init} at step {progress['globalStep']}" if init else "fresh weights"))
 
     interrupted = [False]
-    signal.signal(signal.SIGINT, lambda *_: interrupted.__setitem__(0, True))
+
+    def on_sigint(*_):
+        # The first Ctrl-C finishes the step and saves; a second one exits at once.
+        if interrupted[0]:
+            os._exit(130)
+        interrupted[0] = True
+
+    signal.signal(signal.SIGINT, on_sigint)
     started = time.time()
     seconds_before = progress["seconds"]
     last = {"trainLoss": None, "valLoss": None}
