@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Server } from "node:http";
@@ -280,4 +280,32 @@ describe("playground in Chromium", () => {
     await desk.close();
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it("downloads the PyTorch DDP project of a trained word-origin model as a zip, disabled with a reason for hello", async () => {
+    const page = await freshPage();
+    const button = page.locator("#torch-zip");
+    expect(await button.isDisabled()).toBe(true);
+    await page.locator("#task").selectOption("wordOrigin");
+    await page.getByRole("button", { name: "Train" }).click();
+    await waitStep(page, 5, 60_000);
+    await pause(page);
+    expect(await button.isDisabled()).toBe(false);
+    const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+    expect(download.suggestedFilename()).toBe("rnnkit-torch-wordOrigin-gru.zip");
+    const saved = join(out, "torch-project.zip");
+    await download.saveAs(saved);
+    const rk = await import("rnnkit");
+    const files = rk.torchExport.readZipStore(new Uint8Array(readFileSync(saved)));
+    for (const f of ["model.py", "data.py", "train.py", "distributed.py", "checkpoint.py", "rnnkit_format.py", "README.md", "init.safetensors", "data/train.csv", "data/val.csv"]) {
+      expect(Object.keys(files)).toContain(`rnnkit-torch-wordOrigin-gru/${f}`);
+    }
+    const init = rk.io.loadSafetensors(files["rnnkit-torch-wordOrigin-gru/init.safetensors"]!);
+    expect(init.metadata["format"]).toBe("rnnkit.classifier");
+    await page.locator("#task").selectOption("hello");
+    await page.getByRole("button", { name: "Reset" }).click();
+    await expect.poll(() => button.getAttribute("title"), { timeout: 20_000 }).toMatch(/text and word-origin tasks, not "hello"/);
+    expect(await button.isDisabled()).toBe(true);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });
