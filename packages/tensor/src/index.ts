@@ -7,7 +7,7 @@ export type {
   SequenceProjection, UnaryOp,
 } from "./backend.js";
 export { backend, initWasmBackend, jsBackend, setBackend, wasmBackend, type BackendName } from "./jsBackend.js";
-export { wasmSimdSupported } from "./wasm/loader.js";
+export { wasmRelaxedSimdSupported, wasmSimdSupported } from "./wasm/loader.js";
 export { getNumThreads, setNumThreads } from "./wasm/numThreads.js";
 export { stridedLoop2 } from "./kernels/elementwise.js";
 export { Generator, defaultGenerator, manualSeed } from "./rng.js";

@@ -1,4 +1,6 @@
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from "./kernels.wasm.js";
+import {
+  KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64,
+} from "./kernels.wasm.js";
 import { getNumThreads } from "./numThreads.js";
 import { CONTROL_BYTES, MAX_WORKERS } from "./workerSource.js";
 
@@ -61,6 +63,8 @@ export class WasmKernels {
   readonly module: WebAssembly.Module;
   /** True when the memory is a shared one that worker threads can run kernels over. */
   readonly shared: boolean;
+  /** True for the relaxed-SIMD build (fused multiply-adds in the GEMM micro-kernel). */
+  readonly relaxed: boolean;
   /** Byte address of the GEMM packing workspace (`gemmWorkBytes()` long). */
   readonly workBase = WORK_BASE;
   /** Byte address of worker `w`'s GEMM workspace is `workerWork[w]` (empty unless shared). */
@@ -76,10 +80,11 @@ export class WasmKernels {
   private pinIds = 0;
   private view: Float32Array;
 
-  constructor(exports: KernelExports, module: WebAssembly.Module, shared = false) {
+  constructor(exports: KernelExports, module: WebAssembly.Module, shared = false, relaxed = false) {
     this.exports = exports;
     this.module = module;
     this.shared = shared;
+    this.relaxed = relaxed;
     const workBytes = align(exports.gemmWorkBytes());
     const workers = shared ? MAX_WORKERS : 0;
     this.workerWork = Array.from({ length: workers }, (_, w) => WORK_BASE + workBytes * (w + 1));
@@ -164,6 +169,32 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
+/** Smallest valid module that uses a relaxed-SIMD instruction (three i32x4.splat, f32x4.relaxed_madd). */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0,
+  65, 0, 253, 17, 65, 0, 253, 17, 65, 0, 253, 17, 253, 133, 2, 11,
+]);
+
+/**
+ * True when this runtime validates relaxed-SIMD WebAssembly (Chromium; Node 20 only with
+ * `--experimental-wasm-relaxed-simd`); the kernels then load in their FMA build unless
+ * `RNNKIT_RELAXED_SIMD=0` is set.
+ * @example wasmRelaxedSimdSupported() // false on a plain Node 20
+ */
+export function wasmRelaxedSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === "object" && WebAssembly.validate(RELAXED_SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether to load the relaxed-SIMD build: supported, and not turned off by `RNNKIT_RELAXED_SIMD=0`. */
+function relaxedByDefault(): boolean {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env?.RNNKIT_RELAXED_SIMD !== "0" && wasmRelaxedSimdSupported();
+}
+
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
@@ -181,25 +212,32 @@ function createSharedMemory(): WebAssembly.Memory | null {
   }
 }
 
-/** The module bytes and imports to instantiate: the shared variant over a new shared memory when `shared` and possible. */
-function variant(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; imports: WebAssembly.Imports; memory: WebAssembly.Memory | null } {
+/**
+ * The module bytes and imports to instantiate: the shared variant over a new shared memory when
+ * `shared` and possible, else the one with its own memory; the relaxed-SIMD build when `relaxed`.
+ */
+function variant(shared: boolean, relaxed: boolean): { bytes: Uint8Array<ArrayBuffer>; imports: WebAssembly.Imports; memory: WebAssembly.Memory | null } {
   const memory = shared ? createSharedMemory() : null;
-  if (memory) return { bytes: decodeBase64(KERNELS_SHARED_WASM_BASE64), imports: { env: { memory } }, memory };
-  return { bytes: decodeBase64(KERNELS_WASM_BASE64), imports: {}, memory: null };
+  if (memory) {
+    return { bytes: decodeBase64(relaxed ? KERNELS_SHARED_RELAXED_WASM_BASE64 : KERNELS_SHARED_WASM_BASE64), imports: { env: { memory } }, memory };
+  }
+  return { bytes: decodeBase64(relaxed ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64), imports: {}, memory: null };
 }
 
 /**
  * Compiles and instantiates the embedded kernels asynchronously: the path for browser main
  * threads, which refuse to compile modules over 4 KB synchronously. Over a shared memory when
  * `shared` (default: when `getNumThreads() > 1`) and the runtime allows it, else the module with
- * its own memory (copies in and out of a shared memory are slower); null without SIMD.
+ * its own memory (copies in and out of a shared memory are slower); the relaxed-SIMD build when
+ * `relaxed` (default: where the runtime supports it); null without SIMD.
  */
-export async function loadWasmKernelsAsync(shared = getNumThreads() > 1): Promise<WasmKernels | null> {
+export async function loadWasmKernelsAsync(shared = getNumThreads() > 1, relaxed = relaxedByDefault()): Promise<WasmKernels | null> {
   if (!wasmSimdSupported()) return null;
+  const useRelaxed = relaxed && wasmRelaxedSimdSupported();
   try {
-    const v = variant(shared);
+    const v = variant(shared, useRelaxed);
     const { module, instance } = await WebAssembly.instantiate(v.bytes, v.imports);
-    return new WasmKernels(instance.exports as unknown as KernelExports, module, v.memory !== null);
+    return new WasmKernels(instance.exports as unknown as KernelExports, module, v.memory !== null, useRelaxed);
   } catch {
     return null;
   }
@@ -207,17 +245,18 @@ export async function loadWasmKernelsAsync(shared = getNumThreads() > 1): Promis
 
 /**
  * Compiles and instantiates the embedded kernels synchronously (over a shared memory when
- * `shared`, by default when `getNumThreads() > 1`, and possible), or returns null when the
- * runtime has no WebAssembly SIMD (or refuses synchronous compilation, as some browser main
- * threads do).
+ * `shared`, by default when `getNumThreads() > 1`, and possible; the relaxed-SIMD build when
+ * `relaxed`, by default where supported), or returns null when the runtime has no WebAssembly
+ * SIMD (or refuses synchronous compilation, as some browser main threads do).
  */
-export function loadWasmKernels(shared = getNumThreads() > 1): WasmKernels | null {
+export function loadWasmKernels(shared = getNumThreads() > 1, relaxed = relaxedByDefault()): WasmKernels | null {
   if (!wasmSimdSupported()) return null;
+  const useRelaxed = relaxed && wasmRelaxedSimdSupported();
   try {
-    const v = variant(shared);
+    const v = variant(shared, useRelaxed);
     const module = new WebAssembly.Module(v.bytes);
     const instance = new WebAssembly.Instance(module, v.imports);
-    return new WasmKernels(instance.exports as unknown as KernelExports, module, v.memory !== null);
+    return new WasmKernels(instance.exports as unknown as KernelExports, module, v.memory !== null, useRelaxed);
   } catch {
     return null;
   }
