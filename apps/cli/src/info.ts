@@ -1,5 +1,5 @@
 import * as rk from "rnnkit";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { readBytes, safetensorsProblem } from "./checkpoint.js";
 import { CHARLM_FORMAT, CLASSIFIER_FORMAT, isTrainingStateKey, META } from "./checkpointFormat.js";
 import { CliError, describeSystemError } from "./errors.js";
@@ -15,8 +15,11 @@ export const INFO_FULL_READ_BYTES = 1 << 30;
 function readPrefix(path: string): { prefix: Uint8Array; size: number } {
   let fd: number;
   try {
+    // Checked before opening: opening a FIFO or a terminal would wait for a writer.
+    if (!statSync(path).isFile()) throw new CliError(`${OP}: model ${path} is not a regular file`);
     fd = openSync(path, "r");
   } catch (e) {
+    if (e instanceof CliError) throw e;
     const code = (e as { code?: unknown }).code;
     throw new CliError(`${OP}: cannot read model ${path}: ${code === "ENOENT" ? "no such file" : describeSystemError(e)}`);
   }

@@ -237,7 +237,9 @@ export interface SafetensorsHeader {
  * the data.
  * @example const h = decodeSafetensorsHeader(first64k, size); h.tensors[0]!.shape
  */
-export function decodeSafetensorsHeader(prefix: Uint8Array, fileLength = prefix.length): SafetensorsHeader {
+export function decodeSafetensorsHeader(prefix: Uint8Array, fileLength?: number): SafetensorsHeader {
+  if (!(prefix instanceof Uint8Array)) throw new Error(`decodeSafetensorsHeader: prefix must be a Uint8Array, got ${prefix === null ? "null" : typeof prefix}`);
+  fileLength ??= prefix.length;
   const { entries, metadata, n } = parseHeader(prefix, fileLength);
   return {
     tensors: entries.map((e) => ({ name: e.name, dtype: e.dtype, readAs: READ_AS[e.dtype]!, shape: e.shape, dataOffsets: [e.start, e.end] })),
