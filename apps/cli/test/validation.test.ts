@@ -201,3 +201,24 @@ describe("--debug and RNNKIT_DEBUG=1 show the stack; without them there is none"
     expect(text.split("\n")[0]).toBe("rnnkit train: out of memory: a tensor too large to allocate (Array buffer allocation failed)");
   });
 });
+
+describe("rnnkit info on rnnkit checkpoints", () => {
+  it("says whether sample and eval would use the file, and why not", async () => {
+    const ok = await runInProcess(["info", TORCH]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain("rnnkit sample and eval: usable");
+    const bad = await runInProcess(["info", edited(TORCH, setField("config", "dropout", 5))]);
+    expect(bad.status).toBe(0);
+    expect(bad.stdout).toContain("rnnkit sample and eval: refused: metadata config.dropout must be a finite number in [0, 1), got 5");
+    const cls = await runInProcess(["info", edited(classifier, setMeta("labels", ["c"]))]);
+    expect(cls.stdout).toContain("rnnkit classify predict: refused: metadata labels names 1 classes but config.numClasses is 2");
+    expect(cls.stdout).toMatch(/labels: 1\n/);
+  });
+
+  it("refuses a FIFO or a directory without waiting on it", async () => {
+    const fifo = join(dir, "pipe.safetensors");
+    spawnSync("mkfifo", [fifo]);
+    for (const file of [fifo, dir]) expectOneLineFailure(await runInProcess(["info", file]), "info", "is not a regular file");
+    expectOneLineFailure(await runInProcess(["sample", fifo]), "sample", "is not a regular file");
+  });
+});
