@@ -19,10 +19,12 @@ export function makeRecurrent(kind: CellKind, inputSize: number, hiddenSize: num
   return new rk.nn.RNN(inputSize, hiddenSize, opts);
 }
 
-/** Runs `rnn` on `(B, T, I)` input (or a PackedSequence) from `state`, for any kind. */
+/** Runs `rnn` on `(B, T, I)` input (a PackedSequence, or ids with their embedding) from `state`, for any kind. */
+export function runRecurrent<X extends rk.Tensor | rk.nn.utils.rnn.PackedSequence>(rnn: Recurrent, input: X, state?: RecurrentState): [X, RecurrentState];
+export function runRecurrent(rnn: Recurrent, input: rk.nn.EmbeddedSequence, state?: RecurrentState): [rk.Tensor, RecurrentState];
 export function runRecurrent<X extends rk.Tensor | rk.nn.utils.rnn.PackedSequence>(
   rnn: Recurrent,
-  input: X,
+  input: X | rk.nn.EmbeddedSequence,
   state?: RecurrentState,
 ): [X, RecurrentState] {
   if (rnn instanceof rk.nn.LSTM) {
@@ -70,7 +72,8 @@ export class CharLM extends rk.nn.Module {
 
   /** `ids (B, T) int32` → `[logits (B, T, V), next state]`. */
   forward(ids: rk.Tensor, state?: RecurrentState): [rk.Tensor, RecurrentState] {
-    const [out, next] = runRecurrent(this.rnn, this.embed.forward(ids), state);
+    // The layer projects the embedding table instead of every looked-up row (nn.EmbeddedSequence).
+    const [out, next] = runRecurrent(this.rnn, new rk.nn.EmbeddedSequence(this.embed, ids), state);
     return [this.head.forward(this.drop.forward(out)), next];
   }
 }

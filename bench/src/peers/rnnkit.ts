@@ -30,7 +30,9 @@ function trainStep(w: Workload): () => void {
   const y = w.id === "W1" ? rk.tensor([3, 2, 1, 3, 1], { dtype: "int32" }) : rk.randint(0, w.vocab, [w.seq * w.batch]);
   return () => {
     opt.zeroGrad();
-    const e = emb.forward(x);
+    // The ids and their embedding go to the layer together: it projects the table once instead of
+    // every looked-up row (rnnkit's explicit Embedding → RNN fusion, nn.EmbeddedSequence).
+    const e = new rk.nn.EmbeddedSequence(emb, x);
     const out = w.cell === "lstm" ? (rnn as rk.nn.LSTM).forward(e)[0] : (rnn as rk.nn.RNN).forward(e)[0];
     const logits = fc.forward(out.reshape([-1, w.hidden]));
     const loss: Tensor = lossFn.forward(logits, y);

@@ -19,3 +19,4 @@ export {
 } from "./rnn/index.js";
 export * as utils from "./utils/index.js";
 export { PackedSequence } from "./utils/rnn.js";
+export { EmbeddedSequence } from "./rnn/embeddedSequence.js";

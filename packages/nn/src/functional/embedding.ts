@@ -1,6 +1,5 @@
 import { defineOp, freshGrad, Tensor, zeros } from "@rnnkit/autograd";
 import { backend, fmt, NDArray } from "@rnnkit/tensor";
-import { rememberEmbeddingRows } from "../embeddingRows.js";
 
 /** Options of `embedding` (the functional form of `nn.Embedding`). */
 export interface EmbeddingOptions {
@@ -107,6 +106,5 @@ export function embeddingImpl(indices: Tensor, weight: Tensor, opts: EmbeddingOp
   if (opts.maxNorm !== null && opts.maxNorm !== undefined) embeddingRenorm_(weight, indices, opts.maxNorm, opts.normType ?? 2);
   const scaleGradByFreq = opts.scaleGradByFreq ?? false;
   const out = embeddingOp([weight], { index: new NDArray(flat, [flat.length]), paddingIdx, scaleGradByFreq }).reshape([...indices.shape, dim]);
-  if (paddingIdx < 0 && !scaleGradByFreq && weight.dtype !== "int32") rememberEmbeddingRows(out, { weight, index: flat });
   return out;
 }

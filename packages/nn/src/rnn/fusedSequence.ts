@@ -2,13 +2,20 @@ import { freshGrad, needsGrad, record, Tensor } from "@rnnkit/autograd";
 import { allocArray, backend, GATE_COUNTS, NDArray, type Floats, type RecurrentCell } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
-import type { EmbeddingRows } from "../embeddingRows.js";
 import { columnSums } from "../columnSums.js";
-import { inputBias, projectInputs, stepBias, tableRowSums } from "./inputProjection.js";
+import { inputBias, projectTableRows, stepBias, tableRowSums } from "./inputProjection.js";
 import { releaseWorkspace, takeWorkspace } from "./workspacePool.js";
 
 /** The Backend's name for each mode's recurrence. */
 const SEQUENCE_CELL: Readonly<Record<RNNMode, RecurrentCell>> = { RNN_TANH: "rnnTanh", RNN_RELU: "rnnRelu", LSTM: "lstm", GRU: "gru" };
+
+/** Rows of x given as rows of an embedding table: row r of x is row `index[r]` of `weight` `(V, in)`. */
+export interface TableLookup {
+  /** The table `(V, in)`. */
+  weight: Tensor;
+  /** Table row of each packed row of x. */
+  index: Int32Array;
+}
 
 /** One layer and direction of a recurrent network over packed rows, as `runSequence` returns it. */
 export interface SequenceResult {
@@ -46,9 +53,9 @@ function floats(t: Tensor | null): Floats | null {
  * `cells.ts` (checked in tests). Both walks belong to the backend (`recurrentSequence`,
  * `recurrentSequenceBackward`: on the wasm backend GRU and unprojected LSTM layers stay in its
  * memory and split each step over the worker threads); this function only prepares the buffers,
- * records the node and forms the weight gradients. With
- * `lookup` (x is the output of a plain embedding), the embedding table is projected instead of
- * every row and gets its gradient directly. Private workspaces (input gates, saved activations,
+ * records the node and forms the weight gradients. With `lookup` (the caller passed an
+ * `EmbeddedSequence`), the embedding table is projected instead of every row and gets its
+ * gradient directly; the node is then named `…EmbeddedSequence`. Private workspaces (input gates, saved activations,
  * gate gradients) come from and go back to a pool, so a training loop reuses them step after step.
  */
 export function runSequence(
@@ -58,7 +65,7 @@ export function runSequence(
   h0: readonly Tensor[],
   w: CellWeights,
   reverse: boolean,
-  lookup: EmbeddingRows | null = null,
+  lookup: TableLookup | null = null,
 ): SequenceResult {
   const dtype = x.dtype === "float64" ? "float64" : "float32";
   const cell = SEQUENCE_CELL[mode];
@@ -107,7 +114,7 @@ export function runSequence(
   const steps = walkSteps(batchSizes, offsets, reverse, keep);
   // The backend projects plain input rows itself; `giv` then only serves the backward, as the
   // gate-gradient buffer. Rows of a table are projected here (the table once, then its rows copied).
-  const giv = table ? projectInputs(mode, dtype, null, N, I, wih, GH, floats(w.biasIh), table) : keep ? takeWorkspace(dtype, N * GH) : null;
+  const giv = table ? projectTableRows(mode, dtype, N, I, wih, GH, floats(w.biasIh), table) : keep ? takeWorkspace(dtype, N * GH) : null;
 
   // Saved for backward (all rows in packed order).
   const out = allocArray(dtype, N * R) as Floats;
@@ -136,7 +143,7 @@ export function runSequence(
   const hPrevAll = hPrev!;
   const gateActs = acts ?? out;
 
-  record(`${mode}Sequence`, inputs, [output, ...final], (grads, lastUse) => {
+  record(lookup ? `${mode}EmbeddedSequence` : `${mode}Sequence`, inputs, [output, ...final], (grads, lastUse) => {
     const dOut = grads[0] ? (grads[0].value.flat() as Floats) : null;
     const dh = allocArray(dtype, B * R) as Floats;
     if (grads[1]) dh.set(grads[1].value.flat());

@@ -1,6 +1,7 @@
 import type { Tensor } from "@rnnkit/autograd";
 import type { PackedSequence } from "../utils/rnn.js";
 import { RNNBase, type RNNBaseOptions } from "./rnnBase.js";
+import type { EmbeddedSequence } from "./embeddedSequence.js";
 
 /** Options of `GRU`. */
 export type GRUOptions = Omit<RNNBaseOptions, "projSize">;
@@ -22,8 +23,9 @@ export class GRU extends RNNBase {
   /** `[output, hn]`; a PackedSequence in gives a PackedSequence out. `hx` defaults to zeros. */
   forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
   forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
+  forward(input: EmbeddedSequence, hx?: Tensor | null): [Tensor, Tensor];
+  forward(input: Tensor | PackedSequence | EmbeddedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
+  forward(input: Tensor | PackedSequence | EmbeddedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const { output, state } = this.run(input, hx == null ? undefined : [hx]);
     return [output, state[0]!];
   }

@@ -8,3 +8,4 @@ export { RNNCell, type RNNCellOptions } from "./rnnCell.js";
 export { LSTMCell } from "./lstmCell.js";
 export { GRUCell } from "./gruCell.js";
 export { splitAlong } from "./splitAlong.js";
+export { EmbeddedSequence } from "./embeddedSequence.js";

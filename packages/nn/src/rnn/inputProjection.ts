@@ -4,28 +4,21 @@ import type { Floats } from "@rnnkit/tensor";
 import { takeWorkspace } from "./workspacePool.js";
 
 /**
- * The input half of every gate of a fused sequence, `x · W_ihᵀ` `(N, G·H)`, as one GEMM into a
- * workspace buffer (no tensor, no bias pass). `b_ih` goes into the bias the cell step adds
- * (`stepBias`), except GRU's `b_in`, which sits outside `r · (W_hn h + b_hn)` and is added to
- * the n block of the rows here. When the rows of `x` are rows of an embedding table
- * (`table`), the table is projected once and its rows copied: `V · G·H · in` multiply-adds
- * instead of `N · G·H · in`.
+ * The input half of every gate of a fused sequence whose rows are rows of an embedding table
+ * (`table`), `(N, G·H)` in a workspace: the table is projected once, `E · W_ihᵀ`, and its rows
+ * copied (`V · G·H · in` multiply-adds instead of `N · G·H · in`). `b_ih` goes into the bias the
+ * cell step adds (`stepBias`), except GRU's `b_in`, which sits outside `r · (W_hn h + b_hn)` and
+ * is added to the n block here. (Plain rows are projected by the backend: `recurrentSequence`'s `input`.)
  */
-export function projectInputs(
-  mode: RNNMode, dtype: "float32" | "float64", x: Floats | null, N: number, I: number, wih: Floats, GH: number, bih: Floats | null,
-  table: TableRows | null,
+export function projectTableRows(
+  mode: RNNMode, dtype: "float32" | "float64", N: number, I: number, wih: Floats, GH: number, bih: Floats | null, table: TableRows,
 ): Floats {
   const gi = takeWorkspace(dtype, N * GH);
-  if (table) {
-    const V = table.weight.length / I;
-    const projected = allocArray(dtype, V * GH) as Floats;
-    backend().gemm(false, true, V, GH, I, 1, table.weight, 0, I, wih, 0, I, 0, projected, 0, GH);
-    if (mode === "GRU" && bih) addColumnBias(projected, V, GH, (2 * GH) / 3, GH, bih);
-    copyRows(gi, projected, table.index, GH);
-    return gi;
-  }
-  backend().gemm(false, true, N, GH, I, 1, x!, 0, I, wih, 0, I, 0, gi, 0, GH);
-  if (mode === "GRU" && bih) addColumnBias(gi, N, GH, (2 * GH) / 3, GH, bih);
+  const V = table.weight.length / I;
+  const projected = allocArray(dtype, V * GH) as Floats;
+  backend().gemm(false, true, V, GH, I, 1, table.weight, 0, I, wih, 0, I, 0, projected, 0, GH);
+  if (mode === "GRU" && bih) addColumnBias(projected, V, GH, (2 * GH) / 3, GH, bih);
+  copyRows(gi, projected, table.index, GH);
   return gi;
 }
 
@@ -94,7 +87,7 @@ function addColumnBias(gi: Floats, rows: number, W: number, from: number, to: nu
 
 /**
  * The bias that goes into the input half of the gates when the backend projects the rows itself
- * (`recurrentSequence`'s `input`): GRU's `b_in` in the n block (zeros elsewhere), as `projectInputs`
+ * (`recurrentSequence`'s `input`): GRU's `b_in` in the n block (zeros elsewhere), as `projectTableRows`
  * adds it; null for LSTM, whose input bias is all in `stepBias`, or without bias.
  */
 export function inputBias(mode: RNNMode, dtype: DType, GH: number, bih: Floats | null): Floats | null {

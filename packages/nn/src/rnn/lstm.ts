@@ -1,6 +1,7 @@
 import type { Tensor } from "@rnnkit/autograd";
 import type { PackedSequence } from "../utils/rnn.js";
 import { RNNBase, type RNNBaseOptions } from "./rnnBase.js";
+import type { EmbeddedSequence } from "./embeddedSequence.js";
 
 /** Options of `LSTM`. */
 export type LSTMOptions = RNNBaseOptions;
@@ -26,8 +27,9 @@ export class LSTM extends RNNBase {
   /** `[output, [hn, cn]]`; a PackedSequence in gives a PackedSequence out. `hx` defaults to zeros. */
   forward(input: Tensor, hx?: LSTMState | null): [Tensor, LSTMState];
   forward(input: PackedSequence, hx?: LSTMState | null): [PackedSequence, LSTMState];
-  forward(input: Tensor | PackedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState];
-  forward(input: Tensor | PackedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState] {
+  forward(input: EmbeddedSequence, hx?: LSTMState | null): [Tensor, LSTMState];
+  forward(input: Tensor | PackedSequence | EmbeddedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState];
+  forward(input: Tensor | PackedSequence | EmbeddedSequence, hx?: LSTMState | null): [Tensor | PackedSequence, LSTMState] {
     if (hx != null && (!Array.isArray(hx) || hx.length !== 2)) {
       throw new Error(`LSTM.forward: the initial state must be a pair [h0, c0], got ${Array.isArray(hx) ? `${hx.length} tensor(s)` : typeof hx}`);
     }

@@ -3,10 +3,10 @@ import { fmt, GATE_COUNTS, NDArray } from "@rnnkit/tensor";
 import { uniform_ } from "../init.js";
 import { Module, pyFloat } from "../module.js";
 import { Parameter } from "../parameter.js";
-import { embeddingRowsOf, type EmbeddingRows } from "../embeddingRows.js";
 import { PackedSequence } from "../utils/rnn.js";
 import { gruStep, inputGates, lstmStep, rnnReluStep, rnnTanhStep, type CellStep, type CellWeights } from "./cells.js";
-import { runSequence } from "./fusedSequence.js";
+import { EmbeddedSequence } from "./embeddedSequence.js";
+import { runSequence, type TableLookup } from "./fusedSequence.js";
 import { splitAlong } from "./splitAlong.js";
 import { dropoutRows, runForward, runReverse } from "./timeLoop.js";
 
@@ -196,11 +196,14 @@ export abstract class RNNBase extends Module {
 
   /**
    * Runs every layer and direction over `input` — `(T, B, in)` (`(B, T, in)` with batchFirst),
-   * unbatched `(T, in)`, or a PackedSequence — from the initial state `hx` (each
-   * `(L·D, B, ·)`, or `(L·D, ·)` unbatched; zeros when omitted).
+   * unbatched `(T, in)`, a PackedSequence, or an EmbeddedSequence (token ids and the embedding
+   * that turns them into those rows) — from the initial state `hx` (each `(L·D, B, ·)`, or
+   * `(L·D, ·)` unbatched; zeros when omitted).
    */
-  protected run(input: Tensor | PackedSequence, hx: readonly Tensor[] | undefined): RunResult {
+  protected run(given: Tensor | PackedSequence | EmbeddedSequence, hx: readonly Tensor[] | undefined): RunResult {
     const op = this.opName;
+    const embedded = given instanceof EmbeddedSequence ? given : null;
+    const input = embedded ? embedded.rows() : given;
     const spec = this.stateSpec();
     const layersDirs = this.numLayers * this.numDirections;
     if (hx !== undefined && hx.length !== spec.length) {
@@ -264,11 +267,13 @@ export abstract class RNNBase extends Module {
       });
     }
 
-    // A plain embedding's unchanged output as input: fused layer 0 can project the embedding table
-    // instead of every row (not for a large table, a lookup made under noGrad, a retained gradient,
-    // or rows changed in place since the lookup: see embeddingRowsOf). A PackedSequence's data is never the lookup.
-    const rows = RNNBase.fused && input instanceof Tensor ? embeddingRowsOf(input) : null;
-    const lookup = rows && this.batchFirst && !unbatched ? { weight: rows.weight, index: swapLeadingDims(rows.index, batch, steps) } : rows;
+    // Ids with their embedding (the caller's choice): fused layer 0 projects the table instead of
+    // every row, unless the table has more than half as many rows as there are ids.
+    let lookup: TableLookup | null = null;
+    if (embedded && RNNBase.fused && embedded.weight.shape[0]! * 2 <= data.shape[0]!) {
+      const ids = Int32Array.from(embedded.ids.value.flat());
+      lookup = { weight: embedded.weight, index: this.batchFirst && !unbatched ? swapLeadingDims(ids, batch, steps) : ids };
+    }
     const { output, finals } = this.runLayers(data, batchSizes, state, lookup);
 
     let hn = finals;
@@ -295,7 +300,7 @@ export abstract class RNNBase extends Module {
    * state `(L·D, B, ·)`.
    */
   private runLayers(
-    data: Tensor, batchSizes: readonly number[], state: readonly Tensor[], lookup: EmbeddingRows | null,
+    data: Tensor, batchSizes: readonly number[], state: readonly Tensor[], lookup: TableLookup | null,
   ): { output: Tensor; finals: Tensor[] } {
     const dirs = this.numDirections;
     const step = CELL_STEP[this.mode];

@@ -1,23 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { manualSeed, noGrad, randint, randn, Tensor, type Node } from "@rnnkit/autograd";
 import { setBackend, wasmBackend } from "@rnnkit/tensor";
-import { Embedding, GRU, Linear, LSTM, RNN, RNNBase, type Module } from "../src/index.js";
-import { embedding } from "../src/functional/embedding.js";
-import { packPaddedSequence } from "../src/utils/rnn.js";
+import { EmbeddedSequence, Embedding, GRU, Linear, LSTM, RNN, RNNBase, type Module } from "../src/index.js";
 
-// A recurrent layer fed a plain embedding's output projects the embedding table instead of every
-// row; it must give the values and gradients of the row-by-row path (here forced by feeding a
-// copy of the same rows, which is not a recorded lookup).
+// A recurrent layer fed an EmbeddedSequence (ids and their embedding, the caller's choice)
+// projects the embedding table instead of every row; it must give the values and gradients of
+// the row-by-row path, `layer.forward(emb.forward(ids))`.
 
 type Layer = RNN | LSTM | GRU;
 
-function run(make: () => Layer, shape: number[], viaCopy: boolean, vocab = 7) {
+function run(make: () => Layer, shape: number[], rows: boolean, vocab = 7) {
   manualSeed(21);
   const emb = new Embedding(vocab, 6);
   const m = make();
   const idx = randint(0, vocab, shape);
-  const e = emb.forward(idx);
-  const x = viaCopy ? e.mul(1) : e;
+  const x = rows ? emb.forward(idx) : new EmbeddedSequence(emb, idx);
   const [o, st] = m instanceof LSTM ? m.forward(x) : (m as RNN).forward(x);
   const states = Array.isArray(st) ? st : [st];
   manualSeed(5);
@@ -51,7 +48,7 @@ const layers: [string, () => Layer][] = [
   ["GRU H48 (bulk kernels)", () => new GRU(6, 48)],
 ];
 
-describe("recurrent layer over an embedding's output = over the same rows", () => {
+describe("recurrent layer over an EmbeddedSequence = over the looked-up rows", () => {
   for (const be of ["js", "wasm"] as const) {
     for (const [name, make] of layers) {
       it(`${name} (${be} backend): batched and unbatched indices`, () => {
@@ -66,29 +63,30 @@ describe("recurrent layer over an embedding's output = over the same rows", () =
     }
   }
 
-  it("a lookup made under noGrad sends no gradient to the table", () => {
+  it("under noGrad: the same values, no graph", () => {
     manualSeed(3);
     const emb = new Embedding(7, 6);
     const lstm = new LSTM(6, 5);
-    const e = noGrad(() => emb.forward(randint(0, 7, [4, 3])));
-    lstm.forward(e)[0].sum().backward();
-    expect(emb.weight.grad).toBeNull();
-    expect(lstm.parameters().every((p) => p.grad !== null)).toBe(true);
+    const idx = randint(0, 7, [8, 3]);
+    const [a] = noGrad(() => lstm.forward(new EmbeddedSequence(emb, idx)));
+    const [b] = noGrad(() => lstm.forward(emb.forward(idx)));
+    expect(a.gradFn).toBeNull();
+    const want = Array.from(b.data());
+    Array.from(a.data()).forEach((x, j) => expect(Math.abs(x - want[j]!)).toBeLessThan(2e-6 + 1e-5 * Math.abs(x)));
   });
 
   it("a frozen table gets no gradient; the layer's weights do", () => {
     manualSeed(4);
     const emb = Embedding.fromPretrained(randn([7, 6]));
     const gru = new GRU(6, 5);
-    gru.forward(emb.forward(randint(0, 7, [4, 3])))[0].sum().backward();
+    gru.forward(new EmbeddedSequence(emb, randint(0, 7, [8, 3])))[0].sum().backward();
     expect(emb.weight.grad).toBeNull();
     expect(gru.parameters().every((p) => p.grad !== null)).toBe(true);
   });
 });
 
-// Cases where the table shortcut would break torch semantics must take the row path, and cases
-// where it is taken must give what the row path gives. Each scenario runs twice: fused layers
-// (shortcut allowed) and per-step cells (`RNNBase.fused = false`, never the shortcut).
+// Each scenario runs twice: fused layers (the table projected) and per-step cells
+// (`RNNBase.fused = false`, always the looked-up rows); values and gradients agree.
 
 interface Scenario {
   /** Tensors the loss is a random weighting of. */
@@ -99,7 +97,7 @@ interface Scenario {
   table: Tensor;
 }
 
-/** True when some node other than the lookup itself reads `table` directly (the shortcut was taken). */
+/** True when some node other than a lookup reads `table` directly (the table was projected). */
 function tableFedToLayer(outs: Tensor[], table: Tensor): boolean {
   const seen = new Set<Node>();
   const stack = outs.map((t) => t.gradFn).filter((n): n is Node => n !== null);
@@ -148,7 +146,7 @@ function expectLikeRowPath(build: () => Scenario, shortcut: boolean): void {
 }
 
 /** Every output and final state of a recurrent layer's forward. */
-function forwardAll(m: Layer, x: Tensor | ReturnType<typeof packPaddedSequence>): Tensor[] {
+function forwardAll(m: Layer, x: Tensor | EmbeddedSequence): Tensor[] {
   const [o, st] = m instanceof LSTM ? m.forward(x) : (m as RNN).forward(x);
   const out = o instanceof Tensor ? o : o.data;
   return [out, ...(Array.isArray(st) ? st : [st])];
@@ -158,108 +156,43 @@ function forwardAll(m: Layer, x: Tensor | ReturnType<typeof packPaddedSequence>)
 function lstmOverEmbedding(opts: ConstructorParameters<typeof LSTM>[2] = {}) {
   const emb = new Embedding(7, 6);
   const lstm = new LSTM(6, 5, opts);
-  const idx = randint(0, 7, [5, 4]);
+  const idx = randint(0, 7, [8, 4]);
   const params = (...ms: Module[]) => ms.flatMap((m) => m.parameters());
   return { emb, lstm, idx, params };
 }
 
-describe("the embedding table shortcut falls back where it would differ from torch", () => {
-  it("takes the row path when the lookup's gradient is retained (e.grad includes the layer's part)", () => {
-    expectLikeRowPath(() => {
-      const { emb, lstm, idx, params } = lstmOverEmbedding();
-      const e = emb.forward(idx).retainGrad();
-      return { outs: forwardAll(lstm, e), watched: [e, ...params(emb, lstm)], table: emb.weight };
-    }, false);
-  });
-
-  it("takes the row path when the lookup was detached and made a leaf again", () => {
-    expectLikeRowPath(() => {
-      const { emb, lstm, idx, params } = lstmOverEmbedding();
-      const e = emb.forward(idx).detach_().requiresGrad_();
-      return { outs: forwardAll(lstm, e), watched: [e, ...params(emb, lstm)], table: emb.weight };
-    }, false);
-  });
-
-  const changes: [string, (emb: Embedding, e: Tensor, idx: Tensor) => void][] = [
-    ["the table is scaled in place under noGrad", (emb) => noGrad(() => emb.weight.mul_(1.5))],
-    ["the table takes an optimizer-like step", (emb) => noGrad(() => emb.weight.sub_(randn(emb.weight.shape).mul(0.1)))],
-    ["one looked-up table element is written directly", (emb, _e, idx) => {
-      emb.weight.value.data[(idx.value.data[3]! as number) * 6 + 2]! += 1;
-    }],
-    ["the lookup's output is changed in place under noGrad", (_emb, e) => noGrad(() => e.mul_(2))],
-    ["a later max-norm lookup renormalizes the rows in place", (emb, _e, idx) => {
-      embedding(idx, emb.weight, { maxNorm: 0.5 });
-    }],
-  ];
-  for (const [name, change] of changes) {
-    it(`takes the row path when ${name} between the lookup and the layer`, () => {
-      expectLikeRowPath(() => {
-        const { emb, lstm, idx, params } = lstmOverEmbedding();
-        const e = emb.forward(idx);
-        change(emb, e, idx);
-        return { outs: forwardAll(lstm, e), watched: params(emb, lstm), table: emb.weight };
-      }, false);
-    });
-  }
-
-  for (const changed of [false, true]) {
-    it(`a strided (transposed) table${changed ? " changed in place after the lookup takes the row path" : " is taken"}`, () => {
-      expectLikeRowPath(() => {
-        const w = randn([6, 7], { requiresGrad: true });
-        const table = w.t();
-        const lstm = new LSTM(6, 5);
-        const e = embedding(randint(0, 7, [5, 4]), table);
-        if (changed) noGrad(() => w.mul_(0.5));
-        return { outs: forwardAll(lstm, e), watched: [w, ...lstm.parameters()], table };
-      }, !changed);
-    });
-  }
-
-  it("takes the row path for a table with more than half as many rows as the lookup", () => {
+describe("the table projection where it is chosen = the row path", () => {
+  it("takes the rows for a table with more than half as many rows as the ids", () => {
     expectLikeRowPath(() => {
       const emb = new Embedding(11, 6);
       const gru = new GRU(6, 5);
-      return { outs: forwardAll(gru, emb.forward(randint(0, 11, [5, 4]))), watched: [...emb.parameters(), ...gru.parameters()], table: emb.weight };
+      return { outs: forwardAll(gru, new EmbeddedSequence(emb, randint(0, 11, [5, 4]))), watched: [...emb.parameters(), ...gru.parameters()], table: emb.weight };
     }, false);
   });
 
   it("a table changed in place after the layer's forward: W_ih's gradient still reads the rows the layer was fed", () => {
     expectLikeRowPath(() => {
       const { emb, lstm, idx, params } = lstmOverEmbedding();
-      const outs = forwardAll(lstm, emb.forward(idx));
+      const outs = forwardAll(lstm, new EmbeddedSequence(emb, idx));
       noGrad(() => emb.weight.mul_(3));
       return { outs, watched: params(emb, lstm), table: emb.weight };
     }, true);
   });
 
-  it("still takes the table when only rows the lookup did not use changed", () => {
-    expectLikeRowPath(() => {
-      const emb = new Embedding(9, 6);
-      const lstm = new LSTM(6, 5);
-      const idx = randint(0, 7, [5, 4]);
-      const e = emb.forward(idx);
-      noGrad(() => emb.weight.value.data.fill(3, 7 * 6));
-      return { outs: forwardAll(lstm, e), watched: [...emb.parameters(), ...lstm.parameters()], table: emb.weight };
-    }, true);
-  });
-});
-
-describe("the embedding table shortcut with other consumers and layer options = the row path", () => {
-  it("the lookup also feeds a Linear: the table's gradient sums both paths once", () => {
+  it("the table also feeds a Linear through a lookup: its gradient sums both paths once", () => {
     expectLikeRowPath(() => {
       const { emb, lstm, idx, params } = lstmOverEmbedding();
       const lin = new Linear(6, 3);
-      const e = emb.forward(idx);
-      return { outs: [...forwardAll(lstm, e), lin.forward(e)], watched: params(emb, lstm, lin), table: emb.weight };
+      return { outs: [...forwardAll(lstm, new EmbeddedSequence(emb, idx)), lin.forward(emb.forward(idx))], watched: params(emb, lstm, lin), table: emb.weight };
     }, true);
   });
 
-  it("the lookup feeds two layers and one of them twice", () => {
+  it("one EmbeddedSequence feeds two layers and one of them twice", () => {
     expectLikeRowPath(() => {
       const { emb, lstm, idx, params } = lstmOverEmbedding();
       const gru = new GRU(6, 4, { bidirectional: true });
-      const e = emb.forward(idx);
-      return { outs: [...forwardAll(lstm, e), ...forwardAll(gru, e), ...forwardAll(gru, e)], watched: params(emb, lstm, gru), table: emb.weight };
+      const x = new EmbeddedSequence(emb, idx);
+      return { outs: [...forwardAll(lstm, x), ...forwardAll(gru, x), ...forwardAll(gru, x)], watched: params(emb, lstm, gru), table: emb.weight };
     }, true);
   });
 
@@ -267,29 +200,22 @@ describe("the embedding table shortcut with other consumers and layer options = 
     ["batchFirst", { batchFirst: true }],
     ["bidirectional", { bidirectional: true }],
     ["3 layers, bidirectional, batchFirst", { numLayers: 3, bidirectional: true, batchFirst: true }],
+    ["projSize", { projSize: 3 }],
   ];
   for (const [name, opts] of options) {
     it(`LSTM ${name}`, () => {
       expectLikeRowPath(() => {
         const { emb, lstm, idx, params } = lstmOverEmbedding(opts);
-        return { outs: forwardAll(lstm, emb.forward(idx)), watched: params(emb, lstm), table: emb.weight };
+        return { outs: forwardAll(lstm, new EmbeddedSequence(emb, idx)), watched: params(emb, lstm), table: emb.weight };
       }, true);
     });
   }
 
-  it("unbatched indices", () => {
+  it("unbatched ids", () => {
     expectLikeRowPath(() => {
       const { emb, lstm, params } = lstmOverEmbedding();
-      return { outs: forwardAll(lstm, emb.forward(randint(0, 7, [16]))), watched: params(emb, lstm), table: emb.weight };
+      return { outs: forwardAll(lstm, new EmbeddedSequence(emb, randint(0, 7, [16]))), watched: params(emb, lstm), table: emb.weight };
     }, true);
-  });
-
-  it("a PackedSequence of the lookup never takes the table (its data is not the lookup's output)", () => {
-    expectLikeRowPath(() => {
-      const { emb, lstm, idx, params } = lstmOverEmbedding();
-      const packed = packPaddedSequence(emb.forward(idx), [5, 4, 4, 2], { enforceSorted: false });
-      return { outs: forwardAll(lstm, packed), watched: params(emb, lstm), table: emb.weight };
-    }, false);
   });
 
   it("float64 table and layer", () => {
@@ -297,8 +223,40 @@ describe("the embedding table shortcut with other consumers and layer options = 
       const emb = Embedding.fromPretrained(randn([7, 6], { dtype: "float64" }), { freeze: false });
       const gru = new GRU(6, 5, { numLayers: 2 });
       for (const p of gru.parameters()) p.value = p.value.copy("float64");
-      const e = emb.forward(randint(0, 7, [5, 4]));
-      return { outs: forwardAll(gru, e), watched: [...emb.parameters(), ...gru.parameters()], table: emb.weight };
+      return { outs: forwardAll(gru, new EmbeddedSequence(emb, randint(0, 7, [8, 4]))), watched: [...emb.parameters(), ...gru.parameters()], table: emb.weight };
     }, true);
+  });
+
+  it("the profile shows the choice: the fused node is named LSTMEmbeddedSequence", () => {
+    const { emb, lstm, idx } = lstmOverEmbedding();
+    /** Names of the nodes `t`'s graph is made of. */
+    const names = (t: Tensor): Set<string> => {
+      const out = new Set<string>();
+      const stack = t.gradFn ? [t.gradFn] : [];
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        out.add(n.name);
+        for (const x of n.inputs) if (x.gradFn) stack.push(x.gradFn);
+      }
+      return out;
+    };
+    const fused = names(lstm.forward(new EmbeddedSequence(emb, idx))[0]);
+    expect(fused.has("LSTMEmbeddedSequence") && !fused.has("LSTMSequence")).toBe(true);
+    const rows = names(lstm.forward(emb.forward(idx))[0]);
+    expect(rows.has("LSTMSequence") && !rows.has("LSTMEmbeddedSequence")).toBe(true);
+  });
+});
+
+describe("EmbeddedSequence errors", () => {
+  it("takes only a plain embedding and int32 ids of 1 or 2 dims", () => {
+    const idx = randint(0, 7, [5, 4]);
+    expect(() => new EmbeddedSequence(new Embedding(7, 6, { paddingIdx: 0 }), idx)).toThrow("EmbeddedSequence: only a plain embedding (no paddingIdx, maxNorm or scaleGradByFreq)");
+    expect(() => new EmbeddedSequence(new Embedding(7, 6, { maxNorm: 1 }), idx)).toThrow("only a plain embedding");
+    expect(() => new EmbeddedSequence(new Embedding(7, 6), randn([5, 4]))).toThrow("EmbeddedSequence: ids must be an int32 Tensor, got float32 of shape [5, 4]");
+    expect(() => new EmbeddedSequence(new Embedding(7, 6), randint(0, 7, [2, 3, 4]))).toThrow("EmbeddedSequence: ids must be 1-D (T) or 2-D (T, B) / (B, T), got shape [2, 3, 4]");
+  });
+
+  it("an embedding of the wrong width names the layer's input size", () => {
+    expect(() => new LSTM(5, 4).forward(new EmbeddedSequence(new Embedding(7, 6), randint(0, 7, [5, 4])))).toThrow("input.size(-1) must be equal to inputSize, expected 5, got 6");
   });
 });
