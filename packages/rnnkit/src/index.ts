@@ -14,6 +14,9 @@ export {
   type GradcheckOptions,
 } from "@rnnkit/autograd";
 export { fmt, getNumThreads, setNumThreads } from "@rnnkit/tensor";
+// Backend selection: which kernels run (js, or wasm where WebAssembly SIMD exists), and the
+// asynchronous wasm load a browser page needs before training.
+export { backend, initWasmBackend, setBackend, wasmBackend, type Backend, type BackendName } from "@rnnkit/tensor";
 export * as nn from "./nn.js";
 export * as F from "./functional.js";
 export * as optim from "./optim.js";

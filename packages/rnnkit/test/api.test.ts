@@ -4,7 +4,7 @@ import * as rk from "rnnkit";
 // Every name the public API contract (shared API.md) puts on the umbrella.
 const TOP_LEVEL = [
   "Tensor", "tensor", "zeros", "ones", "full", "rand", "randn", "randint", "arange", "eye", "stack", "cat",
-  "noGrad", "manualSeed", "Generator", "gradcheck",
+  "noGrad", "manualSeed", "Generator", "gradcheck", "backend", "setBackend", "initWasmBackend",
 ];
 const NN = [
   "Module", "Parameter", "Linear", "Embedding", "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "Dropout", "Sequential",

@@ -6,7 +6,8 @@ export type {
   Backend, BinaryOp, PreparedGemmB, RecurrentCell, RecurrentSequence, RecurrentSequenceBackward, ReduceOp, SequenceInput,
   SequenceProjection, UnaryOp,
 } from "./backend.js";
-export { backend, initWasmBackend, jsBackend, setBackend, wasmBackend, type BackendName } from "./jsBackend.js";
+export { jsBackend } from "./jsBackend.js";
+export { backend, initWasmBackend, setBackend, wasmBackend, type BackendName } from "./backendSelection.js";
 export { wasmRelaxedSimdSupported, wasmSimdSupported } from "./wasm/loader.js";
 export { getNumThreads, setNumThreads } from "./wasm/numThreads.js";
 export { stridedLoop2 } from "./kernels/elementwise.js";
