@@ -218,7 +218,11 @@ export const OPS: Record<string, OpFn> = {
   select: (xs, a) => first(xs).select(a.num("dim"), a.num("index")),
   slice: (xs, a) => first(xs).slice(a.num("dim"), a.optNum("start"), a.optNum("end"), a.num("step")),
   chunk: (xs, a) => first(xs).chunk(a.num("chunks"), a.num("dim")),
-  split: (xs, a) => first(xs).split(a.dims("size") ?? [], a.num("dim")),
+  split: (xs, a) => {
+    // torch.split takes one piece size or a list of them.
+    const size = a.dims("size") ?? [];
+    return typeof size === "number" ? first(xs).split(size, a.num("dim")) : first(xs).split(size, a.num("dim"));
+  },
   unbind: (xs, a) => first(xs).unbind(a.num("dim")),
   flip: (xs, a) => first(xs).flip(a.nums("dims")),
   repeat: (xs, a) => first(xs).repeat(a.nums("repeats")),

@@ -148,7 +148,8 @@ describe("textCorpus", () => {
     const c = textCorpus(text, { seqLen: 64 });
     expect(c.vocab.size).toBeLessThan(100);
     const loader = new DataLoader(c.train, { batchSize: 16 });
-    const [[xb, yb]] = loader;
+    const [batch] = loader;
+    const [xb, yb] = batch!;
     expect(xb!.shape).toEqual([16, 64]);
     expect(yb!.dtype).toBe("int32");
     const shared = CharVocab.fromJSON(c.vocab.toJSON());

@@ -31,11 +31,11 @@ function runBoth(make: () => Layer, input: () => Input, withState: boolean) {
     let out: Tensor;
     let finals: Tensor[];
     if (m instanceof LSTM) {
-      const [o, [h, c]] = m.forward(x as Tensor, h0 && c0 ? [h0, c0] : undefined);
+      const [o, [h, c]] = m.forward(x, h0 && c0 ? [h0, c0] : undefined);
       out = o instanceof Tensor ? o : o.data;
       finals = [h, c];
     } else {
-      const [o, h] = (m as RNN).forward(x as Tensor, h0);
+      const [o, h] = (m as RNN).forward(x, h0);
       out = o instanceof Tensor ? o : o.data;
       finals = [h];
     }

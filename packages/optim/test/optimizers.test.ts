@@ -59,6 +59,12 @@ function expectParams(c: OptimCase, params: Tensor[], s: number, label: string):
   params.forEach((p, i) => expectClose(p, c.steps[s]!.params[i]!, `${c.name} ${label} step ${s + 1} param ${i}`, 1e-4, 1e-5));
 }
 
+
+/** A tensor as the test's JSON round trip writes it. */
+function isSavedTensor(v: unknown): v is { __t: number[]; shape: number[] } {
+  return v !== null && typeof v === "object" && "__t" in v && "shape" in v;
+}
+
 describe("optimizer trajectories match torch 1.13", () => {
   it("covers every optimizer", () => {
     expect(new Set(cases.map((c) => c.optimizer))).toEqual(new Set(["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]));
@@ -94,7 +100,7 @@ describe("optimizer trajectories match torch 1.13", () => {
       const opt = build(c, params);
       for (let s = 0; s < 3; s++) applyStep(c, opt, params, s);
       const saved: OptimizerStateDict = JSON.parse(JSON.stringify(opt.stateDict(), (_k, v: unknown) => (v instanceof Tensor ? { __t: Array.from(v.data()), shape: v.shape } : v)), (_k, v: unknown) =>
-        v !== null && typeof v === "object" && "__t" in v ? new Tensor(toTensor({ shape: (v as { shape: number[] }).shape, dtype: "float32", data: (v as { __t: number[] }).__t }).value) : v,
+        isSavedTensor(v) ? new Tensor(toTensor({ shape: v.shape, dtype: "float32", data: v.__t }).value) : v,
       ) as OptimizerStateDict;
       const resumed = params.map((p) => toTensor({ shape: [...p.shape], dtype: "float32", data: Array.from(p.data()) }, true));
       const fresh = build(c, resumed);

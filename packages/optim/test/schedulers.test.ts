@@ -74,7 +74,11 @@ function makeScheduler(c: SchedCase, opt: Optimizer): AnyScheduler {
 }
 
 function momentumOf(opt: Optimizer): number[] {
-  return opt.paramGroups.map((g) => (Array.isArray(g.betas) ? (g.betas as number[])[0]! : (g.momentum as number)));
+  return opt.paramGroups.map((g) => {
+    const betas: unknown = g.betas;
+    const beta1: unknown = Array.isArray(betas) ? betas[0] : undefined;
+    return typeof beta1 === "number" ? beta1 : (g.momentum as number);
+  });
 }
 
 function expectSeq(got: number[], want: number[], label: string): void {

@@ -88,7 +88,7 @@ function reference(s: RecurrentSequence): RecurrentSequence {
       }
       const x = (g: number, j: number): number => gi[(row0 + b) * GH + g * H + j]!;
       const a = (g: number, j: number, v: number): void => {
-        out.acts[(sRow0 + b) * GH + g * H + j] = v;
+        out.acts![(sRow0 + b) * GH + g * H + j] = v;
       };
       for (let j = 0; j < H; j++) {
         const sq = (sRow0 + b) * H + j;
@@ -96,7 +96,7 @@ function reference(s: RecurrentSequence): RecurrentSequence {
           const p = (g: number): number => x(g, j) + gh[g * H + j]! + bhh[g * H + j]!;
           const [i, f, gg, o] = [sig(p(0)), sig(p(1)), Math.tanh(p(2)), sig(p(3))];
           [i, f, gg, o].forEach((v, g) => a(g, j, v));
-          out.saved[sq] = out.c![b * H + j]!;
+          out.saved![sq] = out.c![b * H + j]!;
           const c = f * out.c![b * H + j]! + i * gg;
           out.c![b * H + j] = c;
           out.tanhC![sq] = Math.tanh(c);
@@ -107,7 +107,7 @@ function reference(s: RecurrentSequence): RecurrentSequence {
           const hn = gh[2 * H + j]! + bhh[2 * H + j]!;
           const n = Math.tanh(x(2, j) + rr * hn);
           [rr, z, n].forEach((v, g) => a(g, j, v));
-          out.saved[sq] = hn;
+          out.saved![sq] = hn;
           next[b * H + j] = n + z * (h[b * H + j]! - n);
         }
       }

@@ -66,7 +66,7 @@ function reference(s: RecurrentSequenceBackward): { dh: Float64Array; dc: Float6
           const tc = tanhC![r * H + j]!;
           const dct = dc![b * H + j]! + d * o * (1 - tc * tc);
           dc![b * H + j] = dct * f;
-          const grads = [dct * g * i * (1 - i), dct * saved[r * H + j]! * f * (1 - f), dct * i * (1 - g * g), d * tc * o * (1 - o)];
+          const grads = [dct * g * i * (1 - i), dct * saved![r * H + j]! * f * (1 - f), dct * i * (1 - g * g), d * tc * o * (1 - o)];
           grads.forEach((v, k) => {
             dGi[r * GH + k * H + j] = v;
             dG[k * H + j] = v;
@@ -76,7 +76,7 @@ function reference(s: RecurrentSequenceBackward): { dh: Float64Array; dc: Float6
           const [rr, z, n] = [a(0), a(1), a(2)];
           const dn = d * (1 - z) * (1 - n * n);
           const dz = d * (hPrev![r * H + j]! - n) * z * (1 - z);
-          const dr = dn * saved[r * H + j]! * rr * (1 - rr);
+          const dr = dn * saved![r * H + j]! * rr * (1 - rr);
           [dr, dz, dn].forEach((v, k) => (dGi[r * GH + k * H + j] = v));
           [dr, dz, dn * rr].forEach((v, k) => {
             dGh![r * GH + k * H + j] = v;

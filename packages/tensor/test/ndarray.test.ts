@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { broadcastShapes, checkShape, contiguousStrides, fmt, NDArray, normDim, numel } from "./index.js";
+import { broadcastShapes, checkShape, contiguousStrides, fmt, NDArray, normDim, numel } from "../src/index.js";
 
 const iota = (shape: number[]) => NDArray.from(Float32Array.from({ length: numel(shape) }, (_, i) => i), { shape });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Generator, noGrad, randn, tensor, type Tensor } from "./index.js";
+import { Generator, noGrad, randn, tensor, type Tensor } from "../src/index.js";
 
 /** Two interleaved spirals: not linearly separable, so the hidden layer has to learn. */
 function spirals(n: number, g: Generator): { x: Tensor; y: Tensor } {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { broadcastShapes, numel } from "@rnnkit/tensor";
-import { tensor, type Tensor } from "./index.js";
+import { tensor, type Tensor } from "../src/index.js";
 
 /** A float32 tensor of small integers (sums stay exact in float32). */
 const intValued = (shape: number[], seed: number): Tensor => {

@@ -1,6 +1,6 @@
 import { manualSeed, tensor } from "@rnnkit/autograd";
 import { describe, expect, it } from "vitest";
-import { Embedding } from "./embedding.js";
+import { Embedding } from "../src/embedding.js";
 
 const idx = (v: number[] | number[][]) => tensor(v, { dtype: "int32" });
 

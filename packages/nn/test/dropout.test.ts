@@ -1,6 +1,6 @@
 import { Generator, ones, randn } from "@rnnkit/autograd";
 import { describe, expect, it } from "vitest";
-import { Dropout } from "./dropout.js";
+import { Dropout } from "../src/dropout.js";
 
 describe("Dropout", () => {
   it("zeroes about p of the elements and scales the rest by 1/(1-p) in training", () => {

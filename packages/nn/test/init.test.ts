@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   calculateFanInAndFanOut, calculateGain, constant_, eye_, kaimingNormal_, kaimingUniform_, normal_, orthogonal_, uniform_,
   xavierUniform_,
-} from "./init.js";
+} from "../src/init.js";
 
 function gram(w: ReturnType<typeof zeros>, rowsFirst: boolean) {
   const m = w.reshape([w.shape[0]!, -1]);

@@ -1,6 +1,6 @@
 import { randn, tensor, zeros } from "@rnnkit/autograd";
 import { describe, expect, it } from "vitest";
-import * as F from "./index.js";
+import * as F from "../src/functional/index.js";
 
 describe("functional", () => {
   it("pad: constant padding and cropping from the last dim backwards, gradient to the kept part", () => {

@@ -1,6 +1,6 @@
 import { manualSeed, randn, tensor, zeros } from "@rnnkit/autograd";
 import { describe, expect, it } from "vitest";
-import { Bilinear, Identity, Linear } from "./linear.js";
+import { Bilinear, Identity, Linear } from "../src/linear.js";
 
 describe("Linear", () => {
   it("has torch's parameter names and shapes; bias: false leaves bias null", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadSafetensors, saveSafetensors, tensor } from "./index.js";
+import { loadSafetensors, saveSafetensors, tensor } from "../src/index.js";
 
 describe("saveSafetensors / loadSafetensors", () => {
   it("round-trips a state dict with metadata; loaded tensors are leaves without grad", () => {

@@ -1,9 +1,9 @@
 import { randn, type Tensor, tensor } from "@rnnkit/autograd";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { ReLU, Tanh } from "./activationModules.js";
-import { Linear } from "./linear.js";
-import { Module } from "./module.js";
-import { ModuleList, Sequential } from "./sequential.js";
+import { ReLU, Tanh } from "../src/activationModules.js";
+import { Linear } from "../src/linear.js";
+import { Module } from "../src/module.js";
+import { ModuleList, Sequential } from "../src/sequential.js";
 
 describe("Sequential", () => {
   it("chains forwards and names children 0, 1, … as torch", () => {

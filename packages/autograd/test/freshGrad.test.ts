@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { NDArray } from "@rnnkit/tensor";
-import { defineOp } from "./defineOp.js";
-import { freshGrad } from "./gradUtil.js";
-import { Tensor } from "./tensor.js";
+import { defineOp } from "../src/defineOp.js";
+import { freshGrad } from "../src/gradUtil.js";
+import { Tensor } from "../src/tensor.js";
 
 // A leaf takes over a gradient its op marked fresh, and copies any other one.
 

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultGenerator, Generator, manualSeed } from "./index.js";
+import { defaultGenerator, Generator, manualSeed } from "../src/index.js";
 
 interface Out { shape: number[]; dtype: "float32" | "float64" | "int32"; data: number[] }
 interface Call { fn: string; shape?: number[]; dtype?: string; low?: number; high?: number; from?: number; to?: number; mean?: number; std?: number; p?: number[]; out: Out }
 interface Case { seed: number; calls: Call[] }
-const cases = JSON.parse(readFileSync(join(__dirname, "..", "test", "fixtures", "rng.json"), "utf8")) as Case[];
+const cases = JSON.parse(readFileSync(join(__dirname, "fixtures", "rng.json"), "utf8")) as Case[];
 
 const numel = (s: number[] = []) => s.reduce((a, b) => a * b, 1);
 

@@ -1,12 +1,12 @@
 import { ones, type Tensor, tensor, zeros } from "@rnnkit/autograd";
 import { describe, expect, it } from "vitest";
-import { ELU, Flatten, GELU, Hardtanh, LeakyReLU, ReLU, Softmax, Softplus, Softshrink, Threshold } from "./activationModules.js";
-import { Dropout } from "./dropout.js";
-import { Embedding } from "./embedding.js";
-import { Bilinear, Linear } from "./linear.js";
-import { Module } from "./module.js";
-import { Parameter } from "./parameter.js";
-import { Sequential } from "./sequential.js";
+import { ELU, Flatten, GELU, Hardtanh, LeakyReLU, ReLU, Softmax, Softplus, Softshrink, Threshold } from "../src/activationModules.js";
+import { Dropout } from "../src/dropout.js";
+import { Embedding } from "../src/embedding.js";
+import { Bilinear, Linear } from "../src/linear.js";
+import { Module } from "../src/module.js";
+import { Parameter } from "../src/parameter.js";
+import { Sequential } from "../src/sequential.js";
 
 class Inner extends Module {
   scale = new Parameter(ones([2]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defineOp, Generator, gradcheck, NDArray, rand, randn, stack, cat, tensor, where, type Tensor } from "./index.js";
+import { defineOp, Generator, gradcheck, NDArray, rand, randn, stack, cat, tensor, where, type Tensor } from "../src/index.js";
 
 const gen = new Generator(1234);
 /** A float64 leaf of normals (requiresGrad unless told). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bernoulli, defaultGenerator, Generator, manualSeed, rand, randint, randn, tensor } from "./index.js";
+import { bernoulli, defaultGenerator, Generator, manualSeed, rand, randint, randn, tensor } from "../src/index.js";
 
 describe("random creation functions draw torch's streams from the generator", () => {
   it("manualSeed(k) then rand/randn/randint equal the Generator's own draws, in order", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cat, eye, linspace, noGrad, ones, randn, stack, tensor, zeros } from "./index.js";
+import { cat, eye, linspace, noGrad, ones, randn, stack, tensor, zeros } from "../src/index.js";
 
 const x23 = () => tensor([[1, 2, 3], [4, 5, 6]]);
 const idx = (d: number[]) => tensor(d, { dtype: "int32" });

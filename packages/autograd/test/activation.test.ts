@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Generator, gradcheck, randn, tensor, type Tensor } from "./index.js";
+import { Generator, gradcheck, randn, tensor, type Tensor } from "../src/index.js";
 
 interface Fx { shape: number[]; dtype: "float32" | "float64"; data: (number | string)[] }
 interface Case { name: string; opts: Record<string, number | string>; input: Fx; output: Fx; upstream: Fx; grad: Fx }
-const cases = JSON.parse(readFileSync(join(__dirname, "..", "test", "fixtures", "activations.json"), "utf8")) as Case[];
+const cases = JSON.parse(readFileSync(join(__dirname, "fixtures", "activations.json"), "utf8")) as Case[];
 
 const nums = (d: (number | string)[]) => d.map((v) => (v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v === "NaN" ? NaN : (v as number)));
 const mk = (f: Fx, requiresGrad = false) => tensor(f.dtype === "float64" ? Float64Array.from(nums(f.data)) : Float32Array.from(nums(f.data)), { shape: f.shape, requiresGrad });

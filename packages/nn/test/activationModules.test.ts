@@ -2,7 +2,7 @@ import { tensor, zeros } from "@rnnkit/autograd";
 import { describe, expect, it } from "vitest";
 import {
   ELU, Flatten, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh, Threshold,
-} from "./activationModules.js";
+} from "../src/activationModules.js";
 
 describe("activation modules", () => {
   const x = tensor([[-2, -0.5, 0, 0.5, 3]]);

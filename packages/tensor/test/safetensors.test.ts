@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeSafetensors, encodeSafetensors, NDArray, type DType } from "./index.js";
+import { decodeSafetensors, encodeSafetensors, NDArray, type DType } from "../src/index.js";
 
-const FIX = join(__dirname, "..", "test", "fixtures");
+const FIX = join(__dirname, "fixtures");
 interface Fx { shape: number[]; dtype: DType; data: (number | string)[] }
 interface FileCase { tensors: Record<string, Fx>; metadata: Record<string, string>; encoderMatches: boolean }
 const expected = JSON.parse(readFileSync(join(FIX, "safetensors.json"), "utf8")) as Record<string, FileCase>;
