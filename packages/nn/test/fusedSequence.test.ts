@@ -235,7 +235,10 @@ describe("fused recurrent sequence with a retained graph", () => {
       loss.backward(undefined, { retainGraph: true });
       const once = [x, ...m.parameters()].map((t) => Array.from(t.grad!.data()));
       // Other sequences run in between and may take pooled buffers.
-      for (let k = 0; k < 2; k++) (m instanceof LSTM ? m.forward(x) : (m as RNN).forward(x));
+      for (let k = 0; k < 2; k++) {
+        if (m instanceof LSTM) m.forward(x);
+        else (m as RNN).forward(x);
+      }
       loss.backward();
       [x, ...m.parameters()].forEach((t, i) => {
         const twice = t.grad!.data();
