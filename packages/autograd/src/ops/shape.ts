@@ -1,5 +1,5 @@
 import { backend, fmt, NDArray, normDim } from "@rnnkit/tensor";
-import { defineOp } from "../defineOp.js";
+import { defineOp, needsGrad, record } from "../defineOp.js";
 import { sumToShape } from "../gradUtil.js";
 import { Tensor } from "../tensor.js";
 
@@ -168,8 +168,17 @@ export function split(x: Tensor, size: number | readonly number[], dim: number):
   const out: Tensor[] = [];
   let at = 0;
   for (const s of sizes) {
-    out.push(narrow(x, d, at, s));
+    out.push(new Tensor(x.value.narrow(d, at, s)));
     at += s;
+  }
+  // One node for all pieces: its backward is one concatenation (a missing piece's gradient as
+  // zeros), where a node per piece would build a full-size zero gradient plus an indexAdd for
+  // each. cat is itself an op, so second derivatives go through it under createGraph.
+  if (needsGrad([x])) {
+    record("split", [x], out, (grads) => {
+      const pieces = grads.map((g, i) => g ?? new Tensor(NDArray.zeros(out[i]!.shape, x.dtype)));
+      return [pieces.length === 1 ? pieces[0]! : cat(pieces, d)];
+    });
   }
   return out;
 }
