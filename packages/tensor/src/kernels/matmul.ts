@@ -1,9 +1,8 @@
-import { promoteTypes } from "../dtype.js";
+import { promoteTypes, type Floats } from "../dtype.js";
 import { NDArray } from "../ndarray.js";
 import { broadcastShapes, fmt, numel } from "../shape.js";
 import { JS_DIRECT_GEMM_MAX_MACS } from "../thresholds.js";
 
-type FloatArray = Float32Array | Float64Array;
 
 /** The signature of `gemm`, so `matmul` can run on another backend's GEMM. */
 export type GemmFn = typeof gemm;
@@ -19,9 +18,9 @@ const PACK_BYTES = 128 * 1024;
  */
 export function gemm(
   transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  a: FloatArray, aOff: number, lda: number,
-  b: FloatArray, bOff: number, ldb: number,
-  beta: number, c: FloatArray, cOff: number, ldc: number,
+  a: Floats, aOff: number, lda: number,
+  b: Floats, bOff: number, ldb: number,
+  beta: number, c: Floats, cOff: number, ldc: number,
 ): void {
   for (let i = 0; i < m; i++) {
     const ci = cOff + i * ldc;
@@ -98,8 +97,8 @@ export function gemm(
  */
 function gemmFewRows(
   transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number,
-  c: FloatArray, cOff: number, ldc: number,
+  a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number,
+  c: Floats, cOff: number, ldc: number,
 ): void {
   const ai = transA ? 1 : lda;
   const ap = transA ? lda : 1;
@@ -138,8 +137,8 @@ function gemmFewRows(
  */
 function gemmDirect(
   transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number,
-  c: FloatArray, cOff: number, ldc: number,
+  a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number,
+  c: Floats, cOff: number, ldc: number,
 ): void {
   const ai = transA ? 1 : lda;
   const ap = transA ? lda : 1;
@@ -197,7 +196,7 @@ export function matmul(a0: NDArray, b0: NDArray, gemmFn: GemmFn = gemm): NDArray
   const eb = new NDArray(b.data, [...batch, k, n], [...b.expand([...batch, k, n]).strides], b.offset);
   const bd = batch.length;
   const idx = new Array<number>(bd).fill(0);
-  const c = out.data as FloatArray;
+  const c = out.data as Floats;
   for (let t = 0; t < nb; t++) {
     let oa = ea.offset;
     let ob = eb.offset;
@@ -205,7 +204,7 @@ export function matmul(a0: NDArray, b0: NDArray, gemmFn: GemmFn = gemm): NDArray
       oa += idx[d]! * ea.strides[d]!;
       ob += idx[d]! * eb.strides[d]!;
     }
-    gemmFn(la.trans, lb.trans, m, n, k, 1, a.data as FloatArray, oa, la.ld, b.data as FloatArray, ob, lb.ld, 0, c, t * m * n, n);
+    gemmFn(la.trans, lb.trans, m, n, k, 1, a.data as Floats, oa, la.ld, b.data as Floats, ob, lb.ld, 0, c, t * m * n, n);
     for (let d = bd - 1; d >= 0; d--) {
       if (++idx[d]! < batch[d]!) break;
       idx[d] = 0;

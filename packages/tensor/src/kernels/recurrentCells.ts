@@ -1,7 +1,7 @@
 // The fused pointwise steps of the Elman, LSTM and GRU cells on flat row-major float storage:
 // gate rows of width G·H (gate order i, f, g, o for LSTM; r, z, n for GRU), state rows of width H.
 
-import type { Floats as FloatArray } from "../dtype.js";
+import type { Floats } from "../dtype.js";
 
 /** `σ(x) = 1 / (1 + e^{-x})`, one `exp` of a non-positive argument (no overflow). */
 function sigmoid(x: number): number {
@@ -15,7 +15,7 @@ function sigmoid(x: number): number {
  * `gi` rows start at `giOff`; `gh` and `h` at 0.
  * @example rnnCell(false, 2, 8, gi, 0, gh, bhh, h)
  */
-export function rnnCell(relu: boolean, bs: number, H: number, gi: FloatArray, giOff: number, gh: FloatArray, bhh: FloatArray, h: FloatArray): void {
+export function rnnCell(relu: boolean, bs: number, H: number, gi: Floats, giOff: number, gh: Floats, bhh: Floats, h: Floats): void {
   rnnPreActivation(bs, H, gi, giOff, gh, bhh, h);
   const n = bs * H;
   if (relu) for (let q = 0; q < n; q++) h[q] = h[q]! > 0 ? h[q]! : 0;
@@ -27,7 +27,7 @@ export function rnnCell(relu: boolean, bs: number, H: number, gi: FloatArray, gi
  * storage type, as the per-op path rounds the sum before `tanh`).
  * @example rnnPreActivation(2, 8, gi, 0, gh, bhh, h)
  */
-export function rnnPreActivation(bs: number, H: number, gi: FloatArray, giOff: number, gh: FloatArray, bhh: FloatArray, h: FloatArray): void {
+export function rnnPreActivation(bs: number, H: number, gi: Floats, giOff: number, gh: Floats, bhh: Floats, h: Floats): void {
   for (let b = 0; b < bs; b++) {
     const g = giOff + b * H;
     const o = b * H;
@@ -40,7 +40,7 @@ export function rnnPreActivation(bs: number, H: number, gi: FloatArray, giOff: n
  * `1 − h²` for tanh, `h > 0 ? 1 : 0` for relu. `out` and `dGates` rows start at `off`; `dh` at 0.
  * @example rnnCellBackward(false, 2, 8, out, 0, dh, dGates)
  */
-export function rnnCellBackward(relu: boolean, bs: number, H: number, out: FloatArray, off: number, dh: FloatArray, dGates: FloatArray): void {
+export function rnnCellBackward(relu: boolean, bs: number, H: number, out: Floats, off: number, dh: Floats, dGates: Floats): void {
   const n = bs * H;
   for (let q = 0; q < n; q++) {
     const v = out[off + q]!;
@@ -55,8 +55,8 @@ export function rnnCellBackward(relu: boolean, bs: number, H: number, out: Float
  * @example lstmCell(2, 8, gi, 0, gh, bhh, c, acts, 0, tanhC, 0, h)
  */
 export function lstmCell(
-  bs: number, H: number, gi: FloatArray, giOff: number, gh: FloatArray, bhh: FloatArray,
-  c: FloatArray, acts: FloatArray, actsOff: number, tanhC: FloatArray, tanhCOff: number, h: FloatArray,
+  bs: number, H: number, gi: Floats, giOff: number, gh: Floats, bhh: Floats,
+  c: Floats, acts: Floats, actsOff: number, tanhC: Floats, tanhCOff: number, h: Floats,
 ): void {
   const GH = 4 * H;
   for (let b = 0; b < bs; b++) {
@@ -90,8 +90,8 @@ export function lstmCell(
  * @example gruCell(2, 8, gi, 0, gh, bhh, h, acts, 0, ghN, 0)
  */
 export function gruCell(
-  bs: number, H: number, gi: FloatArray, giOff: number, gh: FloatArray, bhh: FloatArray,
-  h: FloatArray, acts: FloatArray, actsOff: number, ghN: FloatArray, ghNOff: number,
+  bs: number, H: number, gi: Floats, giOff: number, gh: Floats, bhh: Floats,
+  h: Floats, acts: Floats, actsOff: number, ghN: Floats, ghNOff: number,
 ): void {
   const GH = 3 * H;
   for (let b = 0; b < bs; b++) {
@@ -123,8 +123,8 @@ export function gruCell(
  * @example lstmCellBackward(2, 8, acts, 0, cPrev, tanhC, 0, dh, 8, dc, dGates)
  */
 export function lstmCellBackward(
-  bs: number, H: number, acts: FloatArray, actsOff: number, cPrev: FloatArray, tanhC: FloatArray, cOff: number,
-  dh: FloatArray, ldh: number, dc: FloatArray, dGates: FloatArray,
+  bs: number, H: number, acts: Floats, actsOff: number, cPrev: Floats, tanhC: Floats, cOff: number,
+  dh: Floats, ldh: number, dc: Floats, dGates: Floats,
 ): void {
   const GH = 4 * H;
   for (let b = 0; b < bs; b++) {
@@ -158,8 +158,8 @@ export function lstmCellBackward(
  * @example gruCellBackward(2, 8, acts, 0, ghN, hPrev, 0, dh, dGi, dGh)
  */
 export function gruCellBackward(
-  bs: number, H: number, acts: FloatArray, actsOff: number, ghN: FloatArray, hPrev: FloatArray, sOff: number,
-  dh: FloatArray, dGi: FloatArray, dGh: FloatArray,
+  bs: number, H: number, acts: Floats, actsOff: number, ghN: Floats, hPrev: Floats, sOff: number,
+  dh: Floats, dGi: Floats, dGh: Floats,
 ): void {
   const GH = 3 * H;
   for (let b = 0; b < bs; b++) {

@@ -1,5 +1,5 @@
 import type { Backend, PreparedGemmB } from "../backend.js";
-import type { Floats as FloatArray } from "../dtype.js";
+import type { Floats } from "../dtype.js";
 import { compactOpB } from "../kernels/preparedGemm.js";
 import { WASM_GEMM_MIN_MACS } from "../thresholds.js";
 import { align, type WasmKernels } from "./loader.js";
@@ -41,9 +41,9 @@ export function createProducts(kernels: WasmKernels, fallback: Backend, chunker:
 
   function gemm(
     transA: boolean, transB: boolean, m: number, n: number, kk: number, alpha: number,
-    a: FloatArray, aOff: number, lda: number,
-    b: FloatArray, bOff: number, ldb: number,
-    beta: number, c: FloatArray, cOff: number, ldc: number,
+    a: Floats, aOff: number, lda: number,
+    b: Floats, bOff: number, ldb: number,
+    beta: number, c: Floats, cOff: number, ldc: number,
   ): void {
     if (
       !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
@@ -118,7 +118,7 @@ export function createProducts(kernels: WasmKernels, fallback: Backend, chunker:
    * once; products run `gemmPacked` on it, repacking from a compact JS copy only when another
    * prepared operand took the pinned area meanwhile. Everything else runs on the fallback.
    */
-  function prepareGemmB(transB: boolean, n: number, kk: number, b: FloatArray, bOff: number, ldb: number): PreparedGemmB {
+  function prepareGemmB(transB: boolean, n: number, kk: number, b: Floats, bOff: number, ldb: number): PreparedGemmB {
     if (!(b instanceof Float32Array) || n * kk * 16 < WASM_GEMM_MIN_MACS) return fallback.prepareGemmB(transB, n, kk, b, bOff, ldb);
     const src = compactOpB(transB, n, kk, b, bOff, ldb) as Float32Array;
     const ld = transB ? kk : n;

@@ -1,5 +1,5 @@
 import type { Backend } from "../backend.js";
-import type { Floats as FloatArray } from "../dtype.js";
+import type { Floats } from "../dtype.js";
 import { rnnPreActivation } from "../kernels/recurrentCells.js";
 import { runRecurrentSequence } from "../kernels/recurrentSequence.js";
 import { runRecurrentSequenceBackward } from "../kernels/recurrentSequenceBackward.js";
@@ -28,7 +28,7 @@ export function createRecurrent(kernels: WasmKernels, fallback: Backend, chunker
   const { gemm, prepareGemmB, rowChunks, prepackedProduct } = products;
 
   /** True when every array is float32, the block is large enough and H fills whole f32x4 lanes. */
-  function cellFits(bs: number, H: number, arrays: readonly FloatArray[]): boolean {
+  function cellFits(bs: number, H: number, arrays: readonly Floats[]): boolean {
     return H % 4 === 0 && bs * H >= WASM_CELL_MIN_UNITS && arrays.every((x) => x instanceof Float32Array);
   }
 
