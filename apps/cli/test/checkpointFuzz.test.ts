@@ -120,8 +120,17 @@ const editArb: fc.Arbitrary<{ what: string; edit: Edit }> = fc.oneof(
 function editField(root: unknown, k: number, v: unknown): void {
   const slots: [Record<string, unknown> | unknown[], string | number][] = [];
   const walk = (x: unknown): void => {
-    if (Array.isArray(x)) x.forEach((item, i) => (slots.push([x, i]), walk(item)));
-    else if (x !== null && typeof x === "object") for (const [key, item] of Object.entries(x)) (slots.push([x as Record<string, unknown>, key]), walk(item));
+    if (Array.isArray(x)) {
+      x.forEach((item, i) => {
+        slots.push([x, i]);
+        walk(item);
+      });
+    } else if (x !== null && typeof x === "object") {
+      for (const [key, item] of Object.entries(x)) {
+        slots.push([x as Record<string, unknown>, key]);
+        walk(item);
+      }
+    }
   };
   walk(root);
   if (slots.length === 0) return;
