@@ -11,6 +11,9 @@ export const JS_DIRECT_GEMM_MAX_MACS = 4096;
 /** wasm: below this many elements, copying operands into linear memory costs more than the SIMD loop saves (elementwise ops). */
 export const WASM_ELEMENTWISE_MIN_ELEMENTS = 64;
 
+/** wasm: below this many elements a softmax (or its backward) runs as JS loops rather than paying the copies into linear memory. */
+export const WASM_SOFTMAX_MIN_ELEMENTS = 256;
+
 /** wasm: below this many hidden units (rows × H) in a step, a fused cell runs on the JS kernel rather than paying the copy-in. */
 export const WASM_CELL_MIN_UNITS = 64;
 

@@ -1,13 +1,11 @@
 import type { Backend } from "../backend.js";
 import { NDArray } from "../ndarray.js";
+import { WASM_SOFTMAX_MIN_ELEMENTS } from "../thresholds.js";
 import type { WasmKernels } from "./loader.js";
-
-/** Below this many elements the JS loops beat the copies into linear memory. */
-const MIN_SOFTMAX = 256;
 
 /** True when `x` is contiguous float32 and `dim` is its last dim (rows are contiguous). */
 function rowsFit(x: NDArray, dim: number): boolean {
-  return x.dtype === "float32" && x.ndim > 0 && dim === x.ndim - 1 && x.size >= MIN_SOFTMAX && x.isContiguous();
+  return x.dtype === "float32" && x.ndim > 0 && dim === x.ndim - 1 && x.size >= WASM_SOFTMAX_MIN_ELEMENTS && x.isContiguous();
 }
 
 /**
