@@ -11,6 +11,7 @@ import { cpus, tmpdir, totalmem, type as osType, release } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Measurement } from "./measure.js";
+import { data } from "rnnkit";
 import { wordTokens } from "./wordCorpus.js";
 import { WORKLOADS, gflops, type Workload } from "./workloads.js";
 
@@ -65,13 +66,48 @@ function wordTokensFile(): string {
   return tokensFile;
 }
 
+/** W8's vocabulary size: the characters of the bundled text, as the CLI's default model has. */
+function sampleVocab(): number {
+  return data.CharVocab.fromText(data.kjvText()).size;
+}
+
+/** The ONNX file of a W4 / W6 network, exported by PyTorch once per run (null when the export fails). */
+const onnxFiles = new Map<string, string | null>();
+function onnxFile(w: Workload): string | null {
+  if (onnxFiles.has(w.id)) return onnxFiles.get(w.id)!;
+  const file = join(tmpdir(), `rnnkit-bench-${process.pid}-${w.id}.onnx`);
+  const r = spawnSync(PYTHON, [join(here, "peers", "exportOnnx.py"), JSON.stringify(w), file], { encoding: "utf8" });
+  if (r.status !== 0) process.stderr.write(`  ONNX export of ${w.id} failed: ${(r.stderr ?? "").split("\n").filter(Boolean).pop() ?? `exit ${r.status}`}\n`);
+  onnxFiles.set(w.id, r.status === 0 ? file : null);
+  return onnxFiles.get(w.id)!;
+}
+
+/** An ONNX Runtime peer (W4 and W6 only) on `flavour`'s package, from the ONNX file PyTorch exported. */
+function ortPeer(flavour: "node" | "web", threads: number): Peer {
+  const tsx = require.resolve("tsx/cli");
+  return {
+    key: `ort-${flavour}-${threads}t`,
+    label: `onnxruntime-${flavour} ${threads}t`,
+    command: (w, quick) => {
+      if (w.kind !== "infer" && w.kind !== "stream") return null;
+      const file = onnxFile(w);
+      if (!file) return null;
+      return {
+        cmd: process.execPath,
+        args: [tsx, "--conditions=@rnnkit/source", join(here, "peers", "ort.ts"), w.id, flavour, String(threads), ...(quick ? ["--quick"] : [])],
+        env: { RNNKIT_BENCH_ONNX: file },
+      };
+    },
+  };
+}
+
 function torchPeer(threads: number, skylake: boolean): Peer {
   return {
     key: `torch-${threads}t${skylake ? "-skx" : ""}`,
     label: `PyTorch ${threads}t${skylake ? " SkylakeX" : ""}`,
     command: (w, quick) => ({
       cmd: PYTHON,
-      args: [join(here, "peers", "torchPeer.py"), JSON.stringify(w), String(threads), ...(quick ? ["--quick"] : [])],
+      args: [join(here, "peers", "torchPeer.py"), JSON.stringify(w.kind === "sample" ? { ...w, vocab: sampleVocab() } : w), String(threads), ...(quick ? ["--quick"] : [])],
       // OpenBLAS's runtime detection picks a slow kernel on this CPU unless told the core type.
       env: {
         OMP_NUM_THREADS: String(threads),
@@ -80,6 +116,11 @@ function torchPeer(threads: number, skylake: boolean): Peer {
       },
     }),
   };
+}
+
+/** tfjs and brain.js run the original workloads (W1–W5) only. */
+function notClassic(w: Workload): boolean {
+  return w.kind !== "train" && w.kind !== "infer" && w.kind !== "gemm";
 }
 
 function availablePeers(): { peers: Peer[]; missing: string[]; torch: string | null } {
@@ -93,11 +134,16 @@ function availablePeers(): { peers: Peer[]; missing: string[]; torch: string | n
   const torch = torchVersion();
   if (torch) peers.push(torchPeer(1, false), torchPeer(2, false), torchPeer(1, true), torchPeer(2, true));
   else missing.push(`PyTorch (no torch in ${PYTHON})`);
-  if (canResolve("@tensorflow/tfjs")) peers.push(nodePeer("tfjs-cpu", "tfjs (cpu)", "tfjs.ts", ["cpu"], () => false));
+  if (canResolve("@tensorflow/tfjs")) peers.push(nodePeer("tfjs-cpu", "tfjs (cpu)", "tfjs.ts", ["cpu"], notClassic));
   else missing.push("@tensorflow/tfjs");
-  if (canResolve("@tensorflow/tfjs-backend-wasm")) peers.push(nodePeer("tfjs-wasm", "tfjs (wasm)", "tfjs.ts", ["wasm"], () => false));
+  if (canResolve("@tensorflow/tfjs-backend-wasm")) peers.push(nodePeer("tfjs-wasm", "tfjs (wasm)", "tfjs.ts", ["wasm"], notClassic));
   else missing.push("@tensorflow/tfjs-backend-wasm");
-  if (canResolve("brain.js")) peers.push(nodePeer("brain", "brain.js", "brain.ts", [], (w) => w.kind === "gemm"));
+  // ONNX Runtime needs the ONNX files that PyTorch exports, so it runs only where torch does.
+  if (canResolve("onnxruntime-node") && torch) peers.push(ortPeer("node", 1), ortPeer("node", 2));
+  else missing.push(torch ? "onnxruntime-node" : "onnxruntime-node (needs PyTorch for the ONNX export)");
+  if (canResolve("onnxruntime-web") && torch) peers.push(ortPeer("web", 1));
+  else missing.push(torch ? "onnxruntime-web" : "onnxruntime-web (needs PyTorch for the ONNX export)");
+  if (canResolve("brain.js")) peers.push(nodePeer("brain", "brain.js", "brain.ts", [], (w) => w.kind === "gemm" || notClassic(w)));
   else missing.push("brain.js");
   return { peers, missing, torch };
 }
@@ -269,11 +315,12 @@ function main(): void {
   writeFileSync(join(dir, "latest.json"), `${JSON.stringify(out, null, 2)}\n`);
 
   console.log(`rnnkit bench — ${out.date} — ${cpu}, ${machine.cores} cores, Node ${machine.node}${torch ? `, torch ${torch}` : ""}${quick ? " (quick)" : ""}, ${rounds} round${rounds > 1 ? "s" : ""}`);
-  console.log("Times are per training step (W1–W3), per forward (W4), per product (W5); × rnnkit(wasm) = peer median ÷ rnnkit (wasm) median, same run (>1: rnnkit faster).\n");
+  console.log("Times are per training step (W1–W3, W7), per forward (W4), per product (W5), per time step (W6), per generated character (W8); × rnnkit(wasm) = peer median ÷ rnnkit (wasm) median, same run (>1: rnnkit faster).\n");
   for (const w of workloads) console.log(`- ${w.id}: ${w.title}`);
   console.log(`\n${table(rows)}`);
   console.log(`\nwrote ${join("bench", "results", "latest.json")}`);
   if (tokensFile) rmSync(tokensFile, { force: true });
+  for (const f of onnxFiles.values()) if (f) rmSync(f, { force: true });
 }
 
 main();

@@ -36,6 +36,7 @@ export const WORKLOADS: Workload[] = [
   { ...base, id: "W5b", title: "GEMM 1024³ float32", kind: "gemm", cell: "none", n: 1024 },
   { ...base, id: "W6", title: "streaming LSTM(512,512,2 layers), batch 1, one time step per call with (h, c), no grad", kind: "stream", cell: "lstm", inputSize: 512, hidden: 512, layers: 2, seq: 1, batch: 1 },
   { ...base, id: "W6g", title: "streaming GRU(512,512,2 layers), batch 1, one time step per call with h, no grad", kind: "stream", cell: "gru", inputSize: 512, hidden: 512, layers: 2, seq: 1, batch: 1 },
+  { ...base, id: "W8", title: "sampling: the CLI's default char-LM (Embedding(V,32)→LSTM(32,128)→Linear(128,V), V from the bundled text), one character per call with state, temperature 0.8", kind: "sample", cell: "lstm", embedding: 32, hidden: 128, layers: 1, seq: 1, batch: 1 },
   { ...base, id: "W7", title: "word-LM (pytorch/examples word_language_model): Embedding(4000,64)→LSTM(64,128,2 layers)→Linear(128,4000), log_softmax+NLLLoss, bptt 35, batch 20, dropout 0.2, clip 0.25, SGD lr 20", kind: "wordlm", cell: "lstm", vocab: 4000, embedding: 64, hidden: 128, layers: 2, seq: 35, batch: 20, lr: 20, dropout: 0.2, clip: 0.25 },
 ];
 

@@ -2,6 +2,7 @@
 import * as rk from "rnnkit";
 import { NDArray, backend, setBackend } from "@rnnkit/tensor";
 import { defaultOptions, measure, peaks, report } from "../measure.js";
+import { sampleStep, streamStep } from "../streaming.js";
 import { wordLmStep } from "../wordLm.js";
 import { gflops, workload, type Workload } from "../workloads.js";
 
@@ -67,9 +68,12 @@ async function main(): Promise<void> {
     w.kind === "gemm" ? gemmStep(w)
     : w.kind === "infer" ? inferStep(w)
     : w.kind === "wordlm" ? wordLmStep(rk).step
+    : w.kind === "stream" ? streamStep(rk, w)
+    : w.kind === "sample" ? sampleStep(rk, w).step
     : trainStep(w);
   const timesMs = await measure(step, defaultOptions(w.kind, quick));
-  const note = w.kind === "gemm" ? `${gflops(w.n, timesMs.slice().sort((p, q) => p - q)[timesMs.length >> 1]!).toFixed(1)} GFLOP/s` : undefined;
+  const med = timesMs.slice().sort((p, q) => p - q)[timesMs.length >> 1]!;
+  const note = w.kind === "gemm" ? `${gflops(w.n, med).toFixed(1)} GFLOP/s` : w.kind === "sample" ? `${Math.round(1000 / med)} chars/s` : undefined;
   report({ peer: `rnnkit (${be})`, workload: id, timesMs, ...peaks(), ...(note ? { note } : {}) });
 }
 

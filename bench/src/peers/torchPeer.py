@@ -80,6 +80,43 @@ def wordlm_step(w):
     return step
 
 
+def stream_step(w):
+    """W6: one step of a 2-layer LSTM / GRU at batch 1 under no_grad, the state carried."""
+    torch.manual_seed(0)
+    L, H, I = w["layers"], w["hidden"], w["inputSize"]
+    x = torch.randn(1, 1, I)
+    if w["cell"] == "gru":
+        rnn = torch.nn.GRU(I, H, num_layers=L)
+        ctx = {"s": torch.zeros(L, 1, H)}
+    else:
+        rnn = torch.nn.LSTM(I, H, num_layers=L)
+        ctx = {"s": (torch.zeros(L, 1, H), torch.zeros(L, 1, H))}
+
+    def step():
+        with torch.no_grad():
+            ctx["s"] = rnn(x, ctx["s"])[1]
+
+    return step
+
+
+def sample_step(w):
+    """W8: the CLI's default char-LM, one character per call: forward, softmax(logits / 0.8), draw."""
+    torch.manual_seed(0)
+    V = w["vocab"]
+    embed = torch.nn.Embedding(V, w["embedding"])
+    lstm = torch.nn.LSTM(w["embedding"], w["hidden"], batch_first=True)
+    head = torch.nn.Linear(w["hidden"], V)
+    ctx = {"s": None, "id": 0}
+
+    def step():
+        with torch.no_grad():
+            out, ctx["s"] = lstm(embed(torch.tensor([[ctx["id"]]])), ctx["s"])
+            p = torch.softmax(head(out.reshape(1, -1)).reshape(-1) / 0.8, 0)
+            ctx["id"] = int(torch.multinomial(p, 1))
+
+    return step
+
+
 def infer_step(w):
     torch.manual_seed(0)
     gru = torch.nn.GRU(w["inputSize"], w["hidden"])
@@ -133,13 +170,15 @@ def main():
     threads = int(sys.argv[2])
     quick = "--quick" in sys.argv
     torch.set_num_threads(threads)
-    step = {"gemm": gemm_step, "infer": infer_step, "train": train_step, "wordlm": wordlm_step}[w["kind"]](w)
+    step = {"gemm": gemm_step, "infer": infer_step, "train": train_step, "wordlm": wordlm_step, "stream": stream_step, "sample": sample_step}[w["kind"]](w)
     times = measure(step, w["kind"], quick)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     note = None
+    med = sorted(times)[len(times) // 2]
     if w["kind"] == "gemm":
-        med = sorted(times)[len(times) // 2]
         note = "%.1f GFLOP/s" % (2.0 * w["n"] ** 3 / (med * 1e6))
+    elif w["kind"] == "sample":
+        note = "%d chars/s" % round(1000.0 / med)
     out = {"peer": "", "workload": w["id"], "timesMs": times, "peakRssMB": rss_mb, "peakHeapMB": None}
     if note:
         out["note"] = note
