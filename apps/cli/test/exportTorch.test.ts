@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CharLM, CELL_KINDS } from "../src/charModel.js";
-import { OPTIMIZERS, SCHEDULERS } from "../src/optimSetup.js";
+import { makeOptimizer, OPTIMIZERS, Schedule, SCHEDULERS } from "../src/optimSetup.js";
 import { textHash } from "../src/textData.js";
 import { WordClassifier } from "../src/wordClassifier.js";
 import { ensureBuilt, REPO, rnnkit, tempDir } from "./helpers.js";
@@ -73,6 +73,34 @@ describe("rk.torchExport.torchProject over the CLI's option space", () => {
       }
     }
     if (hasPython) pyCompileAll(dirs);
+  });
+
+  it("train.py writes optimizer and schedule state with exactly the keys rnnkit's optimizers and schedules have", () => {
+    const spec = (optimizer: (typeof OPTIMIZERS)[number]) => rk.torchExport.torchProject({
+      kind: "charlm", config: { model: "rnn", vocabSize: 2, embedding: 2, hidden: 2, layers: 1, dropout: 0 }, vocab: ["a", "b"],
+      options: {
+        data: null, model: "rnn", embedding: 2, hidden: 2, layers: 1, dropout: 0, seqLen: 2, batchSize: 1, epochs: 1, steps: null,
+        lr: 0.1, optimizer, scheduler: "none", clip: 1, valSplit: 0, seed: 0, sampleLength: 0,
+      },
+    })["train.py"] as string;
+    const train = spec("adam");
+    const groupKeys: Record<string, string[]> = {};
+    for (const name of OPTIMIZERS) {
+      const opt = makeOptimizer(name, [rk.zeros([2], { requiresGrad: true })], 0.1);
+      groupKeys[name] = Object.keys(opt.stateDict().param_groups[0]!);
+    }
+    const scheduleKeys: Record<string, string[]> = {};
+    const added = new Set<string>();
+    for (const name of SCHEDULERS) {
+      const opt = makeOptimizer("adam", [rk.zeros([2], { requiresGrad: true })], 0.1);
+      const schedule = new Schedule(name, opt, 0.1, 10);
+      scheduleKeys[name] = Object.keys(schedule.stateDict());
+      for (const k of Object.keys(opt.stateDict().param_groups[0]!)) if (!groupKeys["adam"]!.includes(k)) added.add(k);
+    }
+    expect(train).toContain(`RNNKIT_GROUP_KEYS = ${rk.torchExport.pyLiteral(groupKeys)}`);
+    expect(train).toContain(`RNNKIT_SCHEDULE_KEYS = ${rk.torchExport.pyLiteral(scheduleKeys)}`);
+    const listed = /SCHEDULE_GROUP_KEYS = (\[[^\]]*\])/.exec(train)?.[1];
+    expect(new Set(JSON.parse(listed!) as string[])).toEqual(added);
   });
 
   it("refuses a spec whose vocabulary, labels or options do not fit the config", () => {

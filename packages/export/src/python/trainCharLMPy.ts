@@ -1,5 +1,12 @@
 import { pyLiteral, type PyValue } from "../pyLiteral.js";
 import type { CharLMProjectSpec } from "../spec.js";
+import { RNNKIT_GROUP_KEYS, RNNKIT_SCHEDULE_KEYS, SCHEDULE_GROUP_KEYS } from "./stateLayout.js";
+
+const LAYOUT = `RNNKIT_GROUP_KEYS = ${pyLiteral(RNNKIT_GROUP_KEYS)}
+RNNKIT_SCHEDULE_KEYS = ${pyLiteral(RNNKIT_SCHEDULE_KEYS)}
+# Entries the schedules add to a parameter group (torch's and rnnkit's alike).
+SCHEDULE_GROUP_KEYS = ${pyLiteral(SCHEDULE_GROUP_KEYS)}
+`;
 
 const BODY = String.raw`DEFAULT_EPOCHS = 2  # rnnkit train's default when neither --epochs nor --steps is given
 
@@ -76,6 +83,51 @@ class Schedule:
     def load_state_dict(self, sd):
         if self.sched is not None and sd:
             self.sched.load_state_dict(sd)
+
+
+# rnnkit's checkpoints hold optimizer and schedule state in torch 1.13's layout; rnnkit train --resume
+# checks it key by key. Other torch versions name a few entries differently (OneCycleLR keeps its
+# phases and anneal function where rnnkit keeps anneal_strategy; newer optimizers add options), so
+# the state is written with exactly rnnkit's keys.
+${LAYOUT}FLAGS = ("capturable", "differentiable", "fused")
+
+
+def rnnkit_optimizer_state(name, optimizer):
+    sd = optimizer.state_dict()
+    groups = []
+    for g in sd["param_groups"]:
+        group = {}
+        for k in RNNKIT_GROUP_KEYS[name]:
+            if k == "foreach":
+                group[k] = None  # an execution detail; rnnkit keeps it unset
+            elif k in FLAGS:
+                group[k] = bool(g.get(k) or False)
+            elif k not in g:
+                raise RuntimeError(f"this torch's {name} parameter group has no {k!r}, which rnnkit's checkpoint needs")
+            else:
+                group[k] = list(g[k]) if isinstance(g[k], tuple) else g[k]
+        for k in SCHEDULE_GROUP_KEYS:
+            if k in g:
+                group[k] = g[k]
+        groups.append(group)
+    return {"state": sd["state"], "param_groups": groups}
+
+
+def rnnkit_schedule_state(schedule, optimizer):
+    sd = schedule.state_dict()
+    out = {}
+    for k in RNNKIT_SCHEDULE_KEYS[schedule.name]:
+        if k in sd:
+            out[k] = sd[k]
+        elif k == "_last_lr":
+            out[k] = [g["lr"] for g in optimizer.param_groups]
+        elif k == "anneal_strategy":
+            out[k] = "cos"
+        elif k in ("verbose", "_get_lr_called_within_step"):
+            out[k] = False
+        else:
+            raise RuntimeError(f"this torch's {schedule.name} schedule state has no {k!r}, which rnnkit's checkpoint needs")
+    return out
 
 
 def detach(state):
@@ -234,8 +286,8 @@ def train(args, d):
             "train.options": rf.dumps(opts),
             "train.data": rf.dumps({"dataHash": got}),
             "train.progress": rf.dumps(progress),
-            "train.optim": rf.dumps(ck.pack_state(optimizer.state_dict(), rf.OPTIM_PREFIX, out)),
-            "train.scheduler": rf.dumps(ck.pack_state(schedule.state_dict(), rf.TRAIN_PREFIX + "scheduler.", out)),
+            "train.optim": rf.dumps(ck.pack_state(rnnkit_optimizer_state(opts["optimizer"], optimizer), rf.OPTIM_PREFIX, out)),
+            "train.scheduler": rf.dumps(ck.pack_state(rnnkit_schedule_state(schedule, optimizer), rf.TRAIN_PREFIX + "scheduler.", out)),
         }
         if rng is not None:
             metadata["train.rng"] = rng
