@@ -154,6 +154,8 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   // torch fills the two halves from each end so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) out.data[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  // One step is `start`, as torch's.
+  if (steps === 1) out.data[0] = start;
   return make(out, opts);
 }
 

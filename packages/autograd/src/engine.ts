@@ -27,9 +27,9 @@ function topoOrder(roots: readonly Node[]): Node[] {
       const top = nodes.length - 1;
       const node = nodes[top]!;
       const i = next[top]!;
-      if (i < node.inputs.length) {
+      if (i < node.nextFns.length) {
         next[top] = i + 1;
-        const child = node.inputs[i]!.gradFn;
+        const child = node.nextFns[i]!;
         if (child !== null && !seen.has(child)) {
           seen.add(child);
           nodes.push(child);
@@ -45,15 +45,13 @@ function topoOrder(roots: readonly Node[]): Node[] {
   return order.reverse();
 }
 
-/** Adds `g` into the pending output-gradient slot of the node that produced `t`. */
-function deliver(pending: Map<Node, (Tensor | null)[]>, t: Tensor, g: Tensor): void {
-  const node = t.gradFn!;
+/** Adds `g` into the pending slot of output `i` of `node`. */
+function deliver(pending: Map<Node, (Tensor | null)[]>, node: Node, i: number, g: Tensor): void {
   let slot = pending.get(node);
   if (slot === undefined) {
     slot = new Array<Tensor | null>(node.numOutputs).fill(null);
     pending.set(node, slot);
   }
-  const i = t.outputIndex;
   slot[i] = addGrad(slot[i] ?? null, g);
 }
 
@@ -73,7 +71,7 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
         if (root.requiresGrad) accumulateLeaf(root, g);
         continue;
       }
-      deliver(pending, root, g);
+      deliver(pending, root.gradFn, root.outputIndex, g);
       rootNodes.push(root.gradFn);
     }
     for (const node of topoOrder(rootNodes)) {
@@ -92,21 +90,50 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
           `backward: trying to backward through the graph a second time (op ${node.name}); its saved values were freed. Pass { retainGraph: true } to the first backward.`,
         );
       }
+      checkSavedVersions(node);
       if (!retain) node.backwardFn = null;
       const inGrads = fn(outGrads, !retain);
       const inputs = node.inputs;
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i]!;
         const g = inGrads[i];
-        if (!g || !input.requiresGrad) continue;
+        if (!g || !node.nextRequiresGrad[i]) continue;
         if (!sameShape(g.shape, input.shape)) {
           throw new Error(`backward: op ${node.name} produced a gradient of shape ${fmt(g.shape)} for input ${i} of shape ${fmt(input.shape)}`);
         }
-        if (input.gradFn === null) accumulateLeaf(input, g);
-        else deliver(pending, input, g);
+        const next = node.nextFns[i]!;
+        if (next === null) accumulateLeaf(input, g);
+        else deliver(pending, next, node.nextIndex[i]!, g);
       }
     }
   });
+}
+
+/**
+ * torch's saved-variable check: a value the backward of `node` reads must not have changed in
+ * place since the op was recorded (one number compare per saved tensor).
+ */
+function checkSavedVersions(node: Node): void {
+  const saved = node.saved;
+  for (let k = 0; k < saved.length; k++) {
+    const t = saved[k]!;
+    const expected = node.savedVersions[k]!;
+    if (t.version !== expected) throw new Error(modifiedMessage(node, t, expected, node.savedOutput[k]!));
+  }
+}
+
+function modifiedMessage(node: Node, t: Tensor, expected: number, output: number): string {
+  // As torch: a saved output is named by the node that made it, a saved input by its producer now.
+  const fn = output >= 0 ? node : t.gradFn;
+  const which = fn === null ? "" : `, which is output ${output >= 0 ? output : t.outputIndex} of ${fn.name},`;
+  const by = t._vc.lastOp || "an in-place op";
+  const out = by.endsWith("_") ? by.slice(0, -1) : null;
+  return (
+    `backward: one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+    `[${t.dtype} ${fmt(t.shape)}]${which} is at version ${t.version}; expected version ${expected} instead. ` +
+    `It was saved by ${node.name} and last modified by ${by}. ` +
+    `Hint: use the out-of-place op${out ? ` (${out} instead of ${by})` : ""}, or clone() the tensor before changing it.`
+  );
 }
 
 /** Shape equality without allocation (the per-edge check of every backward). */

@@ -12,6 +12,8 @@ import type { SortOptions, TopkOptions } from "./ops/sorting.js";
 import type { ScanOptions } from "./ops/scan.js";
 import type { MultinomialOptions } from "./sampling.js";
 import { checkDtype, describeArg, parseSizeArgs, tensor as createTensor, type CreateOptions, type SizeArgs } from "./creation.js";
+import { VersionCounter } from "./viewGeometry.js";
+import { applyInPlace, regenerateView, type InPlaceCompute } from "./inPlace.js";
 
 /** A tensor operand or a plain number (a scalar, broadcast like torch's Python scalars). */
 export type TensorLike = Tensor | number;
@@ -32,7 +34,10 @@ export type TensorTuple<N extends number, R extends Tensor[] = []> =
  * x.grad!.toArray(); // [[2, 4], [6, 8]]
  */
 export class Tensor {
-  /** The values. Replaced (never mutated in place while recorded) by in-place ops. */
+  /**
+   * The values. In-place ops write into this array's storage (so views see the change) and
+   * bump `version`; code that writes `value.data` directly must call `incrementVersion()`.
+   */
   value: NDArray;
   /** Accumulated gradient of a leaf (or of a non-leaf after `retainGrad()`). */
   grad: Tensor | null = null;
@@ -41,6 +46,16 @@ export class Tensor {
   private _outputIndex = 0;
   /** Set by `freshGrad`: a gradient no other tensor shares, which the engine may adopt as a leaf's `.grad`. */
   private _fresh = false;
+  /** @internal The storage's version counter, shared with views and `detach()`ed aliases. */
+  _vc = new VersionCounter();
+  /** @internal The tensor this is a view of (never itself a view), or null. */
+  _base: Tensor | null = null;
+  /** @internal `_base.gradFn` when this view's own gradFn was last set; a change means the base was rebased. */
+  _viewFn: Node | null = null;
+  /** @internal Set on the outputs of split/chunk/unbind: torch refuses recorded in-place ops on them. */
+  _multiView: { op: string; index: number } | null = null;
+  /** @internal True for a view made while gradients were off. */
+  _viewNoGrad = false;
 
   constructor(value: NDArray, opts: { requiresGrad?: boolean } = {}) {
     this.value = value;
@@ -76,6 +91,7 @@ export class Tensor {
   }
 
   get requiresGrad(): boolean {
+    if (this._base !== null && this._base._gradFn !== this._viewFn) regenerateView(this);
     return this._requiresGrad;
   }
   set requiresGrad(flag: boolean) {
@@ -94,6 +110,7 @@ export class Tensor {
   }
   /** The op that produced this tensor, or null for leaves. */
   get gradFn(): Node | null {
+    if (this._base !== null && this._base._gradFn !== this._viewFn) regenerateView(this);
     return this._gradFn;
   }
   /** Which output of `gradFn` this tensor is. */
@@ -102,7 +119,46 @@ export class Tensor {
   }
   /** True for tensors created by the user rather than by a recorded op. */
   get isLeaf(): boolean {
-    return this._gradFn === null;
+    return this.gradFn === null;
+  }
+
+  /**
+   * How many times this tensor's storage has been written in place (torch's `t._version`): every
+   * in-place op (`add_`, `copy_`, `fill_`, writes through a view, optimizer steps, `loadStateDict`,
+   * `nn.init`) adds one. Views and `detach()`ed aliases share the counter. Caches of derived data
+   * (packed weights) can key on it; backward compares it with the version each saved tensor had.
+   * @example const w = zeros([3]); w.add_(1); w.version // 1; w.index(0).fill_(2); w.version // 2
+   */
+  get version(): number {
+    return this._vc.value;
+  }
+  /**
+   * Marks the storage as written in place by code that changed `value.data` directly (torch's
+   * `torch.autograd.graph.increment_version`), naming the writer for the error a stale backward raises.
+   * @example p.value.data[0] = 1; p.incrementVersion("myUpdate");
+   */
+  incrementVersion(op = "a direct write"): this {
+    this._vc.bump(op);
+    return this;
+  }
+  /** The tensor this one is a view of (torch's `._base`), or null when it owns its storage. */
+  get base(): Tensor | null {
+    return this._base;
+  }
+  /** @internal Makes this tensor (a fresh op output over `of`'s storage) a view of `of`. */
+  markViewOf(of: Tensor): void {
+    const base = of._base ?? of;
+    this._vc = of._vc;
+    this._base = base;
+    this._viewFn = base._gradFn;
+    this._viewNoGrad = !isGradEnabled() || of._viewNoGrad;
+  }
+  /** @internal Gives this tensor a new producer after an in-place op (torch's rebase_history). */
+  rebase(node: Node | null, index: number, requiresGrad: boolean): void {
+    this._gradFn = node;
+    this._outputIndex = index;
+    this._requiresGrad = requiresGrad;
+    if (this._base !== null) this._viewFn = this._base._gradFn;
   }
   /** Links this tensor to the node that made it (used by op recording). */
   attach(node: Node, index: number): void {
@@ -143,12 +199,16 @@ export class Tensor {
     runBackward([this], [g], opts);
   }
 
-  /** The same values, cut from the graph (shares storage). */
+  /** The same values, cut from the graph (shares storage and the version counter, as torch's). */
   detach(): Tensor {
-    return new Tensor(this.value);
+    const d = new Tensor(this.value);
+    d._vc = this._vc;
+    return d;
   }
   /** Cuts this tensor from the graph in place. */
   detach_(): this {
+    // Still sharing its storage and version counter, but no longer a view for autograd.
+    this._base = null;
     this._gradFn = null;
     this._requiresGrad = false;
     return this;
@@ -437,36 +497,137 @@ export class Tensor {
     return this[Symbol.toPrimitive]("number") as number;
   }
 
-  // ---- in-place (for initialization and optimizers; not recorded) ---------------------------
-  private checkInPlace(op: string): void {
-    if (this._requiresGrad && this._gradFn === null && isGradEnabled()) {
-      throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation; wrap it in noGrad()`);
-    }
-    if (this._gradFn !== null && isGradEnabled()) {
-      throw new Error(`${op}: in-place operations on tensors inside the graph are not supported; use the out-of-place ${op.replace(/_$/, "")}`);
-    }
-  }
-  /** Replaces the values with those of `src` (broadcast, cast to this dtype). */
-  copy_(src: TensorLike): this {
-    this.checkInPlace("copy_");
-    return this.writeValues(ops.broadcastValue(src, this.shape, this.dtype, "copy_"));
-  }
-  /** Writes `values` over this tensor's storage in place (views of it see the change). */
-  private writeValues(v: NDArray): this {
-    if (this.value.isContiguous() && this.value.offset === 0 && this.value.data.length === this.value.size) {
-      this.value.data.set(v.flat());
-    } else {
-      this.value = v;
-    }
+  // ---- in-place (torch's aliasing, version counters and recording) ------------------------
+  /**
+   * @internal Runs in-place op `op`: `compute(self)` gives the new values (recorded when a gradient
+   * is needed), which are written into this tensor's storage. See `applyInPlace`.
+   */
+  inPlace(op: string, others: readonly Tensor[], compute: InPlaceCompute, readsSelf = true, keepResult = false): this {
+    applyInPlace(this, op, others, compute, readsSelf, keepResult);
     return this;
   }
-  add_(other: TensorLike, opts?: { alpha?: number }): this { this.checkInPlace("add_"); return this.writeValues(ops.add(this.detach(), other instanceof Tensor ? other.detach() : other, opts?.alpha).value); }
-  sub_(other: TensorLike, opts?: { alpha?: number }): this { this.checkInPlace("sub_"); return this.writeValues(ops.sub(this.detach(), other instanceof Tensor ? other.detach() : other, opts?.alpha).value); }
-  mul_(other: TensorLike): this { this.checkInPlace("mul_"); return this.writeValues(ops.mul(this.detach(), other instanceof Tensor ? other.detach() : other).value); }
-  div_(other: TensorLike): this { this.checkInPlace("div_"); return this.writeValues(ops.div(this.detach(), other instanceof Tensor ? other.detach() : other).value); }
-  clamp_(min?: number, max?: number): this { this.checkInPlace("clamp_"); return this.writeValues(ops.clamp(this.detach(), min, max).value); }
-  fill_(value: number): this { this.checkInPlace("fill_"); return this.writeValues(NDArray.full(this.shape, value, this.dtype)); }
+  /**
+   * Copies `src` (broadcast to this shape, cast to this dtype) into this tensor's storage; a view
+   * writes through to its base (`t.index(1).copy_(row)`). Differentiable with respect to `src`.
+   */
+  copy_(src: TensorLike): this {
+    if (typeof src === "number") return this.fill_(src);
+    if (!(src instanceof Tensor)) throw new Error(`copy_: src must be a Tensor or a number, got ${typeof src}`);
+    ops.broadcastValue(src, this.shape, this.dtype, "copy_"); // validates the broadcast
+    return this.inPlace("copy_", [src], () => ops.expand(ops.cast(src, this.dtype), this.shape), false);
+  }
+  /** `this += alpha · other` in place. */
+  add_(other: TensorLike, opts?: { alpha?: number }): this { return this.inPlace("add_", tensors(other), (s) => ops.add(s, other, opts?.alpha)); }
+  /** `this -= alpha · other` in place. */
+  sub_(other: TensorLike, opts?: { alpha?: number }): this { return this.inPlace("sub_", tensors(other), (s) => ops.sub(s, other, opts?.alpha)); }
+  /** `this *= other` in place. */
+  mul_(other: TensorLike): this { return this.inPlace("mul_", tensors(other), (s) => ops.mul(s, other)); }
+  /** `this /= other` in place. */
+  div_(other: TensorLike): this { return this.inPlace("div_", tensors(other), (s) => ops.div(s, other), true, true); }
+  /** `this = this ** exponent` in place. */
+  pow_(exponent: TensorLike): this { return this.inPlace("pow_", tensors(exponent), (s) => ops.pow(s, exponent)); }
+  /** Clamps into `[min, max]` in place. */
+  clamp_(min?: number, max?: number): this { return this.inPlace("clamp_", [], (s) => ops.clamp(s, min, max)); }
+  /** Sets every element to `value` (a number, or a one-element tensor whose gradient is the sum of this one's). */
+  fill_(value: TensorLike): this {
+    if (typeof value === "number") return this.inPlace("fill_", [], () => new Tensor(NDArray.full(this.shape, value, this.dtype)), false);
+    if (!(value instanceof Tensor)) throw new Error(`fill_: value must be a number or a Tensor, got ${typeof value}`);
+    if (value.ndim !== 0) throw new Error(`fill_: only supports a 0-dimension value tensor, but got one with ${value.ndim} dimension(s) (shape ${fmt(value.shape)})`);
+    return this.inPlace("fill_", [value], () => ops.expand(ops.cast(value, this.dtype), this.shape), false);
+  }
+  /** Sets every element to 0. */
   zero_(): this { return this.fill_(0); }
+  neg_(): this { return this.inPlace("neg_", [], (s) => s.neg()); }
+  abs_(): this { return this.inPlace("abs_", [], (s) => s.abs()); }
+  exp_(): this { return this.inPlace("exp_", [], (s) => s.exp()); }
+  log_(): this { return this.inPlace("log_", [], (s) => s.log()); }
+  sqrt_(): this { return this.inPlace("sqrt_", [], (s) => s.sqrt()); }
+  rsqrt_(): this { return this.inPlace("rsqrt_", [], (s) => s.rsqrt()); }
+  reciprocal_(): this { return this.inPlace("reciprocal_", [], (s) => s.reciprocal()); }
+  square_(): this { return this.inPlace("square_", [], (s) => s.square()); }
+  tanh_(): this { return this.inPlace("tanh_", [], (s) => s.tanh()); }
+  sigmoid_(): this { return this.inPlace("sigmoid_", [], (s) => s.sigmoid()); }
+  relu_(): this { return this.inPlace("relu_", [], (s) => s.relu()); }
+  sin_(): this { return this.inPlace("sin_", [], (s) => s.sin()); }
+  cos_(): this { return this.inPlace("cos_", [], (s) => s.cos()); }
+  floor_(): this { return this.inPlace("floor_", [], (s) => s.floor()); }
+  ceil_(): this { return this.inPlace("ceil_", [], (s) => s.ceil()); }
+  round_(): this { return this.inPlace("round_", [], (s) => s.round()); }
+  sign_(): this { return this.inPlace("sign_", [], (s) => s.sign()); }
+
+  // ---- item assignment (torch's index_put_, masked_fill_, index_fill_, scatter_) ------------
+  /**
+   * `t[indices] = values` in place (torch.index_put_): `indices` index the leading dims, int32
+   * tensors (broadcast together) or numbers; `values` broadcast to `[...indexShape, ...rest]`.
+   * `accumulate` adds instead (repeated indices sum). Differentiable in `t` and `values`.
+   * @example t.indexPut_([tensor([0, 2], { dtype: "int32" }), tensor([1, 3], { dtype: "int32" })], tensor([5, 6])) // t[0,1]=5, t[2,3]=6
+   */
+  indexPut_(indices: readonly (Tensor | number)[], values: TensorLike, accumulate = false): this {
+    return this.inPlace("indexPut_", tensors(values), (s) => ops.indexPut(s, indices, values, accumulate));
+  }
+  /** Out-of-place `indexPut_`: a copy with `copy[indices] = values` (torch.index_put). */
+  indexPut(indices: readonly (Tensor | number)[], values: TensorLike, accumulate = false): Tensor { return ops.indexPut(this, indices, values, accumulate); }
+  /**
+   * Sets the elements where `mask` (int32 0/1, broadcast to this shape) is non-zero to `value`
+   * (a number or a 0-d tensor, which then gets their gradient), in place (torch.masked_fill_).
+   * @example scores.maskedFill_(padMask, -Infinity)
+   */
+  maskedFill_(mask: Tensor, value: TensorLike): this {
+    return this.inPlace("maskedFill_", tensors(value), (s) => ops.maskedWrite(s, mask, value, "maskedFill_"));
+  }
+  /**
+   * Sets the slices `index` (int32) along `dim` to `value`, in place (torch.index_fill_).
+   * @example t.indexFill_(1, tensor([0, 2], { dtype: "int32" }), -1) // columns 0 and 2
+   */
+  indexFill_(dim: number, index: Tensor, value: TensorLike): this {
+    return this.inPlace("indexFill_", tensors(value), (s) => ops.indexFill(s, dim, index, value));
+  }
+  /** Out-of-place `indexFill_` (torch.index_fill). */
+  indexFill(dim: number, index: Tensor, value: TensorLike): Tensor { return ops.indexFill(this, dim, index, value); }
+  /**
+   * Writes `src` (a tensor, or a number) at `index` along `dim`, in place (torch.scatter_):
+   * for dim 1, `t[i][index[i][j]] = src[i][j]`. `reduce` "add"/"multiply" combines instead (not
+   * differentiable, as torch's).
+   * @example onehot.scatter_(1, labels.unsqueeze(1), 1)
+   */
+  scatter_(dim: number, index: Tensor, src: TensorLike, opts: { reduce?: "add" | "multiply" } = {}): this {
+    return this.inPlace("scatter_", tensors(src), (s) => ops.scatter(s, dim, index, src, opts.reduce));
+  }
+  /** Out-of-place `scatter_` (torch.scatter). */
+  scatter(dim: number, index: Tensor, src: TensorLike, opts: { reduce?: "add" | "multiply" } = {}): Tensor { return ops.scatter(this, dim, index, src, opts.reduce); }
+  /**
+   * Python's `t[index] = value`. `index` is one entry or an array of them, one per leading dim: a
+   * number picks (`t[i][j] = v` is `setItem([i, j], v)`), `null` keeps the whole dim (`t[:, 2] = v`
+   * is `setItem([null, 2], v)`), an int32 tensor indexes (advanced indexing, as `indexPut_`; nulls
+   * then only after the tensors). `value` (number or tensor) broadcasts; differentiable.
+   * @example t.setItem([li, 0, idx], 1) // tensor[li][0][idx] = 1
+   */
+  setItem(index: number | Tensor | readonly (number | Tensor | null)[], value: TensorLike): this {
+    const entries = Array.isArray(index) ? (index as readonly (number | Tensor | null)[]) : [index as number | Tensor];
+    if (entries.length > this.ndim) throw new Error(`setItem: too many indices for tensor of dimension ${this.ndim} (got ${entries.length})`);
+    if (entries.every((e) => typeof e === "number" || e === null)) {
+      let v: Tensor = this;
+      let dim = 0;
+      for (const e of entries) {
+        if (e === null) dim++;
+        else v = v.select(dim, e as number);
+      }
+      v.copy_(value);
+      return this;
+    }
+    let k = entries.length;
+    while (k > 0 && entries[k - 1] === null) k--;
+    const lead = entries.slice(0, k);
+    if (lead.some((e) => e === null)) {
+      throw new Error("setItem: a full dim (null) before an index tensor is not supported; index those dims with tensors (arange) or use indexPut_ on a permuted view");
+    }
+    return this.indexPut_(lead as (number | Tensor)[], value);
+  }
+}
+
+/** The tensor operands of an in-place op (numbers need no graph). */
+function tensors(x: TensorLike): Tensor[] {
+  return x instanceof Tensor ? [x] : [];
 }
 
 /** A dims argument checked to be an array (the number case is handled by the caller). */

@@ -78,13 +78,13 @@ function correctFan(t: Tensor, mode: FanMode, op: string): number {
  * Writes `values` (row-major, length numel) into `t`'s storage without recording, so a view
  * (`w.narrow(0, 0, h)`) initializes that part of its base tensor, as in torch.
  */
-function write(t: Tensor, values: ArrayLike<number>): Tensor {
+function write(t: Tensor, values: ArrayLike<number>, op: string): Tensor {
   const data = t.value.data;
   let k = 0;
   t.value.forEachOffset((o) => {
     data[o] = values[k++]!;
   });
-  return t;
+  return t.incrementVersion(op);
 }
 
 function checkFloat(t: Tensor, op: string): void {
@@ -128,7 +128,7 @@ export function uniform_(t: Tensor, a?: number | UniformOptions, b?: number, opt
   const hi = o.b ?? 1;
   checkFloat(t, "uniform_");
   if (!(lo <= hi)) throw new Error(`uniform_: expects a <= b, got a=${lo} and b=${hi}`);
-  return write(t, uniformValues(t.numel(), lo, hi, o.generator ?? defaultGenerator));
+  return write(t, uniformValues(t.numel(), lo, hi, o.generator ?? defaultGenerator), "uniform_");
 }
 
 /** Options of `normal_`. */
@@ -149,7 +149,7 @@ export function normal_(t: Tensor, mean?: number | NormalOptions, std?: number, 
   const s = o.std ?? 1;
   checkFloat(t, "normal_");
   if (!(s >= 0)) throw new Error(`normal_: expects std >= 0.0, but found std ${s}`);
-  return write(t, normalValues(t.numel(), m, s, o.generator ?? defaultGenerator));
+  return write(t, normalValues(t.numel(), m, s, o.generator ?? defaultGenerator), "normal_");
 }
 
 /**
@@ -157,7 +157,7 @@ export function normal_(t: Tensor, mean?: number | NormalOptions, std?: number, 
  * @example constant_(bias, 0.1)
  */
 export function constant_(t: Tensor, val: number): Tensor {
-  return write(t, new Array<number>(t.numel()).fill(t.dtype === "int32" ? Math.trunc(val) : val));
+  return write(t, new Array<number>(t.numel()).fill(t.dtype === "int32" ? Math.trunc(val) : val), "constant_");
 }
 
 /** Fills `t` with zeros. @example zeros_(bias) */
@@ -179,7 +179,7 @@ export function eye_(t: Tensor): Tensor {
   const [r, c] = [t.shape[0]!, t.shape[1]!];
   const v = new Float32Array(r * c);
   for (let i = 0; i < Math.min(r, c); i++) v[i * c + i] = 1;
-  return write(t, v);
+  return write(t, v, "eye_");
 }
 
 /** Options of the Xavier (Glorot) functions. */
@@ -321,7 +321,7 @@ export function orthogonal_(t: Tensor, opts: number | XavierOptions = {}): Tenso
       else out[j * cols + i] = Math.fround(v) * gain;
     }
   }
-  return write(t, out);
+  return write(t, out, "orthogonal_");
 }
 
 /** erf in double precision: its Taylor series below 2.5, a continued fraction for erfc above. */
@@ -409,7 +409,7 @@ export function truncNormal_(t: Tensor, opts: TruncNormalOptions = {}): Tensor {
     const x = Math.fround(Math.fround(Math.fround(erfinv(v[i]!)) * scale) + m);
     v[i] = Math.min(Math.max(x, lo), hi);
   }
-  return write(t, v);
+  return write(t, v, "truncNormal_");
 }
 
 /**
@@ -428,7 +428,7 @@ export function sparse_(t: Tensor, sparsity: number, opts: { std?: number; gener
     const perm = randperm(rows, { generator: gen }).data();
     for (let k = 0; k < numZeros; k++) v[perm[k]! * cols + c] = 0;
   }
-  return write(t, v);
+  return write(t, v, "sparse_");
 }
 
 /**
@@ -456,5 +456,5 @@ export function dirac_(t: Tensor, groups = 1): Tensor {
   for (let g = 0; g < groups; g++) {
     for (let k = 0; k < minDim; k++) v[(g * outPerGroup + k) * strides[0]! + k * strides[1]! + centre] = 1;
   }
-  return write(t, v);
+  return write(t, v, "dirac_");
 }

@@ -29,6 +29,7 @@ export function broadcastValue(src: TensorLike, shape: readonly number[], dtype:
 
 const addOp = defineOp<number>({
   name: "add",
+  saves: () => [],
   forward: ([a, b], alpha) => backend().axpy(a!, b!, alpha),
   backward: ({ inputs: [a, b], args: alpha }, g) => [sumToShape(g, a!.shape), sumToShape(alpha === 1 ? g : g.mul(alpha), b!.shape)],
 });
@@ -59,6 +60,7 @@ function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
 
 const mulOp = defineOp({
   name: "mul",
+  saves: (r) => [...(r[1] ? [0] : []), ...(r[0] ? [1] : [])],
   forward: ([a, b]) => backend().binary("mul", a!, b!),
   backward: ({ inputs: [a, b] }, g) => [
     a!.requiresGrad ? sumToShape(g.mul(b!), a!.shape) : null,
@@ -72,6 +74,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 
 const divOp = defineOp({
   name: "div",
+  saves: (r) => [1, ...(r[1] ? ["output" as const] : [])],
   forward: ([a, b]) => backend().binary("div", a!, b!),
   backward: ({ inputs: [a, b], output }, g) => [
     a!.requiresGrad ? sumToShape(g.div(b!), a!.shape) : null,
@@ -162,6 +165,12 @@ const UNARY_GRAD: Partial<Record<UnaryOp, (x: Tensor, y: Tensor, g: Tensor) => T
   round: (_x, _y, g) => g.mul(0),
 };
 
+/** What each unary backward above reads: its input, its output, or nothing. */
+const UNARY_READS: Partial<Record<UnaryOp, "input" | "output">> = {
+  abs: "input", log: "input", log1p: "input", square: "input", sin: "input", cos: "input", erf: "input", softplus: "input", logSigmoid: "input",
+  exp: "output", expm1: "output", sqrt: "output", rsqrt: "output", reciprocal: "output", tanh: "output", sigmoid: "output", relu: "output",
+};
+
 const unaryOps = new Map<UnaryOp, (inputs: readonly Tensor[], args: void) => Tensor>();
 /** Applies an elementwise function of one argument (see `UnaryOp`). */
 export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
@@ -170,6 +179,7 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
     const grad = UNARY_GRAD[op];
     fn = defineOp<void>({
       name: op,
+      saves: () => (UNARY_READS[op] === "input" ? [0] : UNARY_READS[op] === "output" ? ["output"] : []),
       forward: ([a]) => backend().unary(op, a!),
       backward: ({ inputs: [a], output }, g) => {
         if (!grad) throw new Error(`${op}: backward is not defined`);
@@ -183,6 +193,7 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
 
 const clampOp = defineOp<{ min: number | undefined; max: number | undefined }>({
   name: "clamp",
+  saves: () => [0],
   forward: ([x], { min, max }) => backend().clamp(x!, min, max),
   backward: ({ inputs: [x], args: { min, max } }, g) => {
     // Gradient passes where min <= x <= max (torch includes the bounds).
@@ -205,6 +216,7 @@ export function compare(op: "eq" | "ne" | "lt" | "le" | "gt" | "ge", a: Tensor, 
 
 const whereOp = defineOp<void>({
   name: "where",
+  saves: () => [0],
   forward: ([c, a, b]) => backend().where(c!, a!, b!),
   backward: ({ inputs: [c, a, b] }, g) => {
     const zero = new Tensor(NDArray.scalar(0, g.dtype));
@@ -228,6 +240,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
 
 const castOp = defineOp<DType>({
   name: "to",
+  saves: () => [],
   forward: ([x], dtype) => backend().cast(x!, dtype),
   backward: ({ inputs: [x] }, g) => [x!.dtype === "int32" ? null : g.to(x!.dtype)],
 });
@@ -240,6 +253,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 const cloneOp = defineOp<void>({
   name: "clone",
+  saves: () => [],
   forward: ([x]) => x!.copy(),
   backward: (_ctx, g) => [g],
 });

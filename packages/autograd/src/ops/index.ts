@@ -3,3 +3,4 @@ export * from "./reduce.js";
 export * from "./linalg.js";
 export * from "./shape.js";
 export * from "./indexing.js";
+export * from "./write.js";

@@ -5,6 +5,7 @@ import { requireIndex, requireTensor } from "./checks.js";
 
 const indexSelectOp = defineOp<{ dim: number; index: NDArray }>({
   name: "indexSelect",
+  saves: () => [],
   forward: ([x], { dim, index }) => backend().indexSelect(x!, dim, index),
   backward: ({ inputs: [x], args: { dim, index } }, g) => [
     new Tensor(NDArray.zeros(x!.shape, g.dtype)).indexAdd(dim, new Tensor(index), g),
@@ -18,6 +19,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 const indexAddOp = defineOp<{ dim: number; index: NDArray }>({
   name: "indexAdd",
+  saves: () => [],
   forward: ([x, src], { dim, index }) => backend().indexAdd(x!, dim, index, src!),
   backward: ({ args: { dim, index } }, g) => [g, indexSelect(g, dim, new Tensor(index))],
 });
@@ -30,6 +32,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
 
 const gatherOp = defineOp<{ dim: number; index: NDArray }>({
   name: "gather",
+  saves: () => [],
   forward: ([x], { dim, index }) => backend().gather(x!, dim, index),
   backward: ({ inputs: [x], args: { dim, index } }, g) => [
     new Tensor(NDArray.zeros(x!.shape, g.dtype)).scatterAdd(dim, new Tensor(index), g),
@@ -43,6 +46,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 const scatterAddOp = defineOp<{ dim: number; index: NDArray }>({
   name: "scatterAdd",
+  saves: () => [],
   forward: ([x, src], { dim, index }) => backend().scatterAdd(x!, dim, index, src!),
   backward: ({ inputs: [, src], args: { dim, index } }, g) => {
     const gs = gather(g, dim, new Tensor(index));

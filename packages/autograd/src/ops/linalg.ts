@@ -6,6 +6,7 @@ import { requireTensor } from "./checks.js";
 
 const matmulOp = defineOp<void>({
   name: "matmul",
+  saves: (r) => [...(r[1] ? [0] : []), ...(r[0] ? [1] : [])],
   forward: ([a, b]) => backend().matmul(a!, b!),
   backward: ({ inputs: [a, b] }, g) => [
     a!.requiresGrad ? sumToShape(g.matmul(b!.transpose(-1, -2)), a!.shape) : null,

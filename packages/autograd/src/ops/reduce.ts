@@ -18,6 +18,7 @@ interface ReduceArgs {
 
 const sumOp = defineOp<ReduceArgs>({
   name: "sum",
+  saves: () => [],
   forward: ([x], { dims, keepdim }) => backend().reduce("sum", x!, dims, keepdim),
   backward: ({ inputs: [x], args: { dims, keepdim } }, g) => [unreduce(g, x!.shape, dims, keepdim).expand(x!.shape).contiguous()],
 });
@@ -133,6 +134,7 @@ export function amax(x: Tensor, dim: number | readonly number[] | undefined, kee
 
 const maxAlongOp = defineOp<{ dim: number; keepdim: boolean; indices: NDArray }>({
   name: "max",
+  saves: () => [],
   forward: ([x], { dim, keepdim, indices }) => {
     const idx = keepdim ? indices : indices.unsqueeze(dim);
     return backend().gather(x!, dim, idx.contiguous()).reshape(indices.shape);
@@ -180,6 +182,7 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim: b
 const softmaxOp = defineOp<{ dim: number; log: boolean }>({
   // A primitive for numerical stability: exp of the max-shifted input.
   name: "softmax",
+  saves: () => ["output"],
   forward: ([x], { dim, log }) => backend().softmax(x!, dim, log),
   backward: ({ output, args: { dim, log } }, g) => {
     // One backend pass (e^y formed on the fly, never stored) unless a higher-order graph is built.
@@ -218,6 +221,7 @@ export function norm(x: Tensor, p: number, dim: number | readonly number[] | und
 
 const normRoot = defineOp<number>({
   name: "norm",
+  saves: () => ["output"],
   forward: ([s], p) => backend().powScalar(s!, 1 / p),
   backward: ({ output, args: p }, g) => {
     // d s^(1/p) = (1/p) s^(1/p - 1); zero where s == 0.

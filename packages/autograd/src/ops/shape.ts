@@ -5,6 +5,7 @@ import { Tensor } from "../tensor.js";
 
 const reshapeOp = defineOp<{ shape: readonly number[]; op: "reshape" | "view" }>({
   name: "reshape",
+  saves: () => [],
   forward: ([x], { shape, op }) => (op === "view" ? x!.view(shape) : x!.reshape(shape, op)),
   backward: ({ inputs: [x] }, g) => [g.reshape(x!.shape)],
 });
@@ -19,6 +20,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 
 const permuteOp = defineOp<readonly number[]>({
   name: "permute",
+  saves: () => [],
   forward: ([x], perm) => x!.permute(perm),
   backward: ({ args: perm }, g) => {
     const inv = new Array<number>(perm.length);
@@ -71,6 +73,7 @@ export function flatten(x: Tensor, startDim: number, endDim: number): Tensor {
 
 const expandOp = defineOp<readonly number[]>({
   name: "expand",
+  saves: () => [],
   forward: ([x], shape) => x!.expand(shape),
   backward: ({ inputs: [x] }, g) => [sumToShape(g, x!.shape)],
 });
@@ -81,6 +84,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 const contiguousOp = defineOp<void>({
   name: "contiguous",
+  saves: () => [],
   forward: ([x]) => x!.copy(),
   backward: (_ctx, g) => [g],
 });
@@ -91,6 +95,7 @@ export function contiguous(x: Tensor): Tensor {
 
 const sliceOp = defineOp<{ dim: number; start: number; length: number; step: number }>({
   name: "slice",
+  saves: () => [],
   forward: ([x], { dim, start, length, step }) => {
     const v = x!;
     const strides = v.strides.slice();
@@ -168,7 +173,11 @@ export function split(x: Tensor, size: number | readonly number[], dim: number):
   const out: Tensor[] = [];
   let at = 0;
   for (const s of sizes) {
-    out.push(new Tensor(x.value.narrow(d, at, s)));
+    const piece = new Tensor(x.value.narrow(d, at, s));
+    piece.markViewOf(x);
+    // torch refuses recorded in-place ops on the views of a multi-view op.
+    piece._multiView = { op: "split", index: out.length };
+    out.push(piece);
     at += s;
   }
   // One node for all pieces: its backward is one concatenation (a missing piece's gradient as
@@ -178,18 +187,23 @@ export function split(x: Tensor, size: number | readonly number[], dim: number):
     record("split", [x], out, (grads) => {
       const pieces = grads.map((g, i) => g ?? new Tensor(NDArray.zeros(out[i]!.shape, x.dtype)));
       return [pieces.length === 1 ? pieces[0]! : cat(pieces, d)];
-    });
+    }, []);
   }
   return out;
 }
 /** Removes `dim`, returning every slice along it. */
 export function unbind(x: Tensor, dim: number): Tensor[] {
   const d = normDim(dim, x.ndim, "unbind");
-  return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
+  return Array.from({ length: x.shape[d]! }, (_, i) => {
+    const v = select(x, d, i);
+    v._multiView = { op: "unbind", index: i };
+    return v;
+  });
 }
 
 const flipOp = defineOp<readonly number[]>({
   name: "flip",
+  saves: () => [],
   forward: ([x], dims) => backend().flip(x!, dims),
   backward: ({ args: dims }, g) => [flip(g, dims)],
 });
@@ -220,6 +234,7 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
 
 const catOp = defineOp<number>({
   name: "cat",
+  saves: () => [],
   forward: (xs, dim) => backend().cat(xs, dim),
   backward: ({ inputs, args: dim }, g) => {
     let at = 0;

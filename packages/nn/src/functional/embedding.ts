@@ -65,11 +65,12 @@ export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: numbe
       for (let c = 0; c < dim; c++) w.data[base + c * s1] = w.data[base + c * s1]! * scale;
     }
   }
-  return weight;
+  return weight.incrementVersion("embeddingRenorm_");
 }
 
 const embeddingOp = defineOp<{ index: NDArray; paddingIdx: number; scaleGradByFreq: boolean }>({
   name: "embedding",
+  saves: () => [],
   forward: ([w], { index }) => backend().indexSelect(w!, 0, index),
   backward: ({ inputs: [w], args: { index, paddingIdx, scaleGradByFreq } }, g) => {
     const idx = index.data as Int32Array;

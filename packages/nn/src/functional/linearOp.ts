@@ -13,6 +13,7 @@ function fillRows(dst: Floats, rows: number, W: number, row: Floats): void {
 // in the backward, instead of matmul, transpose and broadcast-add nodes with their copies.
 const affineOp = defineOp<void>({
   name: "linear",
+  saves: (r) => [...(r[1] ? [0] : []), ...(r[0] ? [1] : [])],
   forward: ([x, w, b]) => {
     const [N, I] = x!.shape as [number, number];
     const O = w!.shape[0]!;

@@ -143,6 +143,9 @@ export function runSequence(
   const hPrevAll = hPrev!;
   const gateActs = acts ?? out;
 
+  // What the backward reads, as torch's per-step ops save it: x (the table is copied above), the
+  // weight matrices and the initial state; biases are not read.
+  const saved = [...(lookup ? [] : [x]), w.weightIh, w.weightHh, ...(w.weightHr ? [w.weightHr] : []), ...h0];
   record(lookup ? `${mode}EmbeddedSequence` : `${mode}Sequence`, inputs, [output, ...final], (grads, lastUse) => {
     const dOut = grads[0] ? (grads[0].value.flat() as Floats) : null;
     const dh = allocArray(dtype, B * R) as Floats;
@@ -197,6 +200,6 @@ export function runSequence(
     if (dc) result.push(freshGrad(new Tensor(new NDArray(dc, [B, H]))));
     if (lastUse) releaseWorkspace(giv, dGh === dGi ? null : dGh, acts, cPrev, tanhC, hPrev, hRaw, ghN, dHAll);
     return result;
-  });
+  }, saved);
   return { output, final };
 }

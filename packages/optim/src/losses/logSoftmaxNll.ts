@@ -64,6 +64,7 @@ function nllBackward(g: ArrayLike<number>, M: number, C: number, args: NllArgs, 
 // logits and one in backward, with no (M, C) intermediates but the saved softmax.
 const logSoftmaxNllOp = defineOp<NllArgs>({
   name: "logSoftmaxNll",
+  saves: () => [],
   forward: ([x], args) => {
     const [M, C] = x!.shape as [number, number];
     const xv = x!.flat() as Floats;

@@ -67,7 +67,7 @@ export class Adagrad extends Optimizer {
       const stepData = storage(state.step as Tensor);
       stepData[0] = stepData[0]! + 1;
       const clr = lr / (1 + (stepData[0]! - 1) * lrDecay);
-      const x = storage(p);
+      const x = storage(p, "Adagrad.step");
       const grad = this.gradData(p, p.grad);
       const sum = storage(state.sum as Tensor);
       for (let i = 0; i < x.length; i++) {

@@ -58,7 +58,7 @@ abstract class AdamBase extends Optimizer {
       const stepData = storage(state.step as Tensor);
       stepData[0] = stepData[0]! + 1;
       const step = stepData[0]!;
-      const x = storage(p);
+      const x = storage(p, `${this.constructor.name}.step`);
       adamUpdate(
         x,
         this.gradData(p, p.grad),

@@ -38,12 +38,17 @@ export function toCamel(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** The writable float32 storage of `t`, made contiguous first when it is a strided view. */
-export function storage(t: Tensor): Float32Array {
+/**
+ * The writable float32 storage of `t`, made contiguous first when it is a strided view. The
+ * caller is about to write it in place: `t.version` goes up, named `op` (so a backward through a
+ * graph built before an optimizer step raises, as torch's does).
+ */
+export function storage(t: Tensor, op = "optimizer.step"): Float32Array {
   const v = t.value;
   if (!(v.data instanceof Float32Array) || !v.isContiguous() || v.offset !== 0 || v.data.length !== v.size) {
     t.value = v.copy("float32");
   }
+  t.incrementVersion(op);
   return t.value.data as Float32Array;
 }
 

@@ -65,7 +65,7 @@ export class RMSprop extends Optimizer {
       if (momentum > 0 && !state.momentum_buffer) state.momentum_buffer = stateLike(p);
       if (centered && !state.grad_avg) state.grad_avg = stateLike(p);
       state.step = (state.step as number) + 1;
-      const x = storage(p);
+      const x = storage(p, "RMSprop.step");
       const grad = this.gradData(p, p.grad);
       const sq = storage(state.square_avg as Tensor);
       const ga = centered ? storage(state.grad_avg as Tensor) : null;

@@ -53,7 +53,7 @@ export class SGD extends Optimizer {
     for (const p of g.params) {
       if (p.grad === null) continue;
       const state = this.stateOf(p);
-      const x = storage(p);
+      const x = storage(p, "SGD.step");
       const grad = this.gradData(p, p.grad);
       let bufT = (state.momentum_buffer as Tensor | null | undefined) ?? null;
       const fresh = momentum !== 0 && bufT === null;
