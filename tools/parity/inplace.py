@@ -198,6 +198,18 @@ def prog_loss_accumulate():
     return {"a": a.grad, "loss": loss}
 
 
+def prog_issue_views():
+    t = torch.zeros(2, 3)
+    t[1].fill_(1)
+    u = torch.zeros(2, 3)
+    u.select(1, 2).fill_(1)
+    w = torch.zeros(2, 3)
+    w.narrow(0, 1, 1).fill_(1)
+    x = torch.zeros(2, 3)
+    x[1].copy_(torch.tensor([1.0, 2.0, 3.0]))
+    return {"t": t, "u": u, "w": w, "x": x}
+
+
 def prog_one_hot():
     names = [[2, 0, 1, 1, 3]]
     t = torch.zeros(5, 1, 4)

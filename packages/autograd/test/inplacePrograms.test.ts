@@ -95,6 +95,17 @@ const PROGRAMS: Record<string, () => Record<string, Tensor> | void> = {
     loss.backward();
     return { a: a.grad!, loss };
   },
+  issue_views() {
+    const t = zeros([2, 3]);
+    t.index(1).fill_(1);
+    const u = zeros([2, 3]);
+    u.select(1, 2).fill_(1);
+    const w = zeros([2, 3]);
+    w.narrow(0, 1, 1).fill_(1);
+    const x = zeros([2, 3]);
+    x.index(1).copy_(tensor([1, 2, 3]));
+    return { t, u, w, x };
+  },
   one_hot() {
     const names = [[2, 0, 1, 1, 3]];
     const t = zeros([5, 1, 4]);
