@@ -147,6 +147,7 @@ export class Tensor {
   }
   /** @internal Makes this tensor (a fresh op output over `of`'s storage) a view of `of`. */
   markViewOf(of: Tensor): void {
+    if (!(of instanceof Tensor)) throw new Error(`markViewOf: expected the Tensor this one views, got ${String(of)}`);
     const base = of._base ?? of;
     this._vc = of._vc;
     this._base = base;
@@ -499,10 +500,10 @@ export class Tensor {
 
   // ---- in-place (torch's aliasing, version counters and recording) ------------------------
   /**
-   * @internal Runs in-place op `op`: `compute(self)` gives the new values (recorded when a gradient
+   * Runs in-place op `op`: `compute(self)` gives the new values (recorded when a gradient
    * is needed), which are written into this tensor's storage. See `applyInPlace`.
    */
-  inPlace(op: string, others: readonly Tensor[], compute: InPlaceCompute, readsSelf = true, keepResult = false): this {
+  private inPlace(op: string, others: readonly Tensor[], compute: InPlaceCompute, readsSelf = true, keepResult = false): this {
     applyInPlace(this, op, others, compute, readsSelf, keepResult);
     return this;
   }

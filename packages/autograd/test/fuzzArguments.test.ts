@@ -8,7 +8,7 @@ import * as ag from "@rnnkit/autograd";
 
 const BAD: unknown[] = [null, undefined, "a", {}, [1, 2], NaN, 1.5, -7, true];
 /** TypeScript-private helpers of Tensor (not callable from typed code). */
-const PRIVATE = new Set(["constructor", "fillRandom_", "newFilled", "writeValues", "checkInPlace"]);
+const PRIVATE = new Set(["constructor", "fillRandom_", "newFilled", "inPlace"]);
 /** Functions that run user callbacks, and the helpers for writing new ops (needsGrad, freshGrad, sumToShape). */
 const SKIP_FNS = new Set(["noGrad", "enableGrad", "withGradMode", "defineOp", "record", "runBackward", "gradcheck", "needsGrad", "freshGrad", "sumToShape"]);
 

@@ -3,6 +3,7 @@ import { defineOp } from "../defineOp.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { expand } from "./shape.js";
 import { where } from "./elementwise.js";
+import { requireIndex, requireTensor } from "./checks.js";
 
 // The out-of-place forms of torch's item-assignment ops (index_put, scatter, index_fill,
 // masked_fill with a tensor value); the Tensor's `*_` methods run them in place.
@@ -185,6 +186,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike, 
  */
 export function indexFill(x: Tensor, dim: number, index: Tensor, value: TensorLike): Tensor {
   const op = "indexFill";
+  requireIndex(index, op);
   const d = normDim(dim, Math.max(x.ndim, 1), op);
   if (index.ndim > 1) throw new Error(`${op}: index must be 0-d or 1-d, got shape ${fmt(index.shape)}`);
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
@@ -196,6 +198,7 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: TensorLi
 
 /** `x` with `value` where `mask` (int32 0/1, broadcast to x) is non-zero; a 0-d tensor value is differentiable. */
 export function maskedWrite(x: Tensor, mask: Tensor, value: TensorLike, op: string): Tensor {
+  requireTensor(mask, op, "mask");
   if (mask.dtype !== "int32") throw new Error(`${op}: mask must be an int32 (0/1) tensor, got ${mask.dtype}`);
   if (value instanceof Tensor && value.ndim !== 0) {
     throw new Error(`${op}: only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s)`);
