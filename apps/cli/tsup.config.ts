@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
-// rnnkit is bundled from its TypeScript sources (the "@rnnkit/source" condition), so the
-// command builds without the packages' dist; commander and cli-progress stay external.
+// The command imports rnnkit and the dataset packages as dependencies (tsup leaves everything in
+// `dependencies` external), so the published tarball holds only the command's own code.
 export default defineConfig({
   entry: { cli: "src/cli.ts" },
   format: ["esm"],
@@ -9,9 +9,8 @@ export default defineConfig({
   sourcemap: true,
   target: "node20",
   platform: "node",
-  noExternal: ["rnnkit", /^@rnnkit\//],
-  esbuildOptions(options) {
-    options.conditions = ["@rnnkit/source"];
-  },
   banner: { js: "#!/usr/bin/env node" },
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
 });

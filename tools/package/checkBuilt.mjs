@@ -26,11 +26,11 @@ const files = [published.exports, published.main, published.module, published.ty
   .flatMap(targets)
   .filter((f) => f.startsWith("./dist/") || f.startsWith("dist/"));
 const problems = [];
-const srcTime = newest(join(dir, "src"));
+const srcTime = Math.max(newest(join(dir, "src")), newest(join(dir, "datasets")));
 for (const f of new Set(files)) {
   const p = join(dir, f);
   if (!existsSync(p)) problems.push(`${f} is missing`);
-  else if (statSync(p).mtimeMs < srcTime) problems.push(`${f} is older than src/`);
+  else if (statSync(p).mtimeMs < srcTime) problems.push(`${f} is older than its sources`);
 }
 if (files.length === 0) problems.push("package.json points at no dist/ file");
 if (problems.length > 0) {

@@ -1,3 +1,4 @@
+import { wordOrigin } from "@rnnkit/dataset-word-origin";
 import * as rk from "rnnkit";
 import { saveCheckpoint } from "./checkpoint.js";
 import { CLASSIFIER_FORMAT, META } from "./checkpointFormat.js";
@@ -60,10 +61,10 @@ export function parseCsv(content: string, path: string, op: string): { examples:
 export function loadExamples(o: ClassifyTrainOptions, op: string): { train: Example[]; val: Example[]; labels: string[]; lowercase: boolean; source: string } {
   if (o.data === undefined) {
     const part = (split: "train" | "test"): Example[] => {
-      const ds = rk.data.wordOrigin({ split, testFraction: o.valSplit, seed: o.seed });
+      const ds = wordOrigin({ split, testFraction: o.valSplit, seed: o.seed });
       return ds.words.map((text, i) => ({ text, label: ds.labels[i]! }));
     };
-    const labels = [...rk.data.wordOrigin({ split: "test", testFraction: 0 }).labelNames];
+    const labels = [...wordOrigin({ split: "test", testFraction: 0 }).labelNames];
     return { train: part("train"), val: part("test"), labels, lowercase: true, source: "bundled:word-origin" };
   }
   const { examples: raw } = parseCsv(readText(o.data, op), o.data, op);

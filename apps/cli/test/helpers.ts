@@ -33,23 +33,29 @@ function isFresh(): boolean {
 }
 
 /**
- * Builds apps/cli/dist/cli.js when it is missing or older than any source it bundles. Test files
- * run in parallel, so one builds under a lock directory while the others wait for it.
+ * Builds apps/cli/dist/cli.js, and the packages it imports, when it is missing or older than any
+ * source it depends on. Test files run in parallel, so one builds under a lock directory while
+ * the others wait for it.
  */
 export async function ensureBuilt(): Promise<void> {
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000;
   while (!isFresh()) {
     try {
       mkdirSync(LOCK);
     } catch {
       if (Date.now() > deadline) throw new Error("ensureBuilt: timed out waiting for another test file's build");
-      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 110_000) rmSync(LOCK, { recursive: true, force: true });
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 290_000) rmSync(LOCK, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 250));
       continue;
     }
     try {
       if (!isFresh()) {
         // Build beside dist and rename, so a test running the old binary never reads half a file.
+        // The command imports the packages' dist (they are its dependencies): build those first.
+        const deps = spawnSync(join(REPO, "node_modules", ".bin", "turbo"), ["run", "build", "--filter=@rnnkit/cli^...", "--output-logs=errors-only"], {
+          cwd: REPO, encoding: "utf8", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+        });
+        if (deps.status !== 0) throw new Error(`building the CLI's packages failed:\n${deps.stdout}\n${deps.stderr}`);
         const tmp = join(CLI_DIR, ".dist-build");
         rmSync(tmp, { recursive: true, force: true });
         const r = spawnSync(join(REPO, "node_modules", ".bin", "tsup"), ["--out-dir", tmp], { cwd: CLI_DIR, encoding: "utf8" });

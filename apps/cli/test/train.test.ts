@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { kjvText } from "@rnnkit/dataset-kjv";
 import * as rk from "rnnkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, jsonLines, rnnkit, rnnkitAsync, tempDir } from "./helpers.js";
@@ -23,7 +24,7 @@ function curve(lines: Record<string, unknown>[]): string[] {
 
 beforeAll(async () => {
   await ensureBuilt();
-  writeFileSync(data, rk.data.kjvText().slice(0, 3000));
+  writeFileSync(data, kjvText().slice(0, 3000));
   const r = rnnkit(["train", ...SMALL, "--epochs", "2", "--out", join(dir, "ref.safetensors")]);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
@@ -149,7 +150,7 @@ describe("rnnkit train", () => {
 
   it("uses fewer streams when a short text cannot fill --batch-size", () => {
     const short = join(dir, "short.txt");
-    writeFileSync(short, rk.data.kjvText().slice(0, 400));
+    writeFileSync(short, kjvText().slice(0, 400));
     const out = join(dir, "short.safetensors");
     const r = rnnkit(["train", "--data", short, "--seq-len", "16", "--hidden", "8", "--embedding", "4", "--steps", "3", "--sample-length", "5", "--out", out]);
     expect(r.stderr).toBe("");
@@ -168,7 +169,7 @@ describe("rnnkit train", () => {
     expect(r.stderr).toContain("is not a readable safetensors file");
     expect(readFileSync(bad, "utf8")).toBe("not a checkpoint, not even close");
     const other = join(dir, "other.txt");
-    writeFileSync(other, rk.data.kjvText().slice(3000, 6000));
+    writeFileSync(other, kjvText().slice(3000, 6000));
     const o = rnnkit(["train", ...SMALL, "--data", other, "--epochs", "3", "--out", join(dir, "ref.safetensors"), "--resume"]);
     expect(o.status).toBe(1);
     expect(o.stderr).toContain("is not the text");

@@ -1,4 +1,6 @@
 /// <reference lib="webworker" />
+import { kjvText } from "@rnnkit/dataset-kjv";
+import { wordOrigin } from "@rnnkit/dataset-word-origin";
 import * as rk from "rnnkit";
 import type { PlaygroundConfig } from "./config.js";
 import type { FromWorker, ToWorker, VisibleViews } from "./protocol.js";
@@ -167,12 +169,12 @@ function build(config: PlaygroundConfig): void {
 }
 
 function bundledText(): string {
-  return rk.data.kjvText().slice(0, BUNDLED_CHARS);
+  return kjvText().slice(0, BUNDLED_CHARS);
 }
 
 /** The bundled word lists as "word,label" lines, for the generated word-origin code. */
 function wordsCsv(): string {
-  const all = rk.data.wordOrigin({ split: "all" });
+  const all = wordOrigin({ split: "all" });
   return all.words.map((w, i) => `${w},${all.labelNames[all.labels[i]!]}`).join("\n") + "\n";
 }
 

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { kjvText } from "@rnnkit/dataset-kjv";
+import { wordOrigin } from "@rnnkit/dataset-word-origin";
 import * as rk from "rnnkit";
 import { defaultConfig, type CellType } from "../src/config.js";
 import { heatmapOf } from "../src/inspect.js";
@@ -137,7 +139,7 @@ describe("playground trainer (the worker's logic, in Node)", () => {
   });
 
   it("loads CLI checkpoints (rnnkit.charlm with embed.*/head.*, rnnkit.classifier with a padding id) and compares vocabularies", () => {
-    const text = rk.data.kjvText().slice(0, 3000);
+    const text = kjvText().slice(0, 3000);
     const chars = [...new Set(text)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
     const lm = new Trainer({ ...defaultConfig("text"), text, cell: "gru", embeddingDim: 8, hiddenSize: 12, numLayers: 2 });
     const rename = (sd: Record<string, rk.Tensor>) => Object.fromEntries(Object.entries(sd).map(([k, v]) => [k.replace(/^embedding\./, "embed.").replace(/^fc\./, "head."), v]));
@@ -158,7 +160,7 @@ describe("playground trainer (the worker's logic, in Node)", () => {
     expect(fallback.message).toMatch(/trains on the bundled text/);
     expect(fallback.trainer.step).toBe(9297);
 
-    const words = rk.data.wordOrigin({ split: "all" });
+    const words = wordOrigin({ split: "all" });
     const wo = new Trainer({ ...defaultConfig("wordOrigin"), cell: "lstm", hiddenSize: 10, batchSize: 4 }, ["<pad>", ...words.vocab.tokens]);
     const classifier = rk.io.saveSafetensors(rename(wo.model.stateDict()), {
       format: "rnnkit.classifier",
@@ -180,7 +182,7 @@ describe("playground trainer (the worker's logic, in Node)", () => {
   });
 
   it("trains the word-origin, text and sine tasks (loss falls)", () => {
-    const text = rk.data.kjvText().slice(0, 20000);
+    const text = kjvText().slice(0, 20000);
     for (const config of [
       { ...defaultConfig("wordOrigin"), hiddenSize: 32, bidirectional: true },
       { ...defaultConfig("text"), text, hiddenSize: 48, seqLen: 24 },

@@ -14,5 +14,4 @@ export {
   addingProblem, copyTask, sineWave,
   type AddingProblemOptions, type CopyTaskOptions, type SequenceTask, type SineWaveOptions,
 } from "./datasets/synthetic.js";
-export { wordOrigin, WordOriginDataset, type WordOriginOptions } from "./datasets/wordOrigin.js";
-export { kjvText, textCorpus, TextChunkDataset, type TextCorpus, type TextCorpusOptions } from "./datasets/textCorpus.js";
+export { textCorpus, TextChunkDataset, type TextCorpus, type TextCorpusOptions } from "./datasets/textCorpus.js";

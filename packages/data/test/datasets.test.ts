@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addingProblem, CharVocab, copyTask, DataLoader, helloOhlol, kjvText, padCollate, sineWave, textCorpus, wordOrigin } from "../src/index.js";
+import { addingProblem, copyTask, DataLoader, helloOhlol, sineWave, textCorpus } from "../src/index.js";
 
 describe("helloOhlol", () => {
   it("has the exercise's ids, one-hot inputs and labels", () => {
@@ -15,46 +15,6 @@ describe("helloOhlol", () => {
     expect(h.xIndices.shape).toEqual([1, 5]);
     expect(h.xIndices.toArray()).toEqual([[2, 0, 1, 1, 3]]);
     expect(h.oneHotLookup.shape).toEqual([4, 4]);
-  });
-});
-
-describe("wordOrigin", () => {
-  const all = wordOrigin();
-  it("has 8 languages × 2000 unique lowercase words", () => {
-    expect(all.labelNames).toEqual(["dutch", "english", "french", "german", "italian", "polish", "portuguese", "spanish"]);
-    expect(all.length).toBe(16000);
-    expect(new Set(all.words).size).toBe(16000);
-    for (let c = 0; c < 8; c++) expect(all.labels.filter((l) => l === c).length).toBe(2000);
-    expect(all.words.every((w) => /^\p{Ll}{3,12}$/u.test(w))).toBe(true);
-    expect(all.words).toContain("abashed");
-    expect(all.labels[all.words.indexOf("abashed")]).toBe(1);
-    expect(all.labels[all.words.indexOf("régénérâmes")]).toBe(2);
-  });
-
-  it("splits train/test disjointly, stratified and seeded", () => {
-    const train = wordOrigin({ split: "train" });
-    const test = wordOrigin({ split: "test" });
-    expect(train.length).toBe(12800);
-    expect(test.length).toBe(3200);
-    const trainSet = new Set(train.words);
-    expect(test.words.some((w) => trainSet.has(w))).toBe(false);
-    for (let c = 0; c < 8; c++) expect(test.labels.filter((l) => l === c).length).toBe(400);
-    expect(wordOrigin({ split: "test" }).words).toEqual(test.words);
-    expect(wordOrigin({ split: "test", seed: 1 }).words).not.toEqual(test.words);
-    expect(wordOrigin({ split: "test", testFraction: 0.1 }).length).toBe(1600);
-    expect(() => wordOrigin({ testFraction: 2 })).toThrow("wordOrigin: testFraction must be in [0, 1], got 2");
-  });
-
-  it("items are int32 ids with a label, and pad into batches", () => {
-    const [ids, label] = all.get(0);
-    expect(ids.dtype).toBe("int32");
-    expect(all.vocab.decode(ids)).toBe(all.words[0]);
-    expect(label).toBe(all.labels[0]);
-    expect(all.vocab.size).toBeGreaterThan(26);
-    const loader = new DataLoader(all, { batchSize: 5, collate: padCollate({ batchFirst: true, sort: true }) });
-    const [b] = loader;
-    expect(b!.padded.shape[0]).toBe(5);
-    expect(b!.lengths.toArray()).toEqual([...b!.lengths.toArray() as number[]].sort((p, q) => q - p));
   });
 });
 
@@ -87,7 +47,6 @@ describe("synthetic tasks", () => {
     ]);
     expect(a.targets.item()).toBeCloseTo(0.7682217955589294 + 0.30742281675338745, 6);
     expect(Array.from(copyTask({ count: 1, length: 3, sequenceLength: 4, seed: 0 }).inputs.data())).toEqual([5, 8, 6, 1, 0, 0, 9, 0, 0, 0, 0]);
-    expect(wordOrigin({ split: "test" }).words.slice(0, 5)).toEqual(["afrokapsels", "aandrift", "uitwoeden", "mmccxxxii", "meerven"]);
   });
 
   it("copy task: symbols, blanks, delimiter; target repeats the symbols at the end", () => {
@@ -141,18 +100,4 @@ describe("textCorpus", () => {
     expect(() => c.train.get(4)).toThrow(/index 4 out of range for dataset of length 4/);
   });
 
-  it("the bundled KJV text is real, sizeable and chunks into batches", () => {
-    const text = kjvText();
-    expect(text.length).toBeGreaterThan(500_000);
-    expect(text.startsWith("Genesis 1\nIn the beginning God created the heaven and the earth.")).toBe(true);
-    const c = textCorpus(text, { seqLen: 64 });
-    expect(c.vocab.size).toBeLessThan(100);
-    const loader = new DataLoader(c.train, { batchSize: 16 });
-    const [batch] = loader;
-    const [xb, yb] = batch!;
-    expect(xb!.shape).toEqual([16, 64]);
-    expect(yb!.dtype).toBe("int32");
-    const shared = CharVocab.fromJSON(c.vocab.toJSON());
-    expect(shared.encodeIds("In the beginning")).toEqual(c.vocab.encodeIds("In the beginning"));
-  });
 });

@@ -1,5 +1,7 @@
 import { manualSeed, noGrad, Generator, type Tensor } from "@rnnkit/autograd";
-import { addingProblem, DataLoader, kjvText, padCollate, Subset, textCorpus, wordOrigin } from "@rnnkit/data";
+import { addingProblem, DataLoader, padCollate, Subset, textCorpus } from "@rnnkit/data";
+import { kjvText } from "@rnnkit/dataset-kjv";
+import { wordOrigin } from "@rnnkit/dataset-word-origin";
 import { Embedding, GRU, Linear, LSTM, RNN, type RNNBase, utils } from "@rnnkit/nn";
 import { describe, expect, it } from "vitest";
 import { Adam, CrossEntropyLoss, MSELoss } from "../src/index.js";

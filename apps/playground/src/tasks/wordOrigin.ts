@@ -1,3 +1,4 @@
+import { wordOrigin, type WordOriginDataset } from "@rnnkit/dataset-word-origin";
 import * as rk from "rnnkit";
 import type { PlaygroundNet } from "../model.js";
 import type { Batch, Predictions, Task } from "./task.js";
@@ -10,8 +11,8 @@ export class WordOriginTask implements Task {
   readonly inputSize: number;
   readonly outputs: number;
   readonly labelNames: readonly string[];
-  private readonly train: rk.data.WordOriginDataset;
-  private readonly test: rk.data.WordOriginDataset;
+  private readonly train: WordOriginDataset;
+  private readonly test: WordOriginDataset;
   private readonly ids: Map<string, number>;
   private readonly gen: rk.Generator;
   private readonly val: Batch;
@@ -21,8 +22,8 @@ export class WordOriginTask implements Task {
    * put a padding symbol at id 0); by default the bundled set's own letters, in code-point order.
    */
   constructor(private readonly batchSize: number, seed: number, symbols?: readonly string[]) {
-    this.train = rk.data.wordOrigin({ split: "train", seed });
-    this.test = rk.data.wordOrigin({ split: "test", seed });
+    this.train = wordOrigin({ split: "train", seed });
+    this.test = wordOrigin({ split: "test", seed });
     this.symbols = symbols ?? this.train.vocab.tokens;
     this.ids = new Map(this.symbols.map((s, i) => [s, i]));
     const missing = this.train.vocab.tokens.filter((ch) => !this.ids.has(ch));
@@ -38,7 +39,7 @@ export class WordOriginTask implements Task {
     this.val = this.collect(this.test, Array.from({ length: Math.min(256, this.test.length) }, (_, i) => i * step));
   }
 
-  private collect(set: rk.data.WordOriginDataset, idx: readonly number[]): Batch {
+  private collect(set: WordOriginDataset, idx: readonly number[]): Batch {
     const seqs = idx.map((i) => rk.tensor(Array.from(set.words[i]!, (ch) => this.ids.get(ch)!), { dtype: "int32" }));
     return {
       x: rk.nn.utils.rnn.padSequence(seqs, { batchFirst: true }),

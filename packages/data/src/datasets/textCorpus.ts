@@ -1,6 +1,5 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { tensor } from "@rnnkit/autograd";
-import { KJV_TEXT } from "../../datasets/kjvText.js";
 import { CharVocab } from "../charVocab.js";
 import { checkIndex, Dataset } from "../dataset.js";
 
@@ -48,6 +47,7 @@ export interface TextCorpus {
  * Turns any text into a char-level LM task: encode with a CharVocab, cut the first part into
  * `(input, target)` chunks of seqLen + 1 characters (target = input shifted by one), and the last
  * `valFraction` likewise for validation (a contiguous split, so no chunk leaks across).
+ * Bundled texts come in their own packages, e.g. `kjvText()` of `@rnnkit/dataset-kjv`.
  * @example const { vocab, train } = textCorpus("to be or not to be", { seqLen: 4, valFraction: 0 });
  */
 export function textCorpus(text: string, opts: TextCorpusOptions = {}): TextCorpus {
@@ -65,13 +65,4 @@ export function textCorpus(text: string, opts: TextCorpusOptions = {}): TextCorp
     throw new Error(`textCorpus: text too short: the training part has ${cut} characters, needs at least seqLen + 1 = ${seqLen + 1}`);
   }
   return { text, vocab, train, val: new TextChunkDataset(ids.subarray(cut), seqLen, stride) };
-}
-
-/**
- * The bundled corpus: Genesis, Exodus, Psalms, Proverbs and Ecclesiastes of the King James Bible
- * (1611, public domain; from Debian's bible-kjv-text), ~700k characters, one verse a line.
- * @example const corpus = textCorpus(kjvText(), { seqLen: 64 });
- */
-export function kjvText(): string {
-  return KJV_TEXT;
 }

@@ -1,9 +1,7 @@
 import { Generator } from "@rnnkit/tensor";
 import type { Tensor } from "@rnnkit/autograd";
-import { WORD_ORIGIN_LANGUAGES, WORD_ORIGIN_WORDS } from "../../datasets/wordOrigin.js";
-import { CharVocab } from "../charVocab.js";
-import { checkIndex, Dataset } from "../dataset.js";
-import { permutation } from "../permutation.js";
+import { CharVocab, Dataset, permutation } from "@rnnkit/data";
+import { WORD_ORIGIN_LANGUAGES, WORD_ORIGIN_WORDS } from "../datasets/wordOrigin.js";
 
 /** Options of {@link wordOrigin}. */
 export interface WordOriginOptions {
@@ -33,7 +31,9 @@ export class WordOriginDataset extends Dataset<[Tensor, number]> {
     return this.words.length;
   }
   get(i: number): [Tensor, number] {
-    checkIndex("WordOriginDataset.get", i, this.words.length);
+    if (!Number.isInteger(i) || i < 0 || i >= this.words.length) {
+      throw new Error(`WordOriginDataset.get: index ${i} out of range for dataset of length ${this.words.length}`);
+    }
     return [this.vocab.encode(this.words[i]!), this.labels[i]!];
   }
 }

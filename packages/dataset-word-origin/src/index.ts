@@ -1,0 +1,1 @@
+export { wordOrigin, WordOriginDataset, type WordOriginOptions } from "./wordOrigin.js";
