@@ -6,7 +6,11 @@ export default defineConfig({
   resolve: { conditions: ["@rnnkit/source"] },
   ssr: { resolve: { conditions: ["@rnnkit/source"] } },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/*/test/**/*.test.ts"],
+    // tools/consumer: the packed tarballs installed into an empty project (see its test file).
+    include: [
+      "packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/*/test/**/*.test.ts",
+      "tools/consumer/**/*.test.ts",
+    ],
     testTimeout: 60_000,
     pool: "threads",
     // CI also writes a JSON report, from which .ci/run prints "N passed, N failed".

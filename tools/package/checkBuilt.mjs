@@ -1,7 +1,8 @@
-// prepack guard: refuses to pack a package whose build output is missing or older than its
-// sources, so `pnpm pack` / `changeset publish` never ship a tarball without dist/.
+// prepack guard: refuses to pack a package whose build output is missing, so `pnpm pack` /
+// `changeset publish` never ship a tarball without dist/. (Existence, not mtimes: git checkouts
+// and turbo's cache restores move mtimes both ways; `pnpm release` builds right before.)
 // Checks every file the published package.json points at (exports, main, module, types, bin).
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.cwd();
@@ -15,22 +16,13 @@ function targets(value) {
   return [];
 }
 
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((n) => newest(join(path, n))));
-}
-
 const files = [published.exports, published.main, published.module, published.types, published.bin]
   .flatMap(targets)
   .filter((f) => f.startsWith("./dist/") || f.startsWith("dist/"));
 const problems = [];
-const srcTime = Math.max(newest(join(dir, "src")), newest(join(dir, "datasets")));
 for (const f of new Set(files)) {
   const p = join(dir, f);
   if (!existsSync(p)) problems.push(`${f} is missing`);
-  else if (statSync(p).mtimeMs < srcTime) problems.push(`${f} is older than its sources`);
 }
 if (files.length === 0) problems.push("package.json points at no dist/ file");
 if (problems.length > 0) {

@@ -59,4 +59,13 @@ describe("package README examples run as shown", () => {
       "[2,5,32]",
     ]);
   });
+  it("@rnnkit/data", async () => {
+    expect(await runExample("data")).toEqual(["[4,7] [7,5,4,3] [1,1,0,0]", "[4,6] [6,5,3,3] [1,1,0,0]", "[16,32] true", "to be"]);
+  });
+  it("@rnnkit/dataset-kjv", async () => {
+    expect(await runExample("dataset-kjv")).toEqual(["73 9865", "[16,64] [16,64]"]);
+  });
+  it("@rnnkit/dataset-word-origin", async () => {
+    expect(await runExample("dataset-word-origin")).toEqual(["dutch buslijn", "[32,12] [32] [32]", "58"]);
+  });
 });
