@@ -20,4 +20,12 @@ export const packageBuild: Options = {
   },
 };
 
+/**
+ * For packages whose ESM build and declarations come from tsc, one module per source file
+ * (tsconfig.build.json, then tools/package/cjsTypes.mjs for the .d.cts twins): tsup writes only
+ * the CommonJS bundle. A per-file ESM build lets bundlers drop whole modules a page never
+ * reaches, where a single-file bundle keeps every `export * as ns` namespace object.
+ */
+export const cjsBundle: Options = { ...packageBuild, format: ["cjs"], dts: false };
+
 export default defineConfig(packageBuild);

@@ -44,7 +44,8 @@ function publishable(): Publishable[] {
 /** pnpm as the test was started with it (`pnpm test` sets npm_execpath), else from PATH. */
 function pnpm(args: string[], cwd: string): string {
   const exec = process.env.npm_execpath;
-  const [cmd, pre] = exec && /pnpm/.test(exec) ? [process.execPath, [exec]] : ["pnpm", []];
+  // pnpm 12 is a native executable; older ones are a JavaScript file run by node.
+  const [cmd, pre] = !exec || !/pnpm/.test(exec) ? ["pnpm", []] : /\.[cm]?js$/.test(exec) ? [process.execPath, [exec]] : [exec, []];
   return ok(run(cmd, [...pre, ...args], cwd), `pnpm ${args.join(" ")} in ${cwd}`);
 }
 
@@ -182,7 +183,7 @@ describe("bundling for the browser", () => {
   };
   const sizes: Record<string, number> = {};
 
-  it("esbuild: the LSTM page through rnnkit holds no corpus and stays near the direct page", async () => {
+  it("esbuild: the LSTM page through rnnkit holds no corpus and is within 10 % of the direct page", async () => {
     for (const [name, code] of Object.entries(pages)) {
       writeFileSync(join(project, `page-${name}.js`), code);
       const r = await esbuild({ entryPoints: [join(project, `page-${name}.js`)], bundle: true, minify: true, format: "esm", platform: "browser", write: false, absWorkingDir: project, logLevel: "silent" });
@@ -192,8 +193,9 @@ describe("bundling for the browser", () => {
     }
     console.log(`LSTM page, esbuild --minify: rnnkit ${sizes["esbuild-umbrella"]} B, @rnnkit/nn + @rnnkit/autograd ${sizes["esbuild-direct"]} B`);
     // esbuild keeps a whole namespace object once `rk.nn` is read (rk.nn = all of @rnnkit/nn
-    // plus the loss classes), so the umbrella page carries the rest of nn: bounded here.
-    expect(sizes["esbuild-umbrella"]!).toBeLessThan(sizes["esbuild-direct"]! * 1.3);
+    // plus the loss classes of @rnnkit/optim), so the umbrella page carries the rest of nn; the
+    // loss classes come alone because @rnnkit/optim's ESM is one module per file.
+    expect(sizes["esbuild-umbrella"]!).toBeLessThanOrEqual(sizes["esbuild-direct"]! * 1.1);
   }, 300_000);
 
   it("Vite: the LSTM page through rnnkit is within 10 % of the direct page", async () => {
