@@ -1,14 +1,14 @@
 // The word-level corpus of W7 (pytorch/examples word_language_model, shrunk): the bundled King
 // James text split into words, the most frequent VOCAB − 1 kept and the rest mapped to <unk>, as
 // that example's data.Corpus does with its own vocabulary.
-import { data } from "rnnkit";
+import { kjvText } from "@rnnkit/dataset-kjv";
 
 /** Vocabulary size of W7, `<unk>` included. */
 export const WORD_VOCAB = 4000;
 
 /** Token ids of the bundled text (one `<eos>` per line, as the example's corpus), ids < WORD_VOCAB. */
 export function wordTokens(vocab = WORD_VOCAB): Int32Array {
-  const lines = data.kjvText().split("\n").filter((l) => l.trim().length > 0);
+  const lines = kjvText().split("\n").filter((l) => l.trim().length > 0);
   const words = lines.flatMap((l) => [...l.toLowerCase().split(/\s+/).filter((w) => w.length > 0), "<eos>"]);
   const counts = new Map<string, number>();
   for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);

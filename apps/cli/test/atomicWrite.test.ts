@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { kjvText } from "@rnnkit/dataset-kjv";
 import * as rk from "rnnkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { removeStaleTemps, tempName, writeFileAtomic } from "../src/atomicWrite.js";
@@ -47,7 +48,7 @@ describe("atomic checkpoint writes", () => {
   it("kill -9 at any moment leaves the last good checkpoint loadable; the next run removes the dead temp file", async () => {
     const dir = tempDir();
     const data = join(dir, "d.txt");
-    writeFileSync(data, rk.data.kjvText().slice(0, 4000));
+    writeFileSync(data, kjvText().slice(0, 4000));
     const out = join(dir, "m.safetensors");
     // Tiny epochs (one step each) so the checkpoint is rewritten constantly while we kill.
     const args = ["train", "--data", data, "--hidden", "8", "--embedding", "4", "--seq-len", "64", "--batch-size", "60", "--epochs", "100000", "--sample-length", "0", "--val-split", "0", "--json", "--out", out];

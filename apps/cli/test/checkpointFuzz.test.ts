@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
+import { kjvText } from "@rnnkit/dataset-kjv";
 import * as rk from "rnnkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLI_DIR, expectOneLineFailure, runInProcess, tempDir, type RunResult } from "./helpers.js";
@@ -15,7 +16,7 @@ let classifier: Uint8Array;
 let trainedStep = 0;
 
 beforeAll(async () => {
-  writeFileSync(data, rk.data.kjvText().slice(0, 1200));
+  writeFileSync(data, kjvText().slice(0, 1200));
   writeFileSync(csv, ["aeiou,v", "eia,v", "oua,v", "iea,v", "bcd,c", "rst,c", "pqr,c", "xyz,c", "klm,c", "uoe,v"].join("\n"));
   // Stopped inside an epoch, so the checkpoint carries every kind of training state.
   const t = await runInProcess(["train", "--data", data, "--model", "lstm", "--hidden", "6", "--embedding", "3", "--layers", "2", "--seq-len", "8",

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import * as rk from "rnnkit";
+import { kjvText } from "@rnnkit/dataset-kjv";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BIN, ensureBuilt, expectOneLineFailure, REPO, rnnkit, runInProcess, tempDir } from "./helpers.js";
 
@@ -10,7 +10,7 @@ beforeAll(ensureBuilt, 120_000);
 const dir = tempDir();
 const data = join(dir, "data.txt");
 const csv = join(dir, "words.csv");
-const TEXT = rk.data.kjvText().slice(0, 1500);
+const TEXT = kjvText().slice(0, 1500);
 const CSV = ["text,label", ...["aeiou", "eia", "oua", "iea", "uoe", "aie"].map((w) => `${w},vowels`), ...["bcd", "rst", "pqr", "xyz", "klm", "tbn"].map((w) => `${w},consonants`)].join("\n");
 writeFileSync(data, TEXT);
 writeFileSync(csv, CSV);

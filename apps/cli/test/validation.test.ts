@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { kjvText } from "@rnnkit/dataset-kjv";
 import * as rk from "rnnkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { joinFile, metadataOf, pokeFloat, splitFile, type SplitFile } from "./checkpointEdit.js";
@@ -17,7 +18,7 @@ let n = 0;
 
 beforeAll(async () => {
   await ensureBuilt();
-  writeFileSync(data, rk.data.kjvText().slice(0, 1200));
+  writeFileSync(data, kjvText().slice(0, 1200));
   writeFileSync(csv, ["aeiou,v", "eia,v", "oua,v", "iea,v", "bcd,c", "rst,c", "pqr,c", "xyz,c", "klm,c", "uoe,v"].join("\n"));
   trained = join(dir, "trained.safetensors");
   const t = await runInProcess(["train", "--data", data, "--model", "lstm", "--hidden", "6", "--embedding", "3", "--seq-len", "8", "--batch-size", "4", "--steps", "3", "--sample-length", "0", "--out", trained]);
