@@ -1,3 +1,4 @@
+import { wordOrigin } from "@rnnkit/dataset-word-origin";
 import * as rk from "rnnkit";
 import type { PlaygroundConfig } from "./config.js";
 import { torchExportProblem } from "./torchExportProblem.js";
@@ -53,7 +54,7 @@ export function torchProjectSpec(checkpoint: Uint8Array, config: PlaygroundConfi
     format: "rnnkit.classifier", config: JSON.stringify(cfg), vocab: JSON.stringify(symbols), labels: JSON.stringify(labels),
   });
   const examples = (split: "train" | "test"): rk.torchExport.LabelledText[] => {
-    const ds = rk.data.wordOrigin({ split, seed: config.seed });
+    const ds = wordOrigin({ split, seed: config.seed });
     return ds.words.map((text, i) => ({ text, label: labels[ds.labels[i]!]! }));
   };
   return {

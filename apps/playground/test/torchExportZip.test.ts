@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { wordOrigin } from "@rnnkit/dataset-word-origin";
 import * as rk from "rnnkit";
 import { defaultConfig, type PlaygroundConfig } from "../src/config.js";
 import { torchExportProblem } from "../src/torchExportProblem.js";
@@ -68,7 +69,7 @@ describe("PyTorch project zip from the playground", () => {
     expect(Array.from(after.data().subarray(4))).toEqual(Array.from(before.data()));
     expect(JSON.parse(init.metadata["labels"]!)).toEqual(JSON.parse(ckpt.metadata["labelNames"]!));
     const train = decode(files["rnnkit-torch-wordOrigin-lstm/data/train.csv"]!).trim().split("\n");
-    expect(train.length - 1).toBe(rk.data.wordOrigin({ split: "train", seed: config.seed }).length);
+    expect(train.length - 1).toBe(wordOrigin({ split: "train", seed: config.seed }).length);
   });
 
   it("names what keeps other configurations from exporting", () => {
