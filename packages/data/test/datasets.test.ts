@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addingProblem, copyTask, DataLoader, helloOhlol, sineWave, textCorpus } from "../src/index.js";
+import { addingProblem, copyTask, helloOhlol, sineWave, textCorpus } from "../src/index.js";
 
 describe("helloOhlol", () => {
   it("has the exercise's ids, one-hot inputs and labels", () => {
