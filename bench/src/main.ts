@@ -11,6 +11,7 @@ import { cpus, tmpdir, totalmem, type as osType, release } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Measurement } from "./measure.js";
+import { kjvText } from "@rnnkit/dataset-kjv";
 import { data } from "rnnkit";
 import { wordTokens } from "./wordCorpus.js";
 import { WORKLOADS, gflops, type Workload } from "./workloads.js";
@@ -68,7 +69,7 @@ function wordTokensFile(): string {
 
 /** W8's vocabulary size: the characters of the bundled text, as the CLI's default model has. */
 function sampleVocab(): number {
-  return data.CharVocab.fromText(data.kjvText()).size;
+  return data.CharVocab.fromText(kjvText()).size;
 }
 
 /** The ONNX file of a W4 / W6 network, exported by PyTorch once per run (null when the export fails). */

@@ -1,5 +1,6 @@
 // W6 (streaming) and W8 (sampling) on rnnkit: batch 1, one time step per call, the recurrent
 // state carried from call to call, under noGrad.
+import { kjvText } from "@rnnkit/dataset-kjv";
 import type * as RK from "rnnkit";
 import type { Workload } from "./workloads.js";
 
@@ -24,7 +25,7 @@ export function streamStep(rk: typeof RK, w: Workload): () => void {
 /** The CLI's `sample` loop for its default model, one character per call: forward, softmax(logits / 0.8), draw. */
 export function sampleStep(rk: typeof RK, w: Workload): { step: () => void; vocab: number } {
   rk.manualSeed(0);
-  const V = rk.data.CharVocab.fromText(rk.data.kjvText()).size;
+  const V = rk.data.CharVocab.fromText(kjvText()).size;
   const embed = new rk.nn.Embedding(V, w.embedding);
   const lstm = new rk.nn.LSTM(w.embedding, w.hidden, { batchFirst: true });
   const head = new rk.nn.Linear(w.hidden, V);
