@@ -9,7 +9,7 @@ export default defineConfig({
     // tools/consumer: the packed tarballs installed into an empty project (see its test file).
     include: [
       "packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/*/test/**/*.test.ts",
-      "tools/consumer/**/*.test.ts",
+      "examples/*/test/**/*.test.ts", "tools/consumer/**/*.test.ts",
     ],
     testTimeout: 60_000,
     pool: "threads",
