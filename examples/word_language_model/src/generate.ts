@@ -4,22 +4,17 @@
  * Run: pnpm --filter @rnnkit/example-word-language-model generate -- --words 100 --temperature 0.8
  */
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import * as rk from "rnnkit";
+import { cliOptions } from "./cli.js";
 import { loadCheckpoint } from "./checkpoint.js";
 
-// `pnpm train -- --epochs 4` hands the script a literal "--" first.
-const argv = process.argv.slice(2);
-const { values: args } = parseArgs({
-  args: argv[0] === "--" ? argv.slice(1) : argv,
-  options: {
-    checkpoint: { type: "string", default: "model.safetensors" },
-    outf: { type: "string", default: "generated.txt" },
-    words: { type: "string", default: "1000" },
-    seed: { type: "string", default: "1111" },
-    temperature: { type: "string", default: "1.0" },
-    "log-interval": { type: "string", default: "100" },
-  },
+const args = cliOptions({
+  checkpoint: { type: "string", default: "model.safetensors" },
+  outf: { type: "string", default: "generated.txt" },
+  words: { type: "string", default: "1000" },
+  seed: { type: "string", default: "1111" },
+  temperature: { type: "string", default: "1.0" },
+  "log-interval": { type: "string", default: "100" },
 });
 const temperature = Number(args.temperature);
 if (!(temperature >= 1e-3)) throw new Error(`generate: --temperature has to be greater or equal 1e-3, got ${args.temperature}`);

@@ -3,34 +3,29 @@
  * word_language_model/main.py ported to rnnkit (same arguments, same loop, same output).
  * Run: pnpm --filter @rnnkit/example-word-language-model train -- --epochs 6 --tied
  */
-import { parseArgs } from "node:util";
 import * as rk from "rnnkit";
+import { cliOptions } from "./cli.js";
 import { batchify, Corpus } from "./data.js";
 import { buildModel, loadCheckpoint, saveCheckpoint, type ModelConfig } from "./checkpoint.js";
 import type { RNNType } from "./model.js";
 import { evaluate, trainEpoch } from "./train.js";
 
-// `pnpm train -- --epochs 4` hands the script a literal "--" first.
-const argv = process.argv.slice(2);
-const { values: args } = parseArgs({
-  args: argv[0] === "--" ? argv.slice(1) : argv,
-  options: {
-    model: { type: "string", default: "LSTM" },
-    emsize: { type: "string", default: "200" },
-    nhid: { type: "string", default: "200" },
-    nlayers: { type: "string", default: "2" },
-    lr: { type: "string", default: "20" },
-    clip: { type: "string", default: "0.25" },
-    epochs: { type: "string", default: "40" },
-    "batch-size": { type: "string", default: "20" },
-    bptt: { type: "string", default: "35" },
-    dropout: { type: "string", default: "0.2" },
-    tied: { type: "boolean", default: false },
-    seed: { type: "string", default: "1111" },
-    "log-interval": { type: "string", default: "200" },
-    save: { type: "string", default: "model.safetensors" },
-    "dry-run": { type: "boolean", default: false },
-  },
+const args = cliOptions({
+  model: { type: "string", default: "LSTM" },
+  emsize: { type: "string", default: "200" },
+  nhid: { type: "string", default: "200" },
+  nlayers: { type: "string", default: "2" },
+  lr: { type: "string", default: "20" },
+  clip: { type: "string", default: "0.25" },
+  epochs: { type: "string", default: "40" },
+  "batch-size": { type: "string", default: "20" },
+  bptt: { type: "string", default: "35" },
+  dropout: { type: "string", default: "0.2" },
+  tied: { type: "boolean", default: false },
+  seed: { type: "string", default: "1111" },
+  "log-interval": { type: "string", default: "200" },
+  save: { type: "string", default: "model.safetensors" },
+  "dry-run": { type: "boolean", default: false },
 });
 const num = (k: keyof typeof args): number => {
   const v = Number(args[k]);
