@@ -1,7 +1,7 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { fmt } from "@rnnkit/tensor";
 import * as F from "./functional/activation.js";
-import { Module, pyFloat } from "./module.js";
+import { Module, pyFloat, ownLayers } from "./module.js";
 
 /** `max(0, x)` elementwise. @example new ReLU().forward(x) */
 export class ReLU extends Module {
@@ -319,3 +319,5 @@ export class Flatten extends Module {
     return input.flatten(this.startDim, this.endDim);
   }
 }
+
+ownLayers(ReLU, ReLU6, Tanh, Sigmoid, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Softplus, Softsign, Hardtanh, Hardsigmoid, Hardswish, LogSigmoid, Tanhshrink, Softshrink, Hardshrink, Threshold, Softmax, LogSoftmax, Softmin, Flatten);

@@ -1,6 +1,6 @@
 import type { Generator, Tensor } from "@rnnkit/autograd";
 import { checkDropoutP, dropout } from "./functional/dropout.js";
-import { Module, pyFloat } from "./module.js";
+import { Module, pyFloat, ownLayers } from "./module.js";
 
 /**
  * In training, zeroes each element with probability `p` (default 0.5) and scales the rest by
@@ -29,3 +29,5 @@ export class Dropout extends Module {
     return dropout(input, { p: this.p, training: this.training, generator: this.generator });
   }
 }
+
+ownLayers(Dropout);

@@ -3,7 +3,7 @@ import { fmt } from "@rnnkit/tensor";
 import { embeddingImpl, resolvePaddingIdx } from "./functional/embedding.js";
 import { normal_ } from "./init.js";
 import { checkSize } from "./linear.js";
-import { Module, pyFloat } from "./module.js";
+import { Module, pyFloat, ownLayers } from "./module.js";
 import { Parameter } from "./parameter.js";
 
 /** Options of `Embedding`. */
@@ -120,3 +120,5 @@ export class Embedding extends Module {
     }, "Embedding.forward");
   }
 }
+
+ownLayers(Embedding);

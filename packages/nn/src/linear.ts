@@ -2,7 +2,7 @@ import { type Generator, Tensor, zeros } from "@rnnkit/autograd";
 import { fmt } from "@rnnkit/tensor";
 import { linear, bilinear } from "./functional/linear.js";
 import { kaimingUniform_, uniform_ } from "./init.js";
-import { Module, pyBool } from "./module.js";
+import { Module, pyBool, ownLayers } from "./module.js";
 import { Parameter } from "./parameter.js";
 
 /** Options of `Linear`. */
@@ -120,3 +120,5 @@ export class Identity extends Module {
     return input;
   }
 }
+
+ownLayers(Linear, Bilinear, Identity);

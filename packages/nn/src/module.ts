@@ -24,10 +24,17 @@ export abstract class Module {
   training = true;
   private readonly bufferNames = new Set<string>();
   private readonly nonPersistent = new Set<string>();
-  /** Names that have held a parameter or submodule, in the order first assigned. */
-  private readonly memberOrder: string[] = [];
+  /**
+   * Names that have held a parameter or submodule, in the order first assigned; null for
+   * rnnkit's own layers, which assign in declaration order (property order is then right).
+   */
+  private readonly memberOrder: string[] | null = null;
 
   constructor() {
+    // rnnkit's layers skip the proxy: reads through a proxy are not inline-cached, and a
+    // recurrent layer's forward reads its members on every step.
+    if (OWN_LAYERS.has(new.target)) return;
+    (this as unknown as { memberOrder: string[] }).memberOrder = [];
     // A subclass's `this` is this proxy, so every assignment (`this.fc = …`, class fields too)
     // passes its defineProperty trap: members are ordered by first assignment, as torch's
     // __setattr__ registers them, not by where a TypeScript class declares the field.
@@ -86,7 +93,7 @@ export abstract class Module {
   namedChildren(): [string, Module][] {
     const out: [string, Module][] = [];
     const self = this as unknown as Record<string, unknown>;
-    for (const k of this.memberOrder) {
+    for (const k of this.memberOrder ?? Object.keys(this)) {
       const v = self[k];
       if (v instanceof Module) out.push([k, v]);
     }
@@ -111,7 +118,7 @@ export abstract class Module {
   private ownParameters(): [string, Parameter][] {
     const out: [string, Parameter][] = [];
     const self = this as unknown as Record<string, unknown>;
-    for (const k of this.memberOrder) {
+    for (const k of this.memberOrder ?? Object.keys(this)) {
       const v = self[k];
       if (v instanceof Parameter && !this.bufferNames.has(k)) out.push([k, v]);
     }
@@ -260,6 +267,18 @@ export abstract class Module {
     if (children.length === 0 && lines.length === 1) return `${this.constructor.name}(${extra})`;
     return `${this.constructor.name}(\n  ${lines.join("\n  ")}\n)`;
   }
+}
+
+/** rnnkit's own layer classes (see Module's constructor). */
+const OWN_LAYERS = new WeakSet<abstract new (...args: never[]) => Module>();
+
+/**
+ * Marks rnnkit's layer classes, which assign their members in the order they declare them, so
+ * their instances are plain objects rather than order-tracking proxies. Internal to @rnnkit/nn;
+ * a user subclass of a marked class is not marked and is tracked.
+ */
+export function ownLayers(...classes: (abstract new (...args: never[]) => Module)[]): void {
+  for (const c of classes) OWN_LAYERS.add(c);
 }
 
 /** Records a parameter or submodule name the first time one is assigned (see Module's constructor). */

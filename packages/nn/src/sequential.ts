@@ -1,5 +1,5 @@
 import type { Tensor } from "@rnnkit/autograd";
-import { Module } from "./module.js";
+import { Module, ownLayers } from "./module.js";
 
 type Forwardable = { forward(input: unknown): unknown };
 
@@ -154,3 +154,5 @@ export class ModuleList<M extends Module = Module> extends ModuleContainer {
     throw new Error("ModuleList.forward: a ModuleList has no forward; iterate over its modules instead");
   }
 }
+
+ownLayers(Sequential, ModuleList);

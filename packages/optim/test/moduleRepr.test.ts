@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { types } from "node:util";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ones, zeros, type Tensor } from "@rnnkit/autograd";
@@ -142,5 +143,16 @@ describe("String(module) is torch's repr; members in torch's order", () => {
     expect(m.namedParameters().map(([k]) => k)).toEqual(c.parameters);
     expect(m.namedChildren().map(([k]) => k)).toEqual(c.children);
     expect(Object.keys(m.stateDict())).toEqual(c.stateDict);
+  });
+});
+
+describe("which modules track assignment order", () => {
+  it("user modules do; rnnkit's own layers, which assign in declaration order, stay plain objects", () => {
+    expect(types.isProxy(new Net())).toBe(true);
+    class MyLSTM extends nn.LSTM {}
+    expect(types.isProxy(new MyLSTM(2, 3))).toBe(true);
+    for (const m of [new nn.LSTM(2, 3), new nn.Linear(2, 3), new nn.Embedding(3, 2), new nn.GRUCell(2, 3), new nn.Sequential(new nn.ReLU())]) {
+      expect(types.isProxy(m), String(m)).toBe(false);
+    }
   });
 });

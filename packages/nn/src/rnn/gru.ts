@@ -2,6 +2,7 @@ import type { Tensor } from "@rnnkit/autograd";
 import type { PackedSequence } from "../utils/rnn.js";
 import { RNNBase, type RNNBaseOptions } from "./rnnBase.js";
 import type { EmbeddedSequence } from "./embeddedSequence.js";
+import { ownLayers } from "../module.js";
 
 /** Options of `GRU`. */
 export type GRUOptions = Omit<RNNBaseOptions, "projSize">;
@@ -30,3 +31,5 @@ export class GRU extends RNNBase {
     return [output, state[0]!];
   }
 }
+
+ownLayers(GRU);

@@ -1,6 +1,7 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { gruStep } from "./cells.js";
 import { RNNCellBase, type RNNCellBaseOptions } from "./rnnCellBase.js";
+import { ownLayers } from "../module.js";
 
 /**
  * One GRU step, gates r, z, n: `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))`,
@@ -24,3 +25,5 @@ export class GRUCell extends RNNCellBase {
     return this.runStep(gruStep, input, [hx ?? null], ["hx"])[0]!;
   }
 }
+
+ownLayers(GRUCell);

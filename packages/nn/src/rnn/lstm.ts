@@ -2,6 +2,7 @@ import type { Tensor } from "@rnnkit/autograd";
 import type { PackedSequence } from "../utils/rnn.js";
 import { RNNBase, type RNNBaseOptions } from "./rnnBase.js";
 import type { EmbeddedSequence } from "./embeddedSequence.js";
+import { ownLayers } from "../module.js";
 
 /** Options of `LSTM`. */
 export type LSTMOptions = RNNBaseOptions;
@@ -37,3 +38,5 @@ export class LSTM extends RNNBase {
     return [output, [state[0]!, state[1]!]];
   }
 }
+
+ownLayers(LSTM);

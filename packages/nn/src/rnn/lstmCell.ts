@@ -2,6 +2,7 @@ import type { Tensor } from "@rnnkit/autograd";
 import { lstmStep } from "./cells.js";
 import type { LSTMState } from "./lstm.js";
 import { RNNCellBase, type RNNCellBaseOptions } from "./rnnCellBase.js";
+import { ownLayers } from "../module.js";
 
 /**
  * One LSTM step, gates i, f, g, o: `c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g)`, `h' = σ(o) ⊙ tanh(c')`.
@@ -29,3 +30,5 @@ export class LSTMCell extends RNNCellBase {
     return [h!, c!];
   }
 }
+
+ownLayers(LSTMCell);

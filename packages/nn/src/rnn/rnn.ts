@@ -2,6 +2,7 @@ import type { Tensor } from "@rnnkit/autograd";
 import type { PackedSequence } from "../utils/rnn.js";
 import { RNNBase, type RNNBaseOptions } from "./rnnBase.js";
 import type { EmbeddedSequence } from "./embeddedSequence.js";
+import { ownLayers } from "../module.js";
 
 /** The nonlinearity of an Elman RNN. */
 export type RNNNonlinearity = "tanh" | "relu";
@@ -47,3 +48,5 @@ export class RNN extends RNNBase {
     return [output, state[0]!];
   }
 }
+
+ownLayers(RNN);

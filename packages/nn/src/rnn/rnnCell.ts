@@ -2,6 +2,7 @@ import type { Tensor } from "@rnnkit/autograd";
 import { rnnReluStep, rnnTanhStep } from "./cells.js";
 import { rnnMode, type RNNNonlinearity } from "./rnn.js";
 import { RNNCellBase, type RNNCellBaseOptions } from "./rnnCellBase.js";
+import { ownLayers } from "../module.js";
 
 /** Options of `RNNCell`. */
 export interface RNNCellOptions extends RNNCellBaseOptions {
@@ -37,3 +38,5 @@ export class RNNCell extends RNNCellBase {
     return this.runStep(step, input, [hx ?? null], ["hx"])[0]!;
   }
 }
+
+ownLayers(RNNCell);
