@@ -47,5 +47,8 @@ export function loadSafetensors(bytes: Uint8Array): { tensors: Record<string, Te
  * readSafetensorsHeader(prefix, fstatSync(fd).size).tensors.map((t) => t.shape);
  */
 export function readSafetensorsHeader(prefix: Uint8Array, fileLength?: number): SafetensorsHeader {
+  if (!(prefix instanceof Uint8Array)) {
+    throw new Error(`readSafetensorsHeader: expected the file's first bytes as a Uint8Array, got ${prefix === null ? "null" : typeof prefix}`);
+  }
   return decodeSafetensorsHeader(prefix, fileLength);
 }
