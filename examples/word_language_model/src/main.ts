@@ -3,6 +3,7 @@
  * word_language_model/main.py ported to rnnkit (same arguments, same loop, same output).
  * Run: pnpm --filter @rnnkit/example-word-language-model train -- --epochs 6 --tied
  */
+import { kjvText } from "@rnnkit/dataset-kjv";
 import * as rk from "rnnkit";
 import { cliOptions } from "./cli.js";
 import { batchify, Corpus } from "./data.js";
@@ -36,7 +37,7 @@ const num = (k: keyof typeof args): number => {
 // Set the random seed manually for reproducibility.
 rk.manualSeed(num("seed"));
 
-const corpus = new Corpus(rk.data.kjvText());
+const corpus = new Corpus(kjvText());
 const batchSize = num("batch-size");
 const evalBatchSize = 10;
 const trainData = batchify(corpus.train, batchSize);

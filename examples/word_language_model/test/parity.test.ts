@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { kjvText } from "@rnnkit/dataset-kjv";
 import * as rk from "rnnkit";
 import { buildModel } from "../src/checkpoint.js";
 import { batchify, Corpus } from "../src/data.js";
@@ -24,7 +25,7 @@ describe("word_language_model matches torch step for step", () => {
   it("same corpus, same initial weights, same 20 losses and validation loss", () => {
     const c = fx.config;
     rk.manualSeed(c.seed);
-    const corpus = new Corpus(rk.data.kjvText());
+    const corpus = new Corpus(kjvText());
     expect(corpus.dictionary.length).toBe(fx.ntokens);
     expect(corpus.train.size(0)).toBe(fx.trainTokens);
     const model = buildModel({ model: "LSTM", ntokens: fx.ntokens, emsize: c.emsize, nhid: c.nhid, nlayers: c.nlayers, dropout: c.dropout, tied: c.tied });
