@@ -167,6 +167,11 @@ describe("playground in Chromium", () => {
       // A click is handled at once: the other code tab shows.
       await page.getByRole("tab", { name: "PyTorch (Python)" }).click();
       await expect.poll(() => page.locator("#code").textContent(), { timeout: 2000 }).toContain("import torch");
+      // Steps/s with and without threads: switching to one thread keeps the other figure shown.
+      if ((await page.locator("#threads").isEnabled()) && (await page.locator("#threads option").count()) >= 2) {
+        await page.locator("#threads").selectOption("1");
+        await expect.poll(() => page.locator("#status").textContent(), { timeout: 60_000, interval: 250 }).toMatch(/[\d.]+ steps\/s on 1 thread \(\d threads: [\d.]+\)/);
+      }
       const slice = Number(await page.locator("#status").getAttribute("data-slice-steps"));
       const atClick = await stepOf(page);
       await pause(page);

@@ -126,3 +126,18 @@ describe("UI state", () => {
     expect(predictionHeadline(null)).toBe("");
   });
 });
+
+describe("generated code", () => {
+  it("is reproducible: seeded, never Math.random, in both languages and every task", async () => {
+    const { rnnkitCode, pytorchCode } = await import("../src/codegen.js");
+    for (const task of ["hello", "wordOrigin", "text", "sine"] as const) {
+      const c = defaultConfig(task);
+      const ts = rnnkitCode(c);
+      const py = pytorchCode(c);
+      expect(ts).not.toMatch(/Math\.random/);
+      expect(ts).toContain(`rk.manualSeed(${c.seed});`);
+      expect(py).toContain(`torch.manual_seed(${c.seed})`);
+    }
+    expect(rnnkitCode(defaultConfig("sine"))).toContain("rk.rand([n, 1])");
+  });
+});
