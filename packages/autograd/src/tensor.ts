@@ -607,13 +607,15 @@ export class Tensor {
     const entries = Array.isArray(index) ? (index as readonly (number | Tensor | null)[]) : [index as number | Tensor];
     if (entries.length > this.ndim) throw new Error(`setItem: too many indices for tensor of dimension ${this.ndim} (got ${entries.length})`);
     if (entries.every((e) => typeof e === "number" || e === null)) {
-      let v: Tensor = this;
       let dim = 0;
-      for (const e of entries) {
-        if (e === null) dim++;
-        else v = v.select(dim, e as number);
-      }
-      v.copy_(value);
+      const target = entries.reduce<Tensor>((v, e) => {
+        if (e === null) {
+          dim++;
+          return v;
+        }
+        return v.select(dim, e as number);
+      }, this);
+      target.copy_(value);
       return this;
     }
     let k = entries.length;
