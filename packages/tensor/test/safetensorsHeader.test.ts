@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeSafetensors, decodeSafetensorsHeader, encodeSafetensors, NDArray } from "./index.js";
+import { decodeSafetensors, decodeSafetensorsHeader, encodeSafetensors, NDArray } from "../src/index.js";
 
-const FIX = join(__dirname, "..", "test", "fixtures");
+const FIX = join(__dirname, "fixtures");
 const files = readdirSync(FIX).filter((f) => f.endsWith(".safetensors")).map((f) => new Uint8Array(readFileSync(join(FIX, f))));
 
 /** The error message of `fn`, or null when it returns. */

@@ -3,7 +3,7 @@
 // higher-order graph is built: bit for bit on the JS backend, to the exp's few ulp on wasm.
 import { backend, jsBackend, setBackend, wasmBackend } from "@rnnkit/tensor";
 import { describe, expect, it } from "vitest";
-import { gradcheck, manualSeed, randn, type Tensor } from "./index.js";
+import { gradcheck, manualSeed, randn, type Tensor } from "../src/index.js";
 
 /** x.grad after `f(x).backward(g)`, through the fast rule or (createGraph) the composite one. */
 function gradOf(x0: Tensor, g: Tensor, f: (x: Tensor) => Tensor, createGraph: boolean): Float32Array | Float64Array {

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { crc32 } from "./crc32.js";
-import { readZipStore, zipStore } from "./zip.js";
+import { crc32 } from "../src/crc32.js";
+import { readZipStore, zipStore } from "../src/zip.js";
 
 const hasUnzip = spawnSync("unzip", ["-v"]).status === 0;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cat, empty, Generator, manualSeed, multinomial, ones, rand, randint, randn, stack, tensor, zeros } from "./index.js";
+import { cat, empty, Generator, manualSeed, multinomial, ones, rand, randint, randn, stack, tensor, zeros } from "../src/index.js";
 
 describe("sizes as varargs, like torch", () => {
   it("creation functions take an array or varargs, options last", () => {
