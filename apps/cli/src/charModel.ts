@@ -40,15 +40,11 @@ export function detachState(s: RecurrentState): RecurrentState {
   return Array.isArray(s) ? [s[0].detach(), s[1].detach()] : s.detach();
 }
 
-/** Configuration of a character language model, stored as JSON in the checkpoint. */
-export interface CharLMConfig {
-  model: CellKind;
-  vocabSize: number;
-  embedding: number;
-  hidden: number;
-  layers: number;
-  dropout: number;
-}
+/**
+ * Configuration of a character language model, stored as JSON in the checkpoint. One definition
+ * with the PyTorch project writer, which reads the same metadata.
+ */
+export type CharLMConfig = rk.torchExport.CharLMConfig;
 
 /**
  * Character language model: `Embedding(V, E) → RNN/LSTM/GRU(E, H, layers, batch_first) →

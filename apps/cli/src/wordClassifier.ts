@@ -1,18 +1,12 @@
 import * as rk from "rnnkit";
-import { makeRecurrent, runRecurrent, type CellKind } from "./charModel.js";
+import { makeRecurrent, runRecurrent } from "./charModel.js";
 
-/** Configuration of a word classifier, stored as JSON in the checkpoint. */
-export interface ClassifierConfig {
-  model: CellKind;
-  /** Characters plus the padding id 0. */
-  vocabSize: number;
-  embedding: number;
-  hidden: number;
-  layers: number;
-  numClasses: number;
-  /** Whether input text is lower-cased before encoding (the bundled word lists are). */
-  lowercase: boolean;
-}
+/**
+ * Configuration of a word classifier, stored as JSON in the checkpoint (`vocabSize` counts the
+ * padding id 0; `lowercase`: input text is lower-cased before encoding). One definition with the
+ * PyTorch project writer, which reads the same metadata.
+ */
+export type ClassifierConfig = rk.torchExport.ClassifierConfig;
 
 /**
  * `Embedding(V, E, padding_idx=0) → GRU/LSTM/RNN(E, H, layers, batch_first) → Linear(H, C)` over
