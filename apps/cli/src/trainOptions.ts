@@ -1,32 +1,18 @@
+import type * as rk from "rnnkit";
 import { metaValue, type Checkpoint } from "./checkpoint.js";
-import { CELL_KINDS, type CellKind } from "./charModel.js";
+import { CELL_KINDS } from "./charModel.js";
 import { TRAIN_PREFIX } from "./checkpointFormat.js";
 import { CliError } from "./errors.js";
-import { OPTIMIZERS, SCHEDULERS, type OptimizerName, type SchedulerName } from "./optimSetup.js";
+import { OPTIMIZERS, SCHEDULERS } from "./optimSetup.js";
 import { arrayOf, int, nullable, num, obj, oneOf, str } from "./schema.js";
 
 const OP = "rnnkit train";
 
-/** Hyper-parameters of `rnnkit train` (saved as `train.options` for `--resume`). */
-export interface TrainOptions {
-  data: string | null;
-  model: CellKind;
-  embedding: number;
-  hidden: number;
-  layers: number;
-  dropout: number;
-  seqLen: number;
-  batchSize: number;
-  epochs: number | null;
-  steps: number | null;
-  lr: number;
-  optimizer: OptimizerName;
-  scheduler: SchedulerName;
-  clip: number;
-  valSplit: number;
-  seed: number;
-  sampleLength: number;
-}
+/**
+ * Hyper-parameters of `rnnkit train` (saved as `train.options` for `--resume`). One definition
+ * with the PyTorch project writer, which trains from the same options.
+ */
+export type TrainOptions = rk.torchExport.CharLMTrainOptions;
 
 /** Where training stands (saved as `train.progress`). */
 export interface Progress {
