@@ -1,7 +1,11 @@
 // Single-precision GEMM, C = alpha * op(A) · op(B) + beta * C, row-major, in the BLIS layout:
 // blocks of B (KC × NC) and A (MC × KC) are packed into MR-row / NR-column panels so the
 // micro-kernel streams both operands with unit stride while an MR × NR tile of C stays in
-// registers. All pointers are byte addresses into linear memory that the host laid out.
+// registers. A last panel of fewer than MR rows is packed unpadded (stride mr) and runs on the
+// narrow kernels of skinny.ts. All pointers are byte addresses into linear memory that the host laid out.
+
+import { madd } from "./madd";
+import { skinnyRows } from "./skinny";
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -14,7 +18,10 @@ export function gemmWorkBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;
 }
 
-/** Packs rows `i0..i0+mc` × cols `p0..p0+kc` of op(A) into MR-row panels, zero-padding the last. */
+/**
+ * Packs rows `i0..i0+mc` × cols `p0..p0+kc` of op(A) into MR-row panels (element (r, p) of a
+ * panel at p·MR + r); a last panel of mr < MR rows is packed unpadded, at p·mr + r.
+ */
 function packA(trans: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
@@ -23,11 +30,11 @@ function packA(trans: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i
       // op(A)[i, p] = a[p * lda + i]: each p gives MR contiguous values.
       for (let p = 0; p < kc; p++) {
         const src = a + <usize>((p0 + p) * lda + i0 + ir) * 4;
-        const out = panel + <usize>(p * MR) * 4;
+        const out = panel + <usize>(p * mr) * 4;
         if (mr == MR) {
           v128.store(out, v128.load(src));
         } else {
-          for (let r = 0; r < MR; r++) store<f32>(out + <usize>r * 4, r < mr ? load<f32>(src + <usize>r * 4) : 0);
+          for (let r = 0; r < mr; r++) store<f32>(out + <usize>r * 4, load<f32>(src + <usize>r * 4));
         }
       }
     } else if (mr == MR) {
@@ -55,15 +62,13 @@ function packA(trans: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i
         const out = panel + <usize>(p * MR) * 4;
         for (let r = 0; r < MR; r++) store<f32>(out + <usize>r * 4, load<f32>(r0 + <usize>r * rs + <usize>p * 4));
       }
+    } else if (mr == 1) {
+      memory.copy(panel, a + <usize>((i0 + ir) * lda + p0) * 4, <usize>kc * 4);
     } else {
-      for (let r = 0; r < MR; r++) {
+      for (let r = 0; r < mr; r++) {
         const out = panel + <usize>r * 4;
-        if (r < mr) {
-          const src = a + <usize>((i0 + ir + r) * lda + p0) * 4;
-          for (let p = 0; p < kc; p++) store<f32>(out + <usize>(p * MR) * 4, load<f32>(src + <usize>p * 4));
-        } else {
-          for (let p = 0; p < kc; p++) store<f32>(out + <usize>(p * MR) * 4, 0);
-        }
+        const src = a + <usize>((i0 + ir + r) * lda + p0) * 4;
+        for (let p = 0; p < kc; p++) store<f32>(out + <usize>(p * mr) * 4, load<f32>(src + <usize>p * 4));
       }
     }
   }
@@ -100,17 +105,8 @@ function packB(trans: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i
   }
 }
 
-/**
- * `c + a·b` on four lanes: one fused multiply-add (f32x4.relaxed_madd) in the relaxed-SIMD build,
- * a multiply then an add in the plain one (the build flag decides at compile time).
- */
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
-
-/** C[0..mr, 0..nr] += alpha * Ap · Bp over kc steps; full tiles go straight to C, edges via `tmp`. */
-function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, alpha: f32, mr: i32, nr: i32, tmp: usize): void {
+/** C[0..MR, 0..nr] += alpha * Ap · Bp over kc steps; full tiles go straight to C, edges via `tmp`. */
+function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, alpha: f32, nr: i32, tmp: usize): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -138,7 +134,7 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, alpha: f
     bp += 32;
   }
   const al = f32x4.splat(alpha);
-  if (mr == MR && nr == NR) {
+  if (nr == NR) {
     const rs = <usize>ldc * 4;
     v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c00)));
     v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c01)), 16);
@@ -161,7 +157,7 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, alpha: f
   v128.store(tmp, f32x4.mul(al, c21), 80);
   v128.store(tmp, f32x4.mul(al, c30), 96);
   v128.store(tmp, f32x4.mul(al, c31), 112);
-  for (let r = 0; r < mr; r++) {
+  for (let r = 0; r < MR; r++) {
     const row = c + <usize>(r * ldc) * 4;
     const t = tmp + <usize>(r * NR) * 4;
     for (let j = 0; j < nr; j++) {
@@ -231,7 +227,6 @@ function gemmBlocked(
   const packedA = work;
   const packedB = work + <usize>(MC * KC) * 4;
   const tmp = packedB + <usize>(KC * NC) * 4;
-  const mp = (m + MR - 1) / MR * MR;
   for (let jc = j0 - j0 % NC; jc < j1; jc += NC) {
     const nc = min(NC, n - jc);
     const ncp = (nc + NR - 1) / NR * NR;
@@ -246,15 +241,19 @@ function gemmBlocked(
         const mc = min(MC, m - ic);
         let aBlock = packedA;
         if (ap == 0) packA(transA, a, lda, ic, pc, mc, kc, packedA);
-        else aBlock = ap + <usize>(pc * mp + ic * kc) * 4;
+        else aBlock = ap + <usize>(pc * m + ic * kc) * 4;
+        const mFull = mc - mc % MR;
         for (let jr = jLo; jr < jHi; jr += NR) {
           const nr = min(NR, jHi - jr);
           const bpan = block + <usize>(jr * kc) * 4;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
+          for (let ir = 0; ir < mFull; ir += MR) {
             const cp = c + <usize>((ic + ir) * ldc + jc + jr) * 4;
-            microKernel(kc, aBlock + <usize>(ir * kc) * 4, bpan, cp, ldc, alpha, mr, nr, tmp);
+            microKernel(kc, aBlock + <usize>(ir * kc) * 4, bpan, cp, ldc, alpha, nr, tmp);
           }
+        }
+        if (mFull < mc) {
+          const cp = c + <usize>((ic + mFull) * ldc + jc) * 4;
+          skinnyRows(mc - mFull, kc, aBlock + <usize>(mFull * kc) * 4, block, jLo, jHi, cp, ldc, alpha, tmp);
         }
       }
     }
@@ -283,19 +282,18 @@ export function gemmPacked(
   gemmBlocked(transA, false, m, n, k, alpha, a, lda, 0, 0, 0, bp, beta, c, ldc, work, j0, j1);
 }
 
-/** Floats `packRowsA` writes for an m × k A: its rows padded to a multiple of MR. */
+/** Floats `packRowsA` writes for an m × k A: m · k (a last panel of fewer than MR rows is not padded). */
 export function packedAFloats(m: i32, k: i32): i32 {
-  return k * ((m + MR - 1) / MR) * MR;
+  return k * m;
 }
 
 /**
  * Packs the whole m × k row-major A at `a` (leading dim `lda`) into `dst` once, block pc (KC
- * columns) at float offset `pc * mPadded`, as `gemm` packs each block: a product whose A is
+ * columns) at float offset `pc * m`, as `gemm` packs each block: a product whose A is
  * shared by several column ranges (threads) packs it once instead of once per range.
  */
 export function packRowsA(a: usize, lda: i32, m: i32, k: i32, dst: usize): void {
-  const mp = (m + MR - 1) / MR * MR;
-  for (let pc = 0; pc < k; pc += KC) packA(false, a, lda, 0, pc, m, min(KC, k - pc), dst + <usize>(pc * mp) * 4);
+  for (let pc = 0; pc < k; pc += KC) packA(false, a, lda, 0, pc, m, min(KC, k - pc), dst + <usize>(pc * m) * 4);
 }
 
 /**
