@@ -1,4 +1,4 @@
-// Times (and, with --cpu-prof, profiles) one rnnkit workload: argv = <W1|W2|W3|W4> [js|wasm] [reps].
+// Times (and, with --cpu-prof, profiles) one rnnkit workload: argv = <W1|W2|W3|W4|W6|W6g> [js|wasm] [reps].
 // Prints the median, min and max ms per step after a warm-up; under `node --expose-gc`, also the
 // live heap after a full GC at every tenth of the run (to check for growth across steps).
 import * as rk from "rnnkit";
@@ -44,10 +44,28 @@ function infer(): Step {
   };
 }
 
+/** W6 / W6g: one step of a 2-layer LSTM / GRU (512 → 512), batch 1, state carried, under noGrad. */
+function stream(gru: boolean): Step {
+  rk.manualSeed(0);
+  const x = rk.randn([1, 1, 512]);
+  if (gru) {
+    const net = new rk.nn.GRU(512, 512, { numLayers: 2 });
+    let h = rk.zeros([2, 1, 512]);
+    return () => {
+      h = rk.noGrad(() => net.forward(x, h)[1]);
+    };
+  }
+  const net = new rk.nn.LSTM(512, 512, { numLayers: 2 });
+  let state: [rk.Tensor, rk.Tensor] = [rk.zeros([2, 1, 512]), rk.zeros([2, 1, 512])];
+  return () => {
+    state = rk.noGrad(() => net.forward(x, state)[1]);
+  };
+}
+
 const [id = "W2", be = "wasm", repsArg] = process.argv.slice(2);
 setBackend(be === "js" ? "js" : "wasm");
-const step = id === "W4" ? infer() : train(id);
-const reps = Number(repsArg ?? (id === "W1" ? 3000 : id === "W3" ? 8 : 20));
+const step = id === "W4" ? infer() : id === "W6" || id === "W6g" ? stream(id === "W6g") : train(id);
+const reps = Number(repsArg ?? (id === "W1" ? 3000 : id === "W3" ? 8 : id.startsWith("W6") ? 500 : 20));
 for (let i = 0; i < Math.max(3, Math.ceil(reps / 5)); i++) step();
 // Wall and process CPU time per step (CPU time is less sensitive to other load on the machine),
 // over blocks of `inner` steps so the clock calls do not weigh on the tiny W1.

@@ -36,12 +36,29 @@ export type RecurrentCell = "rnnTanh" | "rnnRelu" | "gru" | "lstm";
 /** Gates per cell: the G of `W_ih` `(G·H, I)`. The one definition every package uses. */
 export const GATE_COUNTS: Readonly<Record<RecurrentCell, number>> = { rnnTanh: 1, rnnRelu: 1, gru: 3, lstm: 4 };
 
+/**
+ * Names the storage a weight array was read from, so a backend may keep a derived copy (the
+ * weight packed for its GEMM, in its own memory) across calls: the same `key` object at the same
+ * `version` promises the same values. Callers bump `version` on every write (autograd's
+ * `Tensor.version`) or pass a new key (a replaced storage); a backend may ignore the stamp, and
+ * may drop its copy once the key is garbage collected.
+ * @example const stamp: WeightStamp = { key: w.value, version: w.version };
+ */
+export interface WeightStamp {
+  /** The source storage's identity (held weakly). */
+  readonly key: object;
+  /** Its write counter: a change means the values may have changed. */
+  readonly version: number;
+}
+
 /** The rows and weights a recurrent sequence projects itself (`RecurrentSequence.input`). */
 export interface SequenceInput {
   /** Input rows x (N, I) in packed row order. */
   readonly x: Floats;
   /** `W_ih` as stored, (G·H, I). */
   readonly weight: Floats;
+  /** Identifies `weight` across calls (see `WeightStamp`), or null. */
+  readonly weightStamp?: WeightStamp | null;
   /** Input size I. */
   readonly size: number;
   /** Added to every row of `x · W_ihᵀ` (G·H), or null. */
@@ -52,6 +69,8 @@ export interface SequenceInput {
 export interface SequenceProjection {
   /** `W_hr` as stored, (R, H). */
   readonly weight: Floats;
+  /** Identifies `weight` across calls (see `WeightStamp`), or null. */
+  readonly weightStamp?: WeightStamp | null;
   /** R, the width of the projected h. */
   readonly size: number;
   /** Out: h before the projection (rows of H from the saved rows), kept for `dW_hr`; or null. */
@@ -86,6 +105,8 @@ export interface RecurrentSequence {
   readonly input?: SequenceInput | null;
   /** `W_hh` as stored, (G·H, R): the step product is `h · W_hhᵀ`. */
   readonly whh: Floats;
+  /** Identifies `whh` across calls (see `WeightStamp`): a backend may keep it packed until the stamp changes. */
+  readonly whhStamp?: WeightStamp | null;
   /** `b_hh` (G·H) with what of `b_ih` the cell adds, or zeros. */
   readonly bhh: Floats;
   /** The state h (B, R), updated in place. */

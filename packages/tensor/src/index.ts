@@ -4,7 +4,7 @@ export { NDArray, type NestedArray } from "./ndarray.js";
 export { GATE_COUNTS } from "./backend.js";
 export type {
   Backend, BinaryOp, PreparedGemmB, RecurrentCell, RecurrentSequence, RecurrentSequenceBackward, ReduceOp, SequenceInput,
-  SequenceProjection, UnaryOp,
+  SequenceProjection, UnaryOp, WeightStamp,
 } from "./backend.js";
 export { jsBackend } from "./jsBackend.js";
 export { backend, initWasmBackend, setBackend, wasmBackend, type BackendName } from "./backendSelection.js";

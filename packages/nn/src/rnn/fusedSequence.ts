@@ -1,5 +1,5 @@
 import { freshGrad, needsGrad, record, Tensor } from "@rnnkit/autograd";
-import { allocArray, backend, GATE_COUNTS, NDArray, type Floats, type RecurrentCell } from "@rnnkit/tensor";
+import { allocArray, backend, GATE_COUNTS, NDArray, type Floats, type RecurrentCell, type WeightStamp } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
 import { columnSums } from "../columnSums.js";
@@ -40,6 +40,15 @@ function walkSteps(batchSizes: readonly number[], offsets: readonly number[], re
 
 function floats(t: Tensor | null): Floats | null {
   return t ? (t.value.flat() as Floats) : null;
+}
+
+/**
+ * What identifies a weight's values across calls, so the backend may keep it packed: its storage
+ * (replaced by an optimizer that assigns `value`) and its version (every in-place write). Only
+ * leaves: a weight computed afresh each call would never be met again.
+ */
+function stampOf(t: Tensor | null): WeightStamp | null {
+  return t && t.isLeaf ? { key: t.value, version: t.version } : null;
 }
 
 /**
@@ -127,9 +136,9 @@ export function runSequence(
   const ghN = mode === "GRU" ? takeWorkspace(dtype, S * H) : null; // W_hn h + b_hn
 
   backend().recurrentSequence({
-    cell, H, steps, gi: giv, whh, bhh, h, c, out, acts, saved: cPrev ?? ghN, tanhC, hPrev,
-    input: table ? null : { x: xv!, weight: wih, size: I, bias: inputBias(mode, dtype, GH, floats(w.biasIh)) },
-    projection: whr ? { weight: whr, size: R, raw: hRaw } : null,
+    cell, H, steps, gi: giv, whh, whhStamp: stampOf(w.weightHh), bhh, h, c, out, acts, saved: cPrev ?? ghN, tanhC, hPrev,
+    input: table ? null : { x: xv!, weight: wih, weightStamp: stampOf(w.weightIh), size: I, bias: inputBias(mode, dtype, GH, floats(w.biasIh)) },
+    projection: whr ? { weight: whr, weightStamp: stampOf(w.weightHr), size: R, raw: hRaw } : null,
   });
 
   const output = new Tensor(new NDArray(out, [N, R]));

@@ -134,8 +134,9 @@ export abstract class RNNBase extends Module {
   }
 
   /**
-   * Run each layer × direction as one fused sequence op (`runSequence`, the default) or as
-   * per-step cell ops (the reference path the fused one is tested against).
+   * Run each layer × direction (and each step of RNNCell, LSTMCell, GRUCell) as one fused sequence
+   * op (`runSequence`, the default) or as per-step cell ops (the reference path the fused one is
+   * tested against).
    */
   static fused = true;
 

@@ -3,7 +3,12 @@ import { fmt, NDArray } from "@rnnkit/tensor";
 import { uniform_ } from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
-import { inputGates, type CellStep, type CellWeights } from "./cells.js";
+import { gruStep, inputGates, lstmStep, rnnReluStep, rnnTanhStep, type CellStep, type CellWeights } from "./cells.js";
+import { runSequence } from "./fusedSequence.js";
+import { RNNBase, type RNNMode } from "./rnnBase.js";
+
+/** The recurrence each step function is, for the fused one-step sequence. */
+const MODE_OF = new Map<CellStep, RNNMode>([[rnnTanhStep, "RNN_TANH"], [rnnReluStep, "RNN_RELU"], [lstmStep, "LSTM"], [gruStep, "GRU"]]);
 
 /** Options every single-step cell takes. */
 export interface RNNCellBaseOptions {
@@ -14,8 +19,10 @@ export interface RNNCellBaseOptions {
 /**
  * What RNNCell, LSTMCell and GRUCell share: `weight_ih` `(G·H, inputSize)`, `weight_hh`
  * `(G·H, H)`, `bias_ih`, `bias_hh` `(G·H)` registered in that order and initialized
- * U(−1/√H, 1/√H) in that order as torch does, and one step of the same pure step function the
- * multi-layer modules run, over a batch `(B, inputSize)` or one unbatched `(inputSize)` input.
+ * U(−1/√H, 1/√H) in that order as torch does, and one step over a batch `(B, inputSize)` or one
+ * unbatched `(inputSize)` input: with `RNNBase.fused` (the default) a one-step fused sequence
+ * (`runSequence`: one autograd node, weights kept packed by the backend across calls), else the
+ * same pure step function the multi-layer modules' per-op path runs.
  */
 export abstract class RNNCellBase extends Module {
   readonly inputSize: number;
@@ -97,7 +104,10 @@ export abstract class RNNCellBase extends Module {
       return hb;
     });
     const w = this.cellWeights();
-    const next = step(inputGates(x, w), hs, w);
+    const mode = MODE_OF.get(step);
+    const next = RNNBase.fused && mode && batch > 0 && this.inputSize > 0
+      ? runSequence(mode, x, [batch], hs, w, false).final
+      : step(inputGates(x, w), hs, w);
     return batched ? next : next.map((h) => h.squeeze(0));
   }
 }

@@ -52,8 +52,9 @@ const WORK_BASE = 1024;
 
 /**
  * The loaded kernels plus one linear memory shared by every call: a fixed GEMM workspace, a
- * pinned area that keeps one packed GEMM operand across calls (it only grows), then a scratch
- * arena that each kernel call reuses from its start (calls never nest). Over a shared memory,
+ * pinned area that keeps one packed GEMM operand across calls (it only grows), a resident area
+ * (packed weights kept across calls, managed by `residentStore.ts`; moved up when the pinned area
+ * grows), then a scratch arena that each kernel call reuses from its start (calls never nest). Over a shared memory,
  * each possible worker thread also gets its own GEMM workspace, and a control block for handing
  * out jobs follows them, before the pinned area.
  */
@@ -73,8 +74,12 @@ export class WasmKernels {
   readonly controlBase: number;
   /** Byte address of the pinned area (after the GEMM workspaces). */
   readonly pinnedBase: number;
-  /** Byte address where per-call scratch begins (moves up when the pinned area grows). */
+  /** Byte address where per-call scratch begins (moves up when the pinned or resident area grows). */
   scratchBase: number;
+  /** Byte address of the resident area (right after the pinned area; moves up with it). */
+  residentBase: number;
+  /** Length of the resident area in bytes (a multiple of 16). */
+  residentBytes = 0;
   /** Id of the operand the pinned area holds now (0: none); ids come from `nextPinId`. */
   pinnedOwner = 0;
   private pinIds = 0;
@@ -91,6 +96,7 @@ export class WasmKernels {
     this.controlBase = shared ? WORK_BASE + workBytes * (workers + 1) : 0;
     this.pinnedBase = align(WORK_BASE + workBytes * (workers + 1) + (shared ? CONTROL_BYTES : 0));
     this.scratchBase = this.pinnedBase;
+    this.residentBase = this.pinnedBase;
     this.view = new Float32Array(exports.memory.buffer);
     if (!this.ensure(0)) throw new Error("wasm kernels: could not allocate the GEMM workspace");
   }
@@ -121,11 +127,35 @@ export class WasmKernels {
    */
   pin(bytes: number): Float32Array | null {
     const end = align(this.pinnedBase + bytes);
-    if (end <= this.scratchBase) return this.ensure(0);
-    const prev = this.scratchBase;
-    this.scratchBase = end;
+    if (end <= this.residentBase) return this.ensure(0);
+    const prevScratch = this.scratchBase;
+    const from = this.residentBase;
+    this.scratchBase = end + this.residentBytes;
     const mem = this.ensure(0);
-    if (!mem) this.scratchBase = prev;
+    if (!mem) {
+      this.scratchBase = prevScratch;
+      return null;
+    }
+    // The resident area keeps its contents: its users address it relative to `residentBase`.
+    if (this.residentBytes > 0) mem.copyWithin(end >> 2, from >> 2, (from + this.residentBytes) >> 2);
+    this.residentBase = end;
+    return mem;
+  }
+
+  /**
+   * Makes the resident area exactly `bytes` long (rounded up to 16; contents up to the shorter
+   * length kept, scratch moved after it) and returns the float32 view, or null (nothing changed)
+   * when the memory cannot grow that far.
+   */
+  reserveResident(bytes: number): Float32Array | null {
+    const prev = this.residentBytes;
+    this.residentBytes = align(bytes);
+    this.scratchBase = this.residentBase + this.residentBytes;
+    const mem = this.ensure(0);
+    if (!mem) {
+      this.residentBytes = prev;
+      this.scratchBase = this.residentBase + prev;
+    }
     return mem;
   }
 

@@ -9,6 +9,7 @@ import type { WasmKernels } from "./loader.js";
 import { NR, type Products } from "./products.js";
 import { residentRecurrentSequence, type StepRunner } from "./recurrentSequence.js";
 import { residentRecurrentSequenceBackward } from "./recurrentSequenceBackward.js";
+import type { ResidentStore } from "./residentStore.js";
 import type { Chunker } from "./threads.js";
 
 /** The recurrent kernels of the wasm backend. */
@@ -16,12 +17,14 @@ export type RecurrentKernels = Pick<Backend, "rnnCell" | "lstmCell" | "gruCell" 
 
 /**
  * The wasm backend's recurrent kernels: fused LSTM/GRU cells in f32x4 code, an Elman cell with a
- * SIMD tanh, and the sequence walks (GRU and unprojected LSTM resident in the kernels' memory and
- * split by hidden units over the threads; every other sequence on the reference walk over these
- * kernels and `products`). float64 and small blocks run on `fallback`.
+ * SIMD tanh, and the sequence walks (every float32 cell in the kernels' memory, stamped weights
+ * kept packed there across calls by `store`, steps split over the threads; the rest on the
+ * reference walk over these kernels and `products`). float64 and small blocks run on `fallback`.
  * @example const { recurrentSequence } = createRecurrent(kernels, jsBackend, chunker, products)
  */
-export function createRecurrent(kernels: WasmKernels, fallback: Backend, chunker: Chunker, products: Products): RecurrentKernels {
+export function createRecurrent(
+  kernels: WasmKernels, fallback: Backend, chunker: Chunker, products: Products, store: ResidentStore | null = null,
+): RecurrentKernels {
   const k = kernels.exports;
   const work = kernels.workBase;
   const { threadsFor, chunked } = chunker;
@@ -101,9 +104,11 @@ export function createRecurrent(kernels: WasmKernels, fallback: Backend, chunker
     {
       runStep,
       project: (m, n, kk, pa, pp, pc) => rowChunks(false, m, n, kk, 1, pa, kk, pp, 0, pc, threadsFor(m * n * kk)),
+      product: (m, n, kk, pA, bp, pc) => prepackedProduct(m, n, kk, pA, bp, pc, threadsFor(m * n * kk)),
     },
     WASM_GEMM_MIN_MACS,
     (s) => runRecurrentSequence({ gemm, prepareGemmB, rnnCell, lstmCell, gruCell }, s),
+    store,
   );
 
   const recurrentSequenceBackward = residentRecurrentSequenceBackward(

@@ -1,6 +1,9 @@
-import { GATE_COUNTS, type RecurrentSequence } from "../backend.js";
+import { GATE_COUNTS, type RecurrentSequence, type WeightStamp } from "../backend.js";
+import type { Floats } from "../dtype.js";
 import { walkExtents } from "../kernels/recurrentSequence.js";
+import { UNARY_CODE } from "./elementwise.js";
 import type { WasmKernels } from "./loader.js";
+import type { ResidentRequest, ResidentStore } from "./residentStore.js";
 
 /**
  * Runs the kernel export `op` (`gruStep` or `lstmStep`) with `args`, whose j0, j1 (arguments 2
@@ -16,64 +19,100 @@ export interface SequenceRunners {
   runStep: StepRunner;
   /** `c = a · B` (m × k times k × n, B packed by `packGemmB` at `bp`, compact), split by rows. */
   project(m: number, n: number, k: number, a: number, bp: number, c: number): void;
+  /** `c = A · B` with A packed at `pA` (`packRowsA`) and B at `bp` (`packGemmB`), C compact (m × n), split by columns. */
+  product(m: number, n: number, k: number, pA: number, bp: number, c: number): void;
+}
+
+/** A weight the walk packs: its values, shape (n, k) as stored, and its stamp (or none). */
+interface Weight {
+  src: Floats;
+  n: number;
+  k: number;
+  stamp: WeightStamp | null | undefined;
 }
 
 /**
- * The wasm backend's `recurrentSequence` for GRU and unprojected LSTM layers: every operand is copied into the kernels' memory once and
- * stays there for the whole walk, `W_hh` is packed once, and each step is one `gruStep` /
- * `lstmStep` call (the step's product and cell, split by hidden units over threads where it pays)
- * reading h from one buffer and writing the other; saved rows move by `copyWithin`. No per-step
- * copies in or out of JavaScript arrays, and results equal the per-step kernels'. With `input`,
- * `x · W_ihᵀ + bias` is formed in that memory too (W_ih packed once, split by rows). `fallback` (the
- * reference walk on the backend's kernels) runs the sequences it does not take: Elman cells, a
- * projection, not float32, H not a multiple of 4, products below `minMacs`, neither gi nor
- * input, buffers missing, memory short.
- * @example const run = residentRecurrentSequence(kernels, { runStep, project }, 1024, (s) => runRecurrentSequence(be, s))
+ * The wasm backend's `recurrentSequence`, every cell (Elman, GRU, LSTM with or without a
+ * projection): every operand is copied into the kernels' memory once and stays there for the
+ * whole walk, and the weights are packed for the GEMM once per call, or not at all when their
+ * stamps (`whhStamp`, `input.weightStamp`, `projection.weightStamp`) match what `store` keeps
+ * from an earlier call (the weights stay resident across calls). GRU and unprojected LSTM steps
+ * are one `gruStep` / `lstmStep` call each (product and cell, split by hidden units over threads
+ * where it pays); Elman and projected LSTM steps are a product (split by columns) then the cell
+ * (and the projection's product). h is read from one buffer and written to the other; saved rows
+ * move by `copyWithin`. Results equal the per-step kernels' for GRU and LSTM. With `input`,
+ * `x · W_ihᵀ + bias` is formed in that memory too (split by rows). `fallback` (the reference walk
+ * on the backend's kernels) runs what it does not take: not float32, H or R not a multiple of 4,
+ * products below `minMacs`, neither gi nor input, buffers missing, memory short.
+ * @example const run = residentRecurrentSequence(kernels, runners, 1024, (s) => runRecurrentSequence(be, s), store)
  */
 export function residentRecurrentSequence(
   kernels: WasmKernels, runners: SequenceRunners, minMacs: number, fallback: (s: RecurrentSequence) => void,
+  store: ResidentStore | null = null,
 ): (s: RecurrentSequence) => void {
   const k = kernels.exports;
-  const { runStep } = runners;
+  const { runStep, product } = runners;
+  const f = (p: number): number => p >> 2; // float index of a byte address
   return (s) => {
     const { H, steps, c, tanhC, hPrev, input } = s;
+    const proj = s.projection ?? null;
     const lstm = s.cell === "lstm";
+    const elman = s.cell === "rnnTanh" || s.cell === "rnnRelu";
+    // GRU and unprojected LSTM steps run the fused step kernels.
+    const fused = !elman && !proj;
     const GH = GATE_COUNTS[s.cell] * H;
+    const R = proj ? proj.size : H;
     const I = input ? input.size : 0;
     const { N, S, B } = walkExtents(steps);
-    const arrays = [s.gi, s.whh, s.bhh, s.h, s.out, s.acts, s.saved, c, tanhC, hPrev, input?.x ?? null, input?.weight ?? null, input?.bias ?? null];
+    const cellBuffers = elman || (s.acts && s.saved && (!lstm || (c && tanhC)));
     // (Without gi, input or a buffer the cell needs, the fallback names the mistake.)
-    const gated = s.cell === "gru" || (lstm && !s.projection && c && tanhC);
-    if (!gated || !s.acts || !s.saved || H % 4 !== 0 || B * GH * H < minMacs || (!input && !s.gi) || !arrays.every((x) => x === null || x instanceof Float32Array)) {
+    if (
+      !cellBuffers || (proj && !lstm) || H % 4 !== 0 || R % 4 !== 0 || B * GH * R < minMacs || (!input && !s.gi) ||
+      !allFloat32(s.gi, s.whh, s.bhh, s.h, s.out, s.acts, s.saved, c, tanhC, hPrev, input?.x, input?.weight, input?.bias, proj?.weight, proj?.raw)
+    ) {
       fallback(s);
       return;
     }
-    // Byte addresses, in this order: packed W_hh, W_hh, gi, b_hh, h (two buffers), c, out, acts,
-    // saved, tanh(c), h_prev, gh, packed h; with `input`: x, W_ih, packed W_ih, its bias.
+    const weights: Weight[] = [{ src: s.whh, n: GH, k: R, stamp: s.whhStamp }];
+    if (input) weights.push({ src: input.weight, n: GH, k: I, stamp: input.weightStamp });
+    if (proj) weights.push({ src: proj.weight, n: R, k: H, stamp: proj.weightStamp });
+    // Resident weights first: reserving room for them moves scratch.
+    const resident = store && weights.every((w) => w.stamp) ? store.acquire(weights.map(request)) : null;
+    // Byte addresses, in this order: h (two buffers), c, out, acts, saved, tanh(c), h_prev, gh,
+    // packed h, b_hh, gi, x, the bias of x · W_ihᵀ, raw h and its saved rows (projection), then
+    // for each weight not resident: its copy and its packed form.
     const lengths = [
-      k.packedBFloats(GH, H), GH * H, N * GH, GH, B * H, B * H, lstm ? B * H : 0, N * H, S * GH, S * H,
-      lstm ? S * H : 0, hPrev ? N * H : 0, B * GH, k.packedAFloats(B, H),
-      N * I, GH * I, input ? k.packedBFloats(GH, I) : 0, input?.bias ? GH : 0,
+      B * R, B * R, lstm ? B * H : 0, N * R, s.acts ? S * GH : 0, s.saved ? S * H : 0, lstm ? S * H : 0, hPrev ? N * R : 0,
+      B * GH, k.packedAFloats(B, Math.max(R, H)), GH, N * GH, N * I, input?.bias ? GH : 0, proj ? B * H : 0, proj?.raw ? S * H : 0,
     ];
+    if (!resident) for (const w of weights) lengths.push(w.n * w.k, k.packedBFloats(w.n, w.k));
     const l = kernels.layout(lengths);
     if (!l) {
       fallback(s);
       return;
     }
     const { mem, at } = l;
-    const [pPacked, pW, pGi, pB, pH0, pH1, pC, pOut, pActs, pSaved, pTanh, pPrev, pGh, pA, pX, pWih, pWihPacked, pBias] = at as [
-      number, number, number, number, number, number, number, number, number, number, number, number, number, number,
-      number, number, number, number,
-    ];
-    const f = (p: number): number => p >> 2; // float index of a byte address
-    mem.set(s.whh.subarray(0, GH * H), f(pW));
-    k.packGemmB(1, GH, H, pW, H, pPacked);
+    const [pH0, pH1, pC, pOut, pActs, pSaved, pTanh, pPrev, pGh, pA, pB, pGi, pX, pBias, pRaw, pRawSaved] = at as Sixteen;
+    let packed: number[];
+    if (resident) {
+      packed = resident;
+    } else {
+      packed = [];
+      weights.forEach((w, i) => {
+        const pW = at[16 + 2 * i]!;
+        const pP = at[17 + 2 * i]!;
+        mem.set(w.src.subarray(0, w.n * w.k), f(pW));
+        k.packGemmB(1, w.n, w.k, pW, w.k, pP);
+        packed.push(pP);
+      });
+    }
+    const pWhh = packed[0]!;
+    const pWih = input ? packed[1]! : 0;
+    const pWhr = proj ? packed[input ? 2 : 1]! : 0;
     if (input) {
       // gi = x · W_ihᵀ (+ bias), formed where the steps read it.
       mem.set(input.x.subarray(0, N * I), f(pX));
-      mem.set(input.weight.subarray(0, GH * I), f(pWih));
-      k.packGemmB(1, GH, I, pWih, I, pWihPacked);
-      runners.project(N, GH, I, pX, pWihPacked, pGi);
+      runners.project(N, GH, I, pX, pWih, pGi);
       if (input.bias) {
         mem.set(input.bias.subarray(0, GH), f(pBias));
         k.binary(0, pGi, GH, 1, pBias, 0, 1, pGi, N, GH); // add, the bias broadcast over rows
@@ -82,40 +121,71 @@ export function residentRecurrentSequence(
       mem.set(s.gi!.subarray(0, N * GH), f(pGi));
     }
     mem.set(s.bhh.subarray(0, GH), f(pB));
-    mem.set(s.h.subarray(0, B * H), f(pH0));
+    mem.set(s.h.subarray(0, B * R), f(pH0));
     if (c) mem.set(c.subarray(0, B * H), f(pC));
+    const act = s.cell === "rnnRelu" ? UNARY_CODE.relu! : UNARY_CODE.tanh!;
     let hIn = pH0;
     let hOut = pH1;
     for (let q = 0; q < steps.length; q += 3) {
       const bs = steps[q]!;
       const row0 = steps[q + 1]!;
       const sRow0 = steps[q + 2]!;
-      const n = bs * H;
-      if (hPrev) mem.copyWithin(f(pPrev) + row0 * H, f(hIn), f(hIn) + n);
+      const n = bs * R;
+      if (hPrev) mem.copyWithin(f(pPrev) + row0 * R, f(hIn), f(hIn) + n);
       // Rows past this step's batch keep their state in the buffer the next step reads.
-      if (bs < B) mem.copyWithin(f(hOut) + n, f(hIn) + n, f(hIn) + B * H);
+      if (bs < B) mem.copyWithin(f(hOut) + n, f(hIn) + n, f(hIn) + B * R);
       const gi = pGi + row0 * GH * 4;
       const acts = pActs + sRow0 * GH * 4;
       // h is packed once here for every thread's share of the product.
-      k.packRowsA(hIn, H, bs, H, pA);
-      if (lstm) {
-        mem.copyWithin(f(pSaved) + sRow0 * H, f(pC), f(pC) + n);
-        runStep("lstmStep", [bs, H, 0, H, pA, pPacked, gi, pGh, pB, pC, hOut, acts, pTanh + sRow0 * H * 4, 0], H, n * GH);
+      k.packRowsA(hIn, R, bs, R, pA);
+      if (fused) {
+        if (lstm) {
+          mem.copyWithin(f(pSaved) + sRow0 * H, f(pC), f(pC) + n);
+          runStep("lstmStep", [bs, H, 0, H, pA, pWhh, gi, pGh, pB, pC, hOut, acts, pTanh + sRow0 * H * 4, 0], H, n * GH);
+        } else {
+          runStep("gruStep", [bs, H, 0, H, hIn, pA, pWhh, gi, pGh, pB, hOut, acts, pSaved + sRow0 * H * 4, 0], H, n * GH);
+        }
       } else {
-        runStep("gruStep", [bs, H, 0, H, hIn, pA, pPacked, gi, pGh, pB, hOut, acts, pSaved + sRow0 * H * 4, 0], H, n * GH);
+        product(bs, GH, R, pA, pWhh, pGh);
+        if (lstm) {
+          // The cell writes h before the projection to `pRaw`; then h = raw · W_hrᵀ.
+          mem.copyWithin(f(pSaved) + sRow0 * H, f(pC), f(pC) + bs * H);
+          k.lstmCell(bs, H, gi, pGh, pB, pC, acts, pTanh + sRow0 * H * 4, pRaw);
+          if (proj!.raw) mem.copyWithin(f(pRawSaved) + sRow0 * H, f(pRaw), f(pRaw) + bs * H);
+          k.packRowsA(pRaw, H, bs, H, pA);
+          product(bs, R, H, pA, pWhr, hOut);
+        } else {
+          k.binary(0, gi, GH, 1, pGh, GH, 1, hOut, bs, H);
+          k.binary(0, hOut, H, 1, pB, 0, 1, hOut, bs, H);
+          k.unary(act, hOut, hOut, bs * H);
+        }
       }
-      mem.copyWithin(f(pOut) + row0 * H, f(hOut), f(hOut) + n);
+      mem.copyWithin(f(pOut) + row0 * R, f(hOut), f(hOut) + n);
       [hIn, hOut] = [hOut, hIn];
     }
-    const out = (dst: Float32Array | Float64Array | null, p: number, n: number): void => {
-      if (dst) dst.set(mem.subarray(f(p), f(p) + n));
+    const out = (dst: Floats | null | undefined, p: number, len: number): void => {
+      if (dst) dst.set(mem.subarray(f(p), f(p) + len));
     };
-    out(s.h, hIn, B * H);
+    out(s.h, hIn, B * R);
     out(c, pC, B * H);
-    out(s.out, pOut, N * H);
+    out(s.out, pOut, N * R);
     out(s.acts, pActs, S * GH);
     out(s.saved, pSaved, S * H);
     out(tanhC, pTanh, S * H);
-    out(hPrev, pPrev, N * H);
+    out(hPrev, pPrev, N * R);
+    out(proj?.raw, pRawSaved, S * H);
   };
+}
+
+type Sixteen = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+/** The store's request for a stamped weight. */
+function request(w: Weight): ResidentRequest {
+  return { stamp: w.stamp!, n: w.n, k: w.k, src: w.src as Float32Array };
+}
+
+/** True when every array given is float32 (nulls and undefineds pass). */
+function allFloat32(...arrays: (Floats | null | undefined)[]): boolean {
+  for (const x of arrays) if (x && !(x instanceof Float32Array)) return false;
+  return true;
 }

@@ -5,6 +5,7 @@ import { createElementwise } from "./elementwise.js";
 import type { WasmKernels } from "./loader.js";
 import { createProducts } from "./products.js";
 import { createRecurrent } from "./recurrent.js";
+import { residentStore, type ResidentStore } from "./residentStore.js";
 import { wasmSoftmax } from "./softmaxRows.js";
 import { threadPool, type ThreadPool } from "./threadPool.js";
 import { createChunker } from "./threads.js";
@@ -18,12 +19,15 @@ export interface WasmBackendOptions {
   threads?: number;
   /** Fewest rows or columns in a chunk (default 256; tests cut edge shapes finer). */
   minChunk?: number;
+  /** Where stamped weights stay packed across calls; default: the kernels' own store (`residentStore`); null: none (packed on every call). */
+  store?: ResidentStore | null;
 }
 
 /**
  * A WASM-SIMD backend, assembled from its concerns: products (float32 GEMM/matmul and prepared
  * right-hand operands, `products.ts`), elementwise kernels (`elementwise.ts`), recurrent kernels
- * (fused cells and whole-sequence walks kept in wasm memory, `recurrent.ts`), softmax rows
+ * (fused cells and whole-sequence walks kept in wasm memory, their stamped weights resident there
+ * across calls, `recurrent.ts`, `residentStore.ts`), softmax rows
  * and their backward (`softmaxRows.ts`), and the split of
  * large products and recurrent steps over worker threads (`threads.ts`). Everything else,
  * float64 and int32 included, is delegated to `fallback`.
@@ -40,7 +44,7 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     gemm: products.gemm,
     prepareGemmB: products.prepareGemmB,
     matmul: (a, b) => matmul(a, b, products.gemm),
-    ...createRecurrent(kernels, fallback, chunker, products),
+    ...createRecurrent(kernels, fallback, chunker, products, options.store === undefined ? residentStore(kernels) : options.store),
     ...wasmSoftmax(kernels, fallback),
   };
 }
