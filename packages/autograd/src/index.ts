@@ -4,6 +4,7 @@ export { defineOp, needsGrad, record, type OpContext, type OpSpec } from "./defi
 export { runBackward, type BackwardOptions } from "./engine.js";
 export { enableGrad, isGradEnabled, noGrad, withGradMode } from "./gradMode.js";
 export { freshGrad, sumToShape } from "./gradUtil.js";
+export { logSoftmaxOrigin } from "./ops/reduce.js";
 export {
   arange, bernoulli, empty, eye, full, fullLike, linspace, ones, onesLike, rand, randint, randn, randperm,
   tensor, zeros, zerosLike, type CreateOptions, type RandomOptions, type SizeArgs,

@@ -2,6 +2,7 @@ import { backend, fmt, NDArray, normDim, normDims } from "@rnnkit/tensor";
 import { defineOp } from "../defineOp.js";
 import { isGradEnabled } from "../gradMode.js";
 import { freshGrad } from "../gradUtil.js";
+import type { Node } from "../node.js";
 import { Tensor } from "../tensor.js";
 
 /** Re-inserts reduced dims as size 1 so a reduced gradient broadcasts back over the input. */
@@ -195,12 +196,30 @@ const softmaxOp = defineOp<{ dim: number; log: boolean }>({
     return [output.mul(g.sub(g.mul(output).sum(dim, true)))];
   },
 });
+/** The dim of every recorded log-softmax node, for `logSoftmaxOrigin`. */
+const logSoftmaxDims = new WeakMap<Node, number>();
+
 /** softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along `dim` (log-softmax when `log`). */
 export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
   const name = log ? "logSoftmax" : "softmax";
   const t = x.dtype === "int32" ? x.float() : x;
   const d = t.ndim === 0 ? 0 : normDim(dim, t.ndim, name);
-  return softmaxOp([t], { dim: d, log });
+  const y = softmaxOp([t], { dim: d, log });
+  if (log && y.gradFn !== null) logSoftmaxDims.set(y.gradFn, d);
+  return y;
+}
+
+/**
+ * Where `y` came from when it is the recorded output of `logSoftmax(input, dim)`, unchanged in
+ * place since (an in-place op gives it another `gradFn`); null otherwise. Lets a loss on
+ * log-probabilities send its gradient to the logits in one pass (`nllLoss` after `logSoftmax`).
+ * @example logSoftmaxOrigin(x.logSoftmax(1)) // { input: x, dim: 1 } when x requires grad
+ */
+export function logSoftmaxOrigin(y: Tensor): { input: Tensor; dim: number } | null {
+  const fn = y.gradFn;
+  if (fn === null || y.outputIndex !== 0) return null;
+  const dim = logSoftmaxDims.get(fn);
+  return dim === undefined ? null : { input: fn.inputs[0]!, dim };
 }
 
 /** p-norm: (Σ |x|^p)^(1/p); p = Infinity gives max |x|, p = 0 the count of non-zeros. */

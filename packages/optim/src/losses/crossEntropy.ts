@@ -1,7 +1,7 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { fmt } from "@rnnkit/tensor";
 import { classDim, classTargets, checkClassInput, checkClassWeight, flattenClasses, lossShape } from "./classIndex.js";
-import { logSoftmaxNll } from "./logSoftmaxNll.js";
+import { logProbNll } from "./logProbNll.js";
 import { divideByWeight, reduceWeighted, type NLLLossOptions } from "./nllLoss.js";
 import { checkReduction, checkTensorArgs } from "./reduction.js";
 
@@ -48,9 +48,10 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     );
   }
   const t = classTargets(op, input, target, weight, opts.ignoreIndex ?? -100);
-  const nll = reduceWeighted(logSoftmaxNll(flat, t), reduction, t.weightSum, shape);
-  if (ls === 0) return nll;
+  // One log-softmax for both terms; the NLL term's gradient goes straight to the logits.
   const logp = flat.logSoftmax(1);
+  const nll = reduceWeighted(logProbNll(logp, t), reduction, t.weightSum, shape);
+  if (ls === 0) return nll;
   const weighted = weight ? logp.mul(weight.reshape([1, numClasses])) : logp;
   const smooth = weighted.sum(1).neg().mul(t.valid);
   let smoothReduced: Tensor;

@@ -1,5 +1,6 @@
 import type { Tensor } from "@rnnkit/autograd";
 import { classTargets, checkClassInput, flattenClasses, lossShape } from "./classIndex.js";
+import { logProbNll } from "./logProbNll.js";
 import { checkReduction, type Reduction, type ReductionOptions, checkTensorArgs } from "./reduction.js";
 
 /** Options of `nllLoss` / `NLLLoss`. */
@@ -22,7 +23,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}
   checkClassInput(op, input);
   const reduction = checkReduction(op, opts.reduction ?? "mean");
   const t = classTargets(op, input, target, opts.weight, opts.ignoreIndex ?? -100);
-  const perElement = flattenClasses(input).gather(1, t.index).reshape([-1]).mul(t.weight).neg();
+  const perElement = logProbNll(flattenClasses(input), t);
   return reduceWeighted(perElement, reduction, t.weightSum, lossShape(input));
 }
 

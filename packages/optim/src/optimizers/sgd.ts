@@ -61,6 +61,10 @@ export class SGD extends Optimizer {
       else if (fresh) bufT = stateLike(p);
       state.momentum_buffer = bufT;
       const buf = bufT ? storage(bufT) : null;
+      if (buf === null && wd === 0) {
+        plainStep(x, grad, lr, sign);
+        continue;
+      }
       for (let i = 0; i < x.length; i++) {
         let d = sign * grad[i]!;
         if (wd !== 0) d = f(d + wd * x[i]!);
@@ -72,4 +76,9 @@ export class SGD extends Optimizer {
       }
     }
   }
+}
+
+/** `p ← p − lr · (±g)`, the rule without momentum or weight decay, as one tight pass. */
+function plainStep(x: Float32Array, grad: ArrayLike<number>, lr: number, sign: number): void {
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! - lr * (sign * grad[i]!);
 }

@@ -2,6 +2,15 @@ import type { Backend } from "../backend.js";
 import { NDArray } from "../ndarray.js";
 import { WASM_SOFTMAX_MIN_ELEMENTS } from "../thresholds.js";
 import type { WasmKernels } from "./loader.js";
+import type { Chunker } from "./threads.js";
+
+/**
+ * A row element costs about as much as this many GEMM multiply-adds (the exp polynomial and the
+ * float64 sum), so rows are split over threads from the products' split size divided by it.
+ */
+const MACS_PER_ELEMENT = 8;
+/** The argument the thread split fills with a GEMM workspace: past the kernels' own, so unused. */
+const UNUSED_ARG = 15;
 
 /** True when `x` is contiguous float32 and `dim` is its last dim (rows are contiguous). */
 function rowsFit(x: NDArray, dim: number): boolean {
@@ -10,11 +19,25 @@ function rowsFit(x: NDArray, dim: number): boolean {
 
 /**
  * Softmax, log-softmax and their backward over contiguous float32 rows (`dim` last) in f32x4 wasm
- * code (`softmaxRows`, `softmaxBackRows`); any other layout or dtype runs on `fallback`.
- * @example const { softmax } = wasmSoftmax(kernels, jsBackend); softmax(x, 1, true)
+ * code (`softmaxRows`, `softmaxBackRows`), rows split over the worker threads (`chunker`) when
+ * there are enough of them; any other layout or dtype runs on `fallback`. Each row is computed
+ * whole by one thread, so the result does not depend on the split.
+ * @example const { softmax } = wasmSoftmax(kernels, jsBackend, chunker); softmax(x, 1, true)
  */
-export function wasmSoftmax(kernels: WasmKernels, fallback: Backend): Pick<Backend, "softmax" | "softmaxBackward"> {
+export function wasmSoftmax(kernels: WasmKernels, fallback: Backend, chunker: Chunker | null = null): Pick<Backend, "softmax" | "softmaxBackward"> {
   const k = kernels.exports;
+  /** Runs `op` over `rows` rows of `cols` whose operands start at the byte addresses `ptrs` (args 0..ptrs.length−1). */
+  function byRows(op: "softmaxRows" | "softmaxBackRows", ptrs: readonly number[], rows: number, cols: number, log: boolean): void {
+    const threads = chunker ? chunker.threadsFor(rows * cols * MACS_PER_ELEMENT) : 1;
+    const args = [...ptrs, rows, cols, log ? 1 : 0];
+    if (threads === 1) {
+      (k[op] as (...a: number[]) => void)(...args);
+      return;
+    }
+    const rowArg = ptrs.length;
+    const vary = ptrs.map((p, i) => [i, p, cols * 4, 0] as const);
+    chunker!.chunked(op, args, UNUSED_ARG, threads, rows, 1, [...vary, [rowArg, 0, -1, 1]]);
+  }
   return {
     softmax(x, dim, log) {
       if (!rowsFit(x, dim)) return fallback.softmax(x, dim, log);
@@ -23,7 +46,7 @@ export function wasmSoftmax(kernels: WasmKernels, fallback: Backend): Pick<Backe
       if (!l) return fallback.softmax(x, dim, log);
       const [px, po] = l.at as [number, number];
       l.mem.set(x.flat() as Float32Array, px >> 2);
-      k.softmaxRows(px, po, n / x.shape[dim]!, x.shape[dim]!, log ? 1 : 0);
+      byRows("softmaxRows", [px, po], n / x.shape[dim]!, x.shape[dim]!, log);
       return new NDArray(l.mem.slice(po >> 2, (po >> 2) + n), x.shape.slice());
     },
     softmaxBackward(y, g, dim, log) {
@@ -34,7 +57,7 @@ export function wasmSoftmax(kernels: WasmKernels, fallback: Backend): Pick<Backe
       const [py, pg, po] = l.at as [number, number, number];
       l.mem.set(y.flat() as Float32Array, py >> 2);
       l.mem.set(g.flat() as Float32Array, pg >> 2);
-      k.softmaxBackRows(py, pg, po, n / y.shape[dim]!, y.shape[dim]!, log ? 1 : 0);
+      byRows("softmaxBackRows", [py, pg, po], n / y.shape[dim]!, y.shape[dim]!, log);
       return new NDArray(l.mem.slice(po >> 2, (po >> 2) + n), y.shape.slice());
     },
   };

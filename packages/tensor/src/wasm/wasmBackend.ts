@@ -45,6 +45,6 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     prepareGemmB: products.prepareGemmB,
     matmul: (a, b) => matmul(a, b, products.gemm),
     ...createRecurrent(kernels, fallback, chunker, products, options.store === undefined ? residentStore(kernels) : options.store),
-    ...wasmSoftmax(kernels, fallback),
+    ...wasmSoftmax(kernels, fallback, chunker),
   };
 }
