@@ -4,6 +4,7 @@ import { isGradEnabled } from "../gradMode.js";
 import { freshGrad } from "../gradUtil.js";
 import type { Node } from "../node.js";
 import { Tensor } from "../tensor.js";
+import { requireTensor } from "./checks.js";
 
 /** Re-inserts reduced dims as size 1 so a reduced gradient broadcasts back over the input. */
 function unreduce(g: Tensor, inputShape: readonly number[], dims: readonly number[], keepdim: boolean): Tensor {
@@ -216,6 +217,7 @@ export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
  * @example logSoftmaxOrigin(x.logSoftmax(1)) // { input: x, dim: 1 } when x requires grad
  */
 export function logSoftmaxOrigin(y: Tensor): { input: Tensor; dim: number } | null {
+  requireTensor(y, "logSoftmaxOrigin", "y");
   const fn = y.gradFn;
   if (fn === null || y.outputIndex !== 0) return null;
   const dim = logSoftmaxDims.get(fn);
