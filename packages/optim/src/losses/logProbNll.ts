@@ -58,13 +58,29 @@ export function logProbNll(logp: Tensor, t: ClassTargets): Tensor {
       retain(logSoftmaxNode, dense);
       return [dense.sub(logp.exp().mul(dense.sum(1, true)))];
     }
-    const dense = allocArray(logp.dtype, M * C) as Floats;
+    const dense = zeroed(logp.dtype, M * C);
     oneHotRows(g!.value.flat(), M, C, index, weight, dense);
     const oneHot = new NDArray(dense, [M, C]);
-    retain(logSoftmaxNode, new Tensor(oneHot));
-    return [freshGrad(new Tensor(backend().softmaxBackward(logp.value, oneHot, 1, true)))];
+    try {
+      retain(logSoftmaxNode, new Tensor(oneHot));
+      return [freshGrad(new Tensor(backend().softmaxBackward(logp.value, oneHot, 1, true)))];
+    } finally {
+      for (let r = 0; r < M; r++) dense[r * C + index[r]!] = 0;
+    }
   }, [logp]);
   return result;
+}
+
+/**
+ * A zero-filled float32 scratch of at least `n` values for the one-hot gradient, kept between
+ * backward passes (the caller clears what it wrote): a large-vocabulary step would otherwise
+ * allocate, and have the collector free, one (M, C) array per step. float64 gets a fresh array.
+ */
+let scratch = new Float32Array(0);
+function zeroed(dtype: Tensor["dtype"], n: number): Floats {
+  if (dtype !== "float32") return allocArray(dtype, n) as Floats;
+  if (scratch.length < n) scratch = new Float32Array(n);
+  return scratch.subarray(0, n);
 }
 
 /** `logp.retainGrad()` still sees the gradient the composite would have handed log-softmax's node. */
