@@ -28,9 +28,9 @@ describe("skinny GEMM micro-kernels", () => {
     expectClean(skinnyGemmCheck(k.exports, k.workBase, k.scratchBase));
   });
 
-  it("packedAFloats no longer pads a last panel of fewer than 4 rows", () => {
+  it("packedAFloats: four copies of each value in full 4-row panels, the last m % 4 rows unpadded", () => {
     const k = loadWasmKernels(false, false)!.exports;
-    expect([1, 2, 3, 4, 5, 9].map((m) => k.packedAFloats(m, 10))).toEqual([10, 20, 30, 40, 50, 90]);
+    expect([1, 2, 3, 4, 5, 9].map((m) => k.packedAFloats(m, 10))).toEqual([10, 20, 30, 160, 170, 330]);
   });
 
   it("relaxed SIMD in a Node with --experimental-wasm-relaxed-simd: the same", () => {
