@@ -8,6 +8,8 @@ import { boxMuller16f32 } from "./normalFill.js";
  */
 export class Generator {
   private mt = new Uint32Array(624);
+  /** The same state words as int32 (what the twist computes on: no unsigned-to-double conversions). */
+  private words = new Int32Array(this.mt.buffer);
   private index = 624;
   private seedValue = 0;
 
@@ -56,22 +58,17 @@ export class Generator {
   /** The next 32-bit unsigned integer of the stream. */
   nextUint32(): number {
     if (this.index >= 624) this.twist();
-    let y = this.mt[this.index++]!;
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return temper(this.words[this.index++]!);
   }
 
   private twist(): void {
-    const mt = this.mt;
-    for (let i = 0; i < 624; i++) {
-      const y = (mt[i]! & 0x80000000) | (mt[(i + 1) % 624]! & 0x7fffffff);
-      let v = mt[(i + 397) % 624]! ^ (y >>> 1);
-      if (y & 1) v ^= 0x9908b0df;
-      mt[i] = v >>> 0;
-    }
+    // The same recurrence on the words' int32 view, in three ranges so no index wraps, and
+    // without a branch on the low bit (a coin flip the CPU would mispredict half the time).
+    const mt = this.words;
+    let i = 0;
+    for (; i < 227; i++) mt[i] = twistWord(mt[i]!, mt[i + 1]!, mt[i + 397]!);
+    for (; i < 623; i++) mt[i] = twistWord(mt[i]!, mt[i + 1]!, mt[i - 227]!);
+    mt[623] = twistWord(mt[623]!, mt[0]!, mt[396]!);
     this.index = 0;
   }
 
@@ -159,6 +156,22 @@ export class Generator {
   bernoulli(p: number, bits: 24 | 53 = 53): number {
     return (bits === 24 ? this.uniform() : this.uniform64()) < p ? 1 : 0;
   }
+}
+
+/** mt19937's output tempering of one state word, as an unsigned 32-bit integer. */
+function temper(word: number): number {
+  let y = word;
+  y ^= y >>> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  y ^= y >>> 18;
+  return y >>> 0;
+}
+
+/** One word of mt19937's twist (int32 bits) from the word itself, the next one and the one 397 ahead (cyclically). */
+function twistWord(cur: number, next: number, ahead: number): number {
+  const y = (cur & 0x80000000) | (next & 0x7fffffff);
+  return ahead ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
 }
 
 function boxMuller16(data: Float32Array | Float64Array, at: number, mean: number, std: number): void {

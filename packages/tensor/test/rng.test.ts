@@ -70,6 +70,32 @@ describe("Generator streams", () => {
     expect(Array.from({ length: 10 }, () => c.nextUint32())).not.toEqual(xs.slice(0, 10));
   });
 
+  it("the twist equals mt19937's textbook recurrence over many twists", () => {
+    // The reference: the recurrence as published, with its modulo indices and low-bit branch.
+    const mt = new Uint32Array(624);
+    mt[0] = 12345;
+    for (let i = 1; i < 624; i++) mt[i] = (Math.imul(1812433253, mt[i - 1]! ^ (mt[i - 1]! >>> 30)) + i) >>> 0;
+    const want: number[] = [];
+    for (let round = 0; round < 9; round++) {
+      for (let i = 0; i < 624; i++) {
+        const y = (mt[i]! & 0x80000000) | (mt[(i + 1) % 624]! & 0x7fffffff);
+        let v = mt[(i + 397) % 624]! ^ (y >>> 1);
+        if (y & 1) v ^= 0x9908b0df;
+        mt[i] = v >>> 0;
+      }
+      for (let i = 0; i < 624; i++) {
+        let y = mt[i]!;
+        y ^= y >>> 11;
+        y ^= (y << 7) & 0x9d2c5680;
+        y ^= (y << 15) & 0xefc60000;
+        y ^= y >>> 18;
+        want.push(y >>> 0);
+      }
+    }
+    const g = new Generator(12345);
+    expect(Array.from({ length: want.length }, () => g.nextUint32())).toEqual(want);
+  });
+
   it("manualSeed resets the stream mid-way, including a cached normal", () => {
     const g = new Generator(5);
     const first = [g.normal(), g.uniform(), g.normal()];
