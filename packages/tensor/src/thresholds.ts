@@ -33,6 +33,15 @@ export const WASM_GEMM_MIN_MACS = 1024;
 /** wasm: from this many multiply-adds a product is split over worker threads (a split costs a few µs of hand-off). */
 export const THREAD_SPLIT_MIN_MACS = 1 << 20;
 
+/**
+ * wasm: from this many multiply-adds a recurrent step (its `h · W_hhᵀ` and cell, split by hidden
+ * units) and the walk's batch-1 input product are split over worker threads. With a worker awake
+ * the hand-off costs ~2 µs, and on a quiet machine two threads halve a batch-1 step (LSTM(512)
+ * 101 → 53 µs, GRU(512) 76 → 47, GRU(256) 21 → 12; bench/profile/stepSplit.ts); with the other
+ * core busy a split step takes 1.5–2× as long as one thread, so steps below ~50 µs stay whole.
+ */
+export const STEP_SPLIT_MIN_MACS = 1 << 19;
+
 /** Chunks per thread of a split product: more balance the load, fewer repack less of the operand the chunks share. */
 export const CHUNKS_PER_THREAD = 4;
 

@@ -11,6 +11,8 @@ import { loadWasmKernels } from "../src/wasm/loader.js";
 import { ThreadPool } from "../src/wasm/threadPool.js";
 import { createWasmBackend } from "../src/wasm/wasmBackend.js";
 import { splitBounds } from "../src/wasm/splitBounds.js";
+import { createChunker } from "../src/wasm/threads.js";
+import { STEP_SPLIT_MIN_MACS, THREAD_SPLIT_MIN_MACS } from "../src/thresholds.js";
 
 const shared = loadWasmKernels(true)!;
 const plain = loadWasmKernels(false)!;
@@ -144,6 +146,18 @@ describe("threaded GEMM", () => {
     expectPlainGemmLikeSingle(backend, 64, 512, 256);
     expect(run).toHaveBeenCalledTimes(1);
     run.mockRestore();
+  });
+
+  it("recurrent steps split from STEP_SPLIT_MIN_MACS, products from the chunker's threshold (the lower one wins)", () => {
+    const chunker = createChunker(shared, pool, THREAD_SPLIT_MIN_MACS, 256, 2);
+    expect(STEP_SPLIT_MIN_MACS).toBeLessThan(THREAD_SPLIT_MIN_MACS);
+    expect(chunker.threadsForStep(STEP_SPLIT_MIN_MACS - 1)).toBe(1);
+    expect(chunker.threadsForStep(STEP_SPLIT_MIN_MACS)).toBe(2);
+    expect(chunker.threadsFor(STEP_SPLIT_MIN_MACS)).toBe(1);
+    expect(chunker.threadsFor(THREAD_SPLIT_MIN_MACS)).toBe(2);
+    // Tests that force splits with a tiny product threshold split steps from it too.
+    expect(createChunker(shared, pool, 16, 1, 2).threadsForStep(16)).toBe(2);
+    expect(createChunker(shared, null, 16, 1, 2).threadsForStep(STEP_SPLIT_MIN_MACS)).toBe(1);
   });
 
   it("setNumThreads(1) runs everything on the calling thread", () => {

@@ -27,7 +27,7 @@ export function createRecurrent(
 ): RecurrentKernels {
   const k = kernels.exports;
   const work = kernels.workBase;
-  const { threadsFor, chunked } = chunker;
+  const { threadsFor, threadsForStep, chunked } = chunker;
   const { gemm, prepareGemmB, rowChunks, prepackedProduct } = products;
 
   /** True when every array is float32, the block is large enough and H fills whole f32x4 lanes. */
@@ -82,7 +82,7 @@ export function createRecurrent(
   const runStep: StepRunner = (op, args, H, macs) => {
     const workArg = args.length - 1;
     args[workArg] = work;
-    chunked(op, args, workArg, H % NR === 0 ? threadsFor(macs) : 1, H, NR, [[2, 0, 1, 0], [3, 0, 0, 1]]);
+    chunked(op, args, workArg, H % NR === 0 ? threadsForStep(macs) : 1, H, NR, [[2, 0, 1, 0], [3, 0, 0, 1]]);
   };
   /** An Elman step: the sum in JS, a large float32 tanh in SIMD code (relu and small blocks stay in JS). */
   const rnnCell: Backend["rnnCell"] = (relu, bs, H, gi, giOff, gh, bhh, h) => {
@@ -104,7 +104,7 @@ export function createRecurrent(
     {
       runStep,
       project: (m, n, kk, pa, pp, pc) => rowChunks(false, m, n, kk, 1, pa, kk, pp, 0, pc, threadsFor(m * n * kk)),
-      product: (m, n, kk, pA, bp, pc) => prepackedProduct(m, n, kk, pA, bp, pc, threadsFor(m * n * kk)),
+      product: (m, n, kk, pA, bp, pc) => prepackedProduct(m, n, kk, pA, bp, pc, threadsForStep(m * n * kk)),
     },
     WASM_GEMM_MIN_MACS,
     (s) => runRecurrentSequence({ gemm, prepareGemmB, rnnCell, lstmCell, gruCell }, s),

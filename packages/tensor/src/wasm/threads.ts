@@ -3,12 +3,17 @@ import { splitBounds } from "./splitBounds.js";
 import type { WasmKernels } from "./loader.js";
 import type { JobOp, ThreadPool } from "./threadPool.js";
 import { MAX_ARGS } from "./workerSource.js";
-import { CHUNKS_PER_THREAD } from "../thresholds.js";
+import { CHUNKS_PER_THREAD, STEP_SPLIT_MIN_MACS } from "../thresholds.js";
 
 /** How the wasm backend splits work over its worker threads. */
 export interface Chunker {
   /** Threads a product of `macs` multiply-adds runs on: 1, or 1 + the workers ready now. */
   threadsFor(macs: number): number;
+  /**
+   * Threads a batch-1-sized recurrent step (or a product of the recurrent walk) of `macs`
+   * multiply-adds runs on: split from `STEP_SPLIT_MIN_MACS`, or the products' threshold if lower.
+   */
+  threadsForStep(macs: number): number;
   /**
    * Runs kernel `op` with `args` over `0..size` cut into chunks at multiples of `unit` (a few per
    * thread, so a busy or late worker just takes fewer), or as one call when `threads` is 1 or
@@ -23,7 +28,7 @@ export interface Chunker {
 
 /**
  * The wasm backend's thread split: `pool` (or none) runs chunks of a kernel call; products of
- * `minSplit` multiply-adds or more are split, into chunks of at least `minChunk` rows or columns,
+ * `minSplit` multiply-adds or more (recurrent steps from `STEP_SPLIT_MIN_MACS`) are split, into chunks of at least `minChunk` rows or columns,
  * over `fixedThreads` (default `getNumThreads()`).
  * @example const { threadsFor, chunked } = createChunker(kernels, threadPool(kernels), 1 << 20, 256)
  */
@@ -31,7 +36,14 @@ export function createChunker(kernels: WasmKernels, pool: ThreadPool | null, min
   const k = kernels.exports;
   /** Threads a product of `macs` multiply-adds runs on: 1, or 1 + the workers ready now. */
   function threadsFor(macs: number): number {
-    if (!pool || macs < minSplit) return 1;
+    return threadsFrom(macs, minSplit);
+  }
+  const minStep = Math.min(minSplit, STEP_SPLIT_MIN_MACS);
+  function threadsForStep(macs: number): number {
+    return threadsFrom(macs, minStep);
+  }
+  function threadsFrom(macs: number, min: number): number {
+    if (!pool || macs < min) return 1;
     const want = fixedThreads ?? getNumThreads();
     return want > 1 ? 1 + pool.available(want - 1) : 1;
   }
@@ -64,5 +76,5 @@ export function createChunker(kernels: WasmKernels, pool: ThreadPool | null, min
     pool!.run({ op, base: jobBase, loCoef: jobLo, hiCoef: jobHi, workArg, bounds });
   }
 
-  return { threadsFor, chunked };
+  return { threadsFor, threadsForStep, chunked };
 }
