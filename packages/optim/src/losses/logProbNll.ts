@@ -71,14 +71,18 @@ export function logProbNll(logp: Tensor, t: ClassTargets): Tensor {
   return result;
 }
 
+/** The largest one-hot scratch kept between steps (16 MB of float32): larger ones are allocated each time. */
+const MAX_SCRATCH = 1 << 22;
+
 /**
  * A zero-filled float32 scratch of at least `n` values for the one-hot gradient, kept between
  * backward passes (the caller clears what it wrote): a large-vocabulary step would otherwise
- * allocate, and have the collector free, one (M, C) array per step. float64 gets a fresh array.
+ * allocate, and have the collector free, one (M, C) array per step. float64 and sizes past
+ * `MAX_SCRATCH` get a fresh array.
  */
 let scratch = new Float32Array(0);
 function zeroed(dtype: Tensor["dtype"], n: number): Floats {
-  if (dtype !== "float32") return allocArray(dtype, n) as Floats;
+  if (dtype !== "float32" || n > MAX_SCRATCH) return allocArray(dtype, n) as Floats;
   if (scratch.length < n) scratch = new Float32Array(n);
   return scratch.subarray(0, n);
 }
