@@ -5,3 +5,4 @@ export { lstmCell, gruCell } from "./gates";
 export { gruStep, lstmStep } from "./steps";
 export { gruBackCell, lstmBackCell } from "./backward";
 export { softmaxRows, softmaxBackRows } from "./softmax";
+export { packRowB, rowPackedFloats, rowProduct } from "./rowProduct";

@@ -131,15 +131,46 @@ describe("resident weights: the same values as packing on every call", () => {
   }
 });
 
-describe("the wasm walk for Elman cells and LSTM projections", () => {
+describe("the wasm walk against the per-step reference walk on the same kernels", () => {
   for (const [label, cell, R] of CASES) {
-    it(`${label}: the wasm walk equals the per-step reference walk on the same kernels (to rounding)`, () => {
-      const w = weights(cell, 32, 12, R);
-      const s = problem(cell, 32, 12, w, [5, 5, 3, 2, 1], true, true);
-      const want = copy(s);
-      runRecurrentSequence(one.plain, want);
-      one.resident.recurrentSequence(s);
-      expectOutputs(s, want, 2e-6);
+    for (const sizes of [[5, 5, 3, 2, 1], [1, 1, 1], [1]]) {
+      // GRU and LSTM run the same products and cells: bit for bit. Elman cells add in another order.
+      const exact = (cell === "gru" || cell === "lstm") && !R;
+      it(`${label}, batch sizes ${sizes.join(",")}: ${exact ? "bit for bit" : "to rounding"}`, () => {
+        const H = 64;
+        const w = weights(cell, H, 300, R);
+        const s = problem(cell, H, 300, w, sizes, true, true);
+        const want = copy(s);
+        runRecurrentSequence(one.plain, want);
+        one.resident.recurrentSequence(s);
+        expectOutputs(s, want, exact ? 0 : 2e-6);
+      });
+    }
+  }
+});
+
+describe("rowProduct (one-row products on 32-column panels)", () => {
+  const k = one.kernels.exports;
+  const SIZES: [number, number][] = [[2048, 512], [40, 300], [5, 7], [96, 256], [33, 600], [8, 1]];
+  for (const [n, kk] of SIZES) {
+    it(`n ${n}, k ${kk}: equals gemmPrepacked bit for bit`, () => {
+      const b = randn(n * kk);
+      const a = randn(kk);
+      const l = one.kernels.layout([n * kk, k.packedBFloats(n, kk), k.rowPackedFloats(n, kk), kk, k.packedAFloats(1, kk), n, n + 8, 32])!;
+      const [pb, pGemm, pRow, pa, pA, pc, pr, tmp] = l.at as [number, number, number, number, number, number, number, number];
+      l.mem.set(b, pb >> 2);
+      l.mem.set(a, pa >> 2);
+      k.packGemmB(1, n, kk, pb, kk, pGemm);
+      k.packRowB(n, kk, pb, kk, pRow);
+      k.packRowsA(pa, kk, 1, kk, pA);
+      k.gemmPrepacked(1, n, kk, pA, pGemm, pc, n, one.kernels.workBase, 0, n);
+      l.mem.fill(7, pr >> 2, (pr >> 2) + n + 8);
+      k.rowProduct(n, kk, pa, pRow, pr, tmp, 0, n);
+      const want = Array.from(l.mem.subarray(pc >> 2, (pc >> 2) + n));
+      const got = Array.from(l.mem.subarray(pr >> 2, (pr >> 2) + n + 8));
+      expect(got.slice(0, n)).toEqual(want);
+      expect(got.slice(n)).toEqual(new Array(8).fill(7)); // nothing written past n
+      for (let j = 0; j < n; j++) if (!Object.is(got[j], want[j])) throw new Error(`[${j}]: ${got[j]} vs ${want[j]}`);
     });
   }
 });

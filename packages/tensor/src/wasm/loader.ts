@@ -40,6 +40,9 @@ export interface KernelExports {
     bs: number, H: number, j0: number, j1: number, ap: number, bp: number, gi: number, gh: number, bhh: number,
     c: number, hOut: number, acts: number, tanhC: number, work: number,
   ): void;
+  rowPackedFloats(n: number, k: number): number;
+  packRowB(n: number, k: number, b: number, ldb: number, dst: number): void;
+  rowProduct(n: number, k: number, a: number, bp: number, c: number, tmp: number, j0: number, j1: number): void;
 }
 
 const PAGE = 65536;

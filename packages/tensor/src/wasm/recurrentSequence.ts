@@ -3,7 +3,7 @@ import type { Floats } from "../dtype.js";
 import { walkExtents } from "../kernels/recurrentSequence.js";
 import { UNARY_CODE } from "./elementwise.js";
 import type { WasmKernels } from "./loader.js";
-import type { ResidentRequest, ResidentStore } from "./residentStore.js";
+import { packedFloats, packWeight, type PackLayout, type ResidentRequest, type ResidentStore } from "./residentStore.js";
 
 /**
  * Runs the kernel export `op` (`gruStep` or `lstmStep`) with `args`, whose j0, j1 (arguments 2
@@ -23,12 +23,13 @@ export interface SequenceRunners {
   product(m: number, n: number, k: number, pA: number, bp: number, c: number): void;
 }
 
-/** A weight the walk packs: its values, shape (n, k) as stored, and its stamp (or none). */
+/** A weight the walk packs: its values, shape (n, k) as stored, its stamp (or none) and how it is packed. */
 interface Weight {
   src: Floats;
   n: number;
   k: number;
   stamp: WeightStamp | null | undefined;
+  layout: PackLayout;
 }
 
 /**
@@ -39,7 +40,9 @@ interface Weight {
  * from an earlier call (the weights stay resident across calls). GRU and unprojected LSTM steps
  * are one `gruStep` / `lstmStep` call each (product and cell, split by hidden units over threads
  * where it pays); Elman and projected LSTM steps are a product (split by columns) then the cell
- * (and the projection's product). h is read from one buffer and written to the other; saved rows
+ * (and the projection's product). A walk of one row per step (batch 1) runs its products on one
+ * thread with `rowProduct`, on weights packed for it (`packRowB`; the input's too when there is
+ * one input row), bit-identical to the GEMM. h is read from one buffer and written to the other; saved rows
  * move by `copyWithin`. Results equal the per-step kernels' for GRU and LSTM. With `input`,
  * `x · W_ihᵀ + bias` is formed in that memory too (split by rows). `fallback` (the reference walk
  * on the backend's kernels) runs what it does not take: not float32, H or R not a multiple of 4,
@@ -73,36 +76,40 @@ export function residentRecurrentSequence(
       fallback(s);
       return;
     }
-    const weights: Weight[] = [{ src: s.whh, n: GH, k: R, stamp: s.whhStamp }];
-    if (input) weights.push({ src: input.weight, n: GH, k: I, stamp: input.weightStamp });
-    if (proj) weights.push({ src: proj.weight, n: R, k: H, stamp: proj.weightStamp });
+    // One row per step (a batch-1 stream): products of one row on weights packed for it (`rowProduct`).
+    const row = B === 1;
+    const layout: PackLayout = row ? "row" : "gemm";
+    const weights: Weight[] = [{ src: s.whh, n: GH, k: R, stamp: s.whhStamp, layout }];
+    if (input) weights.push({ src: input.weight, n: GH, k: I, stamp: input.weightStamp, layout: N === 1 ? "row" : "gemm" });
+    if (proj) weights.push({ src: proj.weight, n: R, k: H, stamp: proj.weightStamp, layout });
     // Resident weights first: reserving room for them moves scratch.
     const resident = store && weights.every((w) => w.stamp) ? store.acquire(weights.map(request)) : null;
     // Byte addresses, in this order: h (two buffers), c, out, acts, saved, tanh(c), h_prev, gh,
-    // packed h, b_hh, gi, x, the bias of x · W_ihᵀ, raw h and its saved rows (projection), then
-    // for each weight not resident: its copy and its packed form.
+    // packed h, b_hh, gi, x, the bias of x · W_ihᵀ, raw h and its saved rows (projection), a
+    // one-panel tail for `rowProduct`, then for each weight not resident: its copy and its packed form.
     const lengths = [
       B * R, B * R, lstm ? B * H : 0, N * R, s.acts ? S * GH : 0, s.saved ? S * H : 0, lstm ? S * H : 0, hPrev ? N * R : 0,
-      B * GH, k.packedAFloats(B, Math.max(R, H)), GH, N * GH, N * I, input?.bias ? GH : 0, proj ? B * H : 0, proj?.raw ? S * H : 0,
+      B * GH, row ? 0 : k.packedAFloats(B, Math.max(R, H)), GH, N * GH, N * I, input?.bias ? GH : 0, proj ? B * H : 0,
+      proj?.raw ? S * H : 0, 32,
     ];
-    if (!resident) for (const w of weights) lengths.push(w.n * w.k, k.packedBFloats(w.n, w.k));
+    if (!resident) for (const w of weights) lengths.push(w.n * w.k, packedFloats(k, w.layout, w.n, w.k));
     const l = kernels.layout(lengths);
     if (!l) {
       fallback(s);
       return;
     }
     const { mem, at } = l;
-    const [pH0, pH1, pC, pOut, pActs, pSaved, pTanh, pPrev, pGh, pA, pB, pGi, pX, pBias, pRaw, pRawSaved] = at as Sixteen;
+    const [pH0, pH1, pC, pOut, pActs, pSaved, pTanh, pPrev, pGh, pA, pB, pGi, pX, pBias, pRaw, pRawSaved, pTail] = at as Seventeen;
     let packed: number[];
     if (resident) {
       packed = resident;
     } else {
       packed = [];
       weights.forEach((w, i) => {
-        const pW = at[16 + 2 * i]!;
-        const pP = at[17 + 2 * i]!;
+        const pW = at[17 + 2 * i]!;
+        const pP = at[18 + 2 * i]!;
         mem.set(w.src.subarray(0, w.n * w.k), f(pW));
-        k.packGemmB(1, w.n, w.k, pW, w.k, pP);
+        packWeight(k, w.layout, w.n, w.k, pW, pP);
         packed.push(pP);
       });
     }
@@ -112,7 +119,8 @@ export function residentRecurrentSequence(
     if (input) {
       // gi = x · W_ihᵀ (+ bias), formed where the steps read it.
       mem.set(input.x.subarray(0, N * I), f(pX));
-      runners.project(N, GH, I, pX, pWih, pGi);
+      if (N === 1) k.rowProduct(GH, I, pX, pWih, pGi, pTail, 0, GH);
+      else runners.project(N, GH, I, pX, pWih, pGi);
       if (input.bias) {
         mem.set(input.bias.subarray(0, GH), f(pBias));
         k.binary(0, pGi, GH, 1, pBias, 0, 1, pGi, N, GH); // add, the bias broadcast over rows
@@ -136,8 +144,22 @@ export function residentRecurrentSequence(
       if (bs < B) mem.copyWithin(f(hOut) + n, f(hIn) + n, f(hIn) + B * R);
       const gi = pGi + row0 * GH * 4;
       const acts = pActs + sRow0 * GH * 4;
+      if (row && fused) {
+        // One row: the product, then the cell (GRU updates h in place, so on its copy in hOut).
+        k.rowProduct(GH, H, hIn, pWhh, pGh, pTail, 0, GH);
+        if (lstm) {
+          mem.copyWithin(f(pSaved) + sRow0 * H, f(pC), f(pC) + H);
+          k.lstmCell(1, H, gi, pGh, pB, pC, acts, pTanh + sRow0 * H * 4, hOut);
+        } else {
+          mem.copyWithin(f(hOut), f(hIn), f(hIn) + H);
+          k.gruCell(1, H, gi, pGh, pB, hOut, acts, pSaved + sRow0 * H * 4);
+        }
+        mem.copyWithin(f(pOut) + row0 * R, f(hOut), f(hOut) + n);
+        [hIn, hOut] = [hOut, hIn];
+        continue;
+      }
       // h is packed once here for every thread's share of the product.
-      k.packRowsA(hIn, R, bs, R, pA);
+      if (!row) k.packRowsA(hIn, R, bs, R, pA);
       if (fused) {
         if (lstm) {
           mem.copyWithin(f(pSaved) + sRow0 * H, f(pC), f(pC) + n);
@@ -146,14 +168,19 @@ export function residentRecurrentSequence(
           runStep("gruStep", [bs, H, 0, H, hIn, pA, pWhh, gi, pGh, pB, hOut, acts, pSaved + sRow0 * H * 4, 0], H, n * GH);
         }
       } else {
-        product(bs, GH, R, pA, pWhh, pGh);
+        if (row) k.rowProduct(GH, R, hIn, pWhh, pGh, pTail, 0, GH);
+        else product(bs, GH, R, pA, pWhh, pGh);
         if (lstm) {
           // The cell writes h before the projection to `pRaw`; then h = raw · W_hrᵀ.
           mem.copyWithin(f(pSaved) + sRow0 * H, f(pC), f(pC) + bs * H);
           k.lstmCell(bs, H, gi, pGh, pB, pC, acts, pTanh + sRow0 * H * 4, pRaw);
           if (proj!.raw) mem.copyWithin(f(pRawSaved) + sRow0 * H, f(pRaw), f(pRaw) + bs * H);
-          k.packRowsA(pRaw, H, bs, H, pA);
-          product(bs, R, H, pA, pWhr, hOut);
+          if (row) {
+            k.rowProduct(R, H, pRaw, pWhr, hOut, pTail, 0, R);
+          } else {
+            k.packRowsA(pRaw, H, bs, H, pA);
+            product(bs, R, H, pA, pWhr, hOut);
+          }
         } else {
           k.binary(0, gi, GH, 1, pGh, GH, 1, hOut, bs, H);
           k.binary(0, hOut, H, 1, pB, 0, 1, hOut, bs, H);
@@ -177,11 +204,13 @@ export function residentRecurrentSequence(
   };
 }
 
-type Sixteen = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+type Seventeen = [
+  number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+];
 
 /** The store's request for a stamped weight. */
 function request(w: Weight): ResidentRequest {
-  return { stamp: w.stamp!, n: w.n, k: w.k, src: w.src as Float32Array };
+  return { stamp: w.stamp!, n: w.n, k: w.k, src: w.src as Float32Array, layout: w.layout };
 }
 
 /** True when every array given is float32 (nulls and undefineds pass). */

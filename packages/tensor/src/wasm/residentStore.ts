@@ -1,5 +1,22 @@
 import type { WeightStamp } from "../backend.js";
-import { align, type WasmKernels } from "./loader.js";
+import { align, type KernelExports, type WasmKernels } from "./loader.js";
+
+/**
+ * How a weight is packed: `gemm` for `packGemmB` (the GEMM kernels, any number of rows), `row`
+ * for `packRowB` (`rowProduct`, one row: a batch-1 step).
+ */
+export type PackLayout = "gemm" | "row";
+
+/** Floats a weight (n × k) takes packed in `layout`. */
+export function packedFloats(k: KernelExports, layout: PackLayout, n: number, kk: number): number {
+  return layout === "row" ? k.rowPackedFloats(n, kk) : k.packedBFloats(n, kk);
+}
+
+/** Packs the weight (n × k, row-major) at byte address `src` into `dst` in `layout`. */
+export function packWeight(k: KernelExports, layout: PackLayout, n: number, kk: number, src: number, dst: number): void {
+  if (layout === "row") k.packRowB(n, kk, src, kk, dst);
+  else k.packGemmB(1, n, kk, src, kk, dst);
+}
 
 /** One weight to keep packed: `op(B) = srcᵀ` with `src` (n, k) row-major, as `packGemmB(1, n, k, …)` takes it. */
 export interface ResidentRequest {
@@ -11,6 +28,8 @@ export interface ResidentRequest {
   readonly k: number;
   /** The weight's values (n·k float32, row-major), read only when it has to be packed. */
   readonly src: Float32Array;
+  /** How to pack it (default `gemm`). */
+  readonly layout?: PackLayout;
 }
 
 /** A packed weight kept in the resident area. */
@@ -20,6 +39,7 @@ interface Entry {
   bytes: number;
   n: number;
   k: number;
+  layout: PackLayout;
   version: number;
   /** Last use (the store's clock), for least-recently-used eviction. */
   used: number;
@@ -42,7 +62,7 @@ export interface ResidentStats {
 /**
  * Packed GEMM right-hand operands kept in the kernels' memory across calls (the resident area,
  * `WasmKernels.reserveResident`), keyed by their source's `WeightStamp`: a weight is packed again
- * only when its stamp's version or its shape changes. Entries go when their key is garbage
+ * only when its stamp's version, its shape or its layout (`PackLayout`) changes. Entries go when their key is garbage
  * collected (a `FinalizationRegistry`), when `release`d, and least recently used first when the
  * area would pass `capBytes`. Addresses are only valid until the next `acquire` (entries move
  * when the area is compacted, and the area moves when the pinned area grows).
@@ -92,20 +112,21 @@ export class ResidentStore {
     const seen = new Map<object, Entry>();
     let need = 0;
     for (const r of requests) {
-      const bytes = align(k.packedBFloats(r.n, r.k) * 4);
+      const layout = r.layout ?? "gemm";
+      const bytes = align(packedFloats(k, layout, r.n, r.k) * 4);
       if (bytes > this.capBytes) return null;
       const same = seen.get(r.stamp.key);
       if (same) {
         // One source twice in a call (one weight in two roles): one entry, if the shapes agree.
-        if (same.n !== r.n || same.k !== r.k) return null;
+        if (same.n !== r.n || same.k !== r.k || same.layout !== layout) return null;
         continue;
       }
       let e = this.byKey.get(r.stamp.key);
-      if (e && e.offset >= 0 && e.n === r.n && e.k === r.k) {
+      if (e && e.offset >= 0 && e.n === r.n && e.k === r.k && e.layout === layout) {
         if (e.version !== r.stamp.version) toPack.push({ e, r });
       } else {
         if (e && e.offset >= 0) this.drop(e);
-        e = { offset: -1, bytes, n: r.n, k: r.k, version: r.stamp.version, used: now, token: {} };
+        e = { offset: -1, bytes, n: r.n, k: r.k, layout, version: r.stamp.version, used: now, token: {} };
         toPack.push({ e, r });
         need += bytes;
       }
@@ -132,7 +153,7 @@ export class ResidentStore {
       }
       const scratch = this.kernels.scratchBase;
       mem.set(r.src.subarray(0, r.n * r.k), scratch >> 2);
-      k.packGemmB(1, r.n, r.k, scratch, r.k, this.kernels.residentBase + e.offset);
+      packWeight(k, e.layout, r.n, r.k, scratch, this.kernels.residentBase + e.offset);
       e.version = r.stamp.version;
       this.packCount++;
     }
