@@ -105,6 +105,8 @@ export function createRecurrent(
       runStep,
       project: (m, n, kk, pa, pp, pc) => rowChunks(false, m, n, kk, 1, pa, kk, pp, 0, pc, threadsFor(m * n * kk)),
       product: (m, n, kk, pA, bp, pc) => prepackedProduct(m, n, kk, pA, bp, pc, threadsForStep(m * n * kk)),
+      // Columns in whole 32-column panels; the tail of partial sums is each thread's GEMM workspace.
+      rowProduct: (n, kk, a, bp, c) => chunked("rowProduct", [n, kk, a, bp, c, work, 0, n], 5, threadsForStep(n * kk), n, 32, [[6, 0, 1, 0], [7, 0, 0, 1]]),
     },
     WASM_GEMM_MIN_MACS,
     (s) => runRecurrentSequence({ gemm, prepareGemmB, rnnCell, lstmCell, gruCell }, s),

@@ -21,6 +21,8 @@ export interface SequenceRunners {
   project(m: number, n: number, k: number, a: number, bp: number, c: number): void;
   /** `c = A · B` with A packed at `pA` (`packRowsA`) and B at `bp` (`packGemmB`), C compact (m × n), split by columns. */
   product(m: number, n: number, k: number, pA: number, bp: number, c: number): void;
+  /** `c = a · B` for one row a (k floats at `a`) and B packed by `packRowB` at `bp` (`rowProduct`), split by columns. */
+  rowProduct(n: number, k: number, a: number, bp: number, c: number): void;
 }
 
 /** A weight the walk packs: its values, shape (n, k) as stored, its stamp (or none) and how it is packed. */
@@ -40,9 +42,9 @@ interface Weight {
  * from an earlier call (the weights stay resident across calls). GRU and unprojected LSTM steps
  * are one `gruStep` / `lstmStep` call each (product and cell, split by hidden units over threads
  * where it pays); Elman and projected LSTM steps are a product (split by columns) then the cell
- * (and the projection's product). A walk of one row per step (batch 1) runs its products on one
- * thread with `rowProduct`, on weights packed for it (`packRowB`; the input's too when there is
- * one input row), bit-identical to the GEMM. h is read from one buffer and written to the other; saved rows
+ * (and the projection's product). A walk of one row per step (batch 1) runs its products with
+ * `rowProduct` (split by columns over threads where it pays), on weights packed for it
+ * (`packRowB`; the input's too when there is one input row), bit-identical to the GEMM. h is read from one buffer and written to the other; saved rows
  * move by `copyWithin`. Results equal the per-step kernels' for GRU and LSTM. With `input`,
  * `x · W_ihᵀ + bias` is formed in that memory too (split by rows). `fallback` (the reference walk
  * on the backend's kernels) runs what it does not take: not float32, H or R not a multiple of 4,
@@ -54,7 +56,7 @@ export function residentRecurrentSequence(
   store: ResidentStore | null = null,
 ): (s: RecurrentSequence) => void {
   const k = kernels.exports;
-  const { runStep, product } = runners;
+  const { runStep, product, rowProduct } = runners;
   const f = (p: number): number => p >> 2; // float index of a byte address
   return (s) => {
     const { H, steps, c, tanhC, hPrev, input } = s;
@@ -85,12 +87,12 @@ export function residentRecurrentSequence(
     // Resident weights first: reserving room for them moves scratch.
     const resident = store && weights.every((w) => w.stamp) ? store.acquire(weights.map(request)) : null;
     // Byte addresses, in this order: h (two buffers), c, out, acts, saved, tanh(c), h_prev, gh,
-    // packed h, b_hh, gi, x, the bias of x · W_ihᵀ, raw h and its saved rows (projection), a
-    // one-panel tail for `rowProduct`, then for each weight not resident: its copy and its packed form.
+    // packed h, b_hh, gi, x, the bias of x · W_ihᵀ, raw h and its saved rows (projection), then
+    // for each weight not resident: its copy and its packed form.
     const lengths = [
       B * R, B * R, lstm ? B * H : 0, N * R, s.acts ? S * GH : 0, s.saved ? S * H : 0, lstm ? S * H : 0, hPrev ? N * R : 0,
       B * GH, row ? 0 : k.packedAFloats(B, Math.max(R, H)), GH, N * GH, N * I, input?.bias ? GH : 0, proj ? B * H : 0,
-      proj?.raw ? S * H : 0, 32,
+      proj?.raw ? S * H : 0,
     ];
     if (!resident) for (const w of weights) lengths.push(w.n * w.k, packedFloats(k, w.layout, w.n, w.k));
     const l = kernels.layout(lengths);
@@ -99,15 +101,15 @@ export function residentRecurrentSequence(
       return;
     }
     const { mem, at } = l;
-    const [pH0, pH1, pC, pOut, pActs, pSaved, pTanh, pPrev, pGh, pA, pB, pGi, pX, pBias, pRaw, pRawSaved, pTail] = at as Seventeen;
+    const [pH0, pH1, pC, pOut, pActs, pSaved, pTanh, pPrev, pGh, pA, pB, pGi, pX, pBias, pRaw, pRawSaved] = at as Sixteen;
     let packed: number[];
     if (resident) {
       packed = resident;
     } else {
       packed = [];
       weights.forEach((w, i) => {
-        const pW = at[17 + 2 * i]!;
-        const pP = at[18 + 2 * i]!;
+        const pW = at[16 + 2 * i]!;
+        const pP = at[17 + 2 * i]!;
         mem.set(w.src.subarray(0, w.n * w.k), f(pW));
         packWeight(k, w.layout, w.n, w.k, pW, pP);
         packed.push(pP);
@@ -119,7 +121,7 @@ export function residentRecurrentSequence(
     if (input) {
       // gi = x · W_ihᵀ (+ bias), formed where the steps read it.
       mem.set(input.x.subarray(0, N * I), f(pX));
-      if (N === 1) k.rowProduct(GH, I, pX, pWih, pGi, pTail, 0, GH);
+      if (N === 1) rowProduct(GH, I, pX, pWih, pGi);
       else runners.project(N, GH, I, pX, pWih, pGi);
       if (input.bias) {
         mem.set(input.bias.subarray(0, GH), f(pBias));
@@ -146,7 +148,7 @@ export function residentRecurrentSequence(
       const acts = pActs + sRow0 * GH * 4;
       if (row && fused) {
         // One row: the product, then the cell (GRU updates h in place, so on its copy in hOut).
-        k.rowProduct(GH, H, hIn, pWhh, pGh, pTail, 0, GH);
+        rowProduct(GH, H, hIn, pWhh, pGh);
         if (lstm) {
           mem.copyWithin(f(pSaved) + sRow0 * H, f(pC), f(pC) + H);
           k.lstmCell(1, H, gi, pGh, pB, pC, acts, pTanh + sRow0 * H * 4, hOut);
@@ -168,7 +170,7 @@ export function residentRecurrentSequence(
           runStep("gruStep", [bs, H, 0, H, hIn, pA, pWhh, gi, pGh, pB, hOut, acts, pSaved + sRow0 * H * 4, 0], H, n * GH);
         }
       } else {
-        if (row) k.rowProduct(GH, R, hIn, pWhh, pGh, pTail, 0, GH);
+        if (row) rowProduct(GH, R, hIn, pWhh, pGh);
         else product(bs, GH, R, pA, pWhh, pGh);
         if (lstm) {
           // The cell writes h before the projection to `pRaw`; then h = raw · W_hrᵀ.
@@ -176,7 +178,7 @@ export function residentRecurrentSequence(
           k.lstmCell(bs, H, gi, pGh, pB, pC, acts, pTanh + sRow0 * H * 4, pRaw);
           if (proj!.raw) mem.copyWithin(f(pRawSaved) + sRow0 * H, f(pRaw), f(pRaw) + bs * H);
           if (row) {
-            k.rowProduct(R, H, pRaw, pWhr, hOut, pTail, 0, R);
+            rowProduct(R, H, pRaw, pWhr, hOut);
           } else {
             k.packRowsA(pRaw, H, bs, H, pA);
             product(bs, R, H, pA, pWhr, hOut);
@@ -204,9 +206,7 @@ export function residentRecurrentSequence(
   };
 }
 
-type Seventeen = [
-  number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
-];
+type Sixteen = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 /** The store's request for a stamped weight. */
 function request(w: Weight): ResidentRequest {
