@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { classTargets, type ClassTargets } from "../src/losses/classIndex.js";
 import { logProbNll } from "../src/losses/logProbNll.js";
 import { crossEntropy, nllLoss } from "../src/index.js";
+import { expectClose, loadFixture, toTensor, type FixtureTensor } from "./fixture.js";
 
 function composite(logp: Tensor, t: ClassTargets): Tensor {
   return logp.gather(1, t.index).reshape([-1]).mul(t.weight).neg();
@@ -152,4 +153,42 @@ describe("logProbNll in the graph", () => {
       expect(viaNll!.g).toEqual(viaCe!.g);
     }
   });
+});
+
+interface LossFixture {
+  input: FixtureTensor;
+  target: FixtureTensor;
+  weight: FixtureTensor;
+  cases: {
+    name: string;
+    form: "nllLoss(logSoftmax)" | "crossEntropy";
+    reduction: "mean" | "sum" | "none";
+    weight: boolean;
+    labelSmoothing: number;
+    output: FixtureTensor;
+    gradOutput: FixtureTensor;
+    grad: FixtureTensor;
+  }[];
+}
+
+describe.each(backends)("the one-pass loss against PyTorch (10 × 300 logits) on the %s backend", (_name, be) => {
+  const fx = loadFixture<LossFixture>("log_softmax_nll");
+  for (const c of fx.cases) {
+    it(c.name, () => {
+      const prev = setBackend(be);
+      try {
+        const x = toTensor(fx.input, true);
+        const target = toTensor(fx.target);
+        const opts = { reduction: c.reduction, ...(c.weight ? { weight: toTensor(fx.weight) } : {}) };
+        const out = c.form === "crossEntropy"
+          ? crossEntropy(x, target, { ...opts, labelSmoothing: c.labelSmoothing })
+          : nllLoss(x.logSoftmax(1), target, opts);
+        out.backward(toTensor(c.gradOutput));
+        expectClose(out, c.output, `${c.name} value`);
+        expectClose(x.grad!, c.grad, `${c.name} grad`);
+      } finally {
+        setBackend(prev);
+      }
+    });
+  }
 });
