@@ -133,7 +133,9 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, alpha: f
   let c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0);
   let c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
+  // The loop runs on B's address (no separate counter): one instruction fewer per step.
+  const end = bp + <usize>kc * 32;
+  while (bp < end) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     const a0 = v128.load(ap);

@@ -88,7 +88,8 @@ function rows2x2(kc: i32, ap: usize, bp: usize, ps: usize, c: usize, rs: usize, 
   let y3 = f32x4.splat(0);
   let b0 = bp;
   let b1 = bp + ps;
-  for (let p = 0; p < kc; p++) {
+  const end = bp + <usize>kc * 32;
+  while (b0 < end) {
     const a0 = v128.load32_splat(ap);
     const a1 = v128.load32_splat(ap, 4);
     const u0 = v128.load(b0);
@@ -122,8 +123,10 @@ function rowsPanel(mr: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, a
   let y1 = f32x4.splat(0);
   let z0 = f32x4.splat(0);
   let z1 = f32x4.splat(0);
+  // The loops run on B's address (no separate counter): one instruction fewer per step.
+  const end = bp + <usize>kc * 32;
   if (mr == 1) {
-    for (let p = 0; p < kc; p++) {
+    while (bp < end) {
       const a0 = v128.load32_splat(ap);
       x0 = madd(a0, v128.load(bp), x0);
       x1 = madd(a0, v128.load(bp, 16), x1);
@@ -131,7 +134,7 @@ function rowsPanel(mr: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, a
       bp += 32;
     }
   } else if (mr == 2) {
-    for (let p = 0; p < kc; p++) {
+    while (bp < end) {
       const u0 = v128.load(bp);
       const u1 = v128.load(bp, 16);
       const a0 = v128.load32_splat(ap);
@@ -144,7 +147,7 @@ function rowsPanel(mr: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, a
       bp += 32;
     }
   } else {
-    for (let p = 0; p < kc; p++) {
+    while (bp < end) {
       const u0 = v128.load(bp);
       const u1 = v128.load(bp, 16);
       const a0 = v128.load32_splat(ap);
