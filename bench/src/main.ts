@@ -43,6 +43,7 @@ function torchVersion(): string | null {
 
 function nodePeer(
   key: string, label: string, file: string, extra: string[], skip: (w: Workload) => boolean, env: Record<string, string> = {},
+  nodeFlags: string[] = [],
 ): Peer {
   const tsx = require.resolve("tsx/cli");
   return {
@@ -51,7 +52,8 @@ function nodePeer(
     command: (w, quick) =>
       skip(w) ? null : {
         cmd: process.execPath,
-        args: [tsx, "--conditions=@rnnkit/source", join(here, "peers", file), w.id, ...extra, ...(quick ? ["--quick"] : [])],
+        // Node's own flags need Node itself to load tsx (its CLI would start a child without them).
+        args: [...(nodeFlags.length ? [...nodeFlags, "--import", "tsx"] : [tsx]), "--conditions=@rnnkit/source", join(here, "peers", file), w.id, ...extra, ...(quick ? ["--quick"] : [])],
         env,
       },
   };
@@ -130,6 +132,8 @@ function availablePeers(): { peers: Peer[]; missing: string[]; torch: string | n
     nodePeer("rnnkit-wasm", "rnnkit (wasm)", "rnnkit.ts", ["wasm"], () => false),
     nodePeer("rnnkit-wasm-1t", "rnnkit (wasm) 1t", "rnnkit.ts", ["wasm"], () => false, { RNNKIT_NUM_THREADS: "1" }),
     nodePeer("rnnkit-js", "rnnkit (js)", "rnnkit.ts", ["js"], () => false),
+    // Node 20 validates relaxed SIMD only behind this flag; the kernels then load their FMA build.
+    nodePeer("rnnkit-wasm-fma", "rnnkit (wasm) FMA", "rnnkit.ts", ["wasm"], () => false, { RNNKIT_RELAXED_SIMD: "" }, ["--experimental-wasm-relaxed-simd"]),
   ];
   const missing: string[] = [];
   const torch = torchVersion();

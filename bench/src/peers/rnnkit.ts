@@ -1,6 +1,6 @@
 // rnnkit on one backend ("wasm" or "js"): argv = <workload id> <backend> [--quick].
 import * as rk from "rnnkit";
-import { NDArray, backend, setBackend } from "@rnnkit/tensor";
+import { NDArray, backend, setBackend, wasmRelaxedSimdSupported } from "@rnnkit/tensor";
 import { defaultOptions, measure, peaks, report } from "../measure.js";
 import { sampleStep, streamStep } from "../streaming.js";
 import { wordLmStep } from "../wordLm.js";
@@ -73,7 +73,10 @@ async function main(): Promise<void> {
     : trainStep(w);
   const timesMs = await measure(step, defaultOptions(w.kind, quick));
   const med = timesMs.slice().sort((p, q) => p - q)[timesMs.length >> 1]!;
-  const note = w.kind === "gemm" ? `${gflops(w.n, med).toFixed(1)} GFLOP/s` : w.kind === "sample" ? `${Math.round(1000 / med)} chars/s` : undefined;
+  const rate = w.kind === "gemm" ? `${gflops(w.n, med).toFixed(1)} GFLOP/s` : w.kind === "sample" ? `${Math.round(1000 / med)} chars/s` : "";
+  // The wasm kernels load their FMA (relaxed-SIMD) build wherever the engine validates it.
+  const fma = be === "wasm" && wasmRelaxedSimdSupported() && process.env.RNNKIT_RELAXED_SIMD !== "0" ? "FMA build" : "";
+  const note = [rate, fma].filter(Boolean).join("; ") || undefined;
   report({ peer: `rnnkit (${be})`, workload: id, timesMs, ...peaks(), ...(note ? { note } : {}) });
 }
 
