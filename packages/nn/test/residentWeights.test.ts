@@ -1,6 +1,7 @@
 // Recurrent layers and cells on the wasm backend keep their packed weights in its memory across
-// calls (keyed by each weight's storage and version): every way of changing a weight (an in-place
-// op, copy_, loadStateDict, nn.init, a replaced value) is picked up by the next call, which then
+// calls (keyed by each weight's storage and version), and nn keeps each layer's summed biases:
+// every way of changing a weight or bias (an in-place op, copy_, loadStateDict, nn.init, a
+// replaced value) is picked up by the next call, which then
 // equals a fresh module with the same weights bit for bit; and the fused one-step cells agree with
 // the per-op cells in values and gradients.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,6 +75,8 @@ describe("resident weights in recurrent layers (wasm backend)", () => {
           ["copy_", () => noGrad(() => wi.copy_(randn(wi.shape)))],
           ["loadStateDict", () => m.loadStateDict(make().stateDict())],
           ["nn.init", () => init.uniform_(w, -0.3, 0.3)],
+          ["bias_hh add_", () => noGrad(() => param("bias_hh_l0").add_(0.25))],
+          ["bias_ih fill_", () => noGrad(() => param("bias_ih_l0").fill_(-0.1))],
           ["a replaced value", () => {
             w.value = NDArray.from(randn(w.shape).data(), { shape: w.shape });
           }],
