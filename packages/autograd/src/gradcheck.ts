@@ -121,11 +121,15 @@ function check(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[], inputs: 
     const n = x.numel();
     for (let j = 0; j < n; j++) {
       const orig = data[j]!;
+      // Each write is a version bump, so caches keyed on versions (packed weights) see it.
       data[j] = orig + eps;
+      x.incrementVersion("gradcheck");
       const plus = evalAt();
       data[j] = orig - eps;
+      x.incrementVersion("gradcheck");
       const minus = evalAt();
       data[j] = orig;
+      x.incrementVersion("gradcheck");
       outputs.forEach((o, k) => {
         const m = o.numel();
         for (let r = 0; r < m; r++) {

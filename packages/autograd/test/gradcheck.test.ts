@@ -15,6 +15,17 @@ describe("gradcheck itself", () => {
     ok((a, b) => a.mul(b).add(a.exp()), N([3]), N([3]));
   });
 
+  it("bumps an input's version with each perturbation, so a cache keyed on versions sees it", () => {
+    // exp(x) memoized per (storage, version), as a backend keeps packed weights.
+    let cached: { version: number; y: Tensor } | null = null;
+    const x = N([3]);
+    const memoExp = (a: Tensor): Tensor => {
+      if (cached?.version !== a.version) cached = { version: a.version, y: a.exp() };
+      return cached.y;
+    };
+    ok(memoExp, x);
+  });
+
   it("throws naming the input index, the element and both values for a wrong backward", () => {
     const badSquare = defineOp<void>({
       name: "badSquare",
