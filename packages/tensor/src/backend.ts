@@ -220,6 +220,19 @@ export interface Backend {
   ): void;
 
   /**
+   * A linear layer's forward on raw row-major storage: `out = x · Wᵀ + bias` with `x` (N × I),
+   * `w` (O × I), `bias` (O) or null, `out` (N × O, written whole). The values are those of `gemm`
+   * onto `out` holding `bias` in every row (beta 1; beta 0 without bias).
+   */
+  affineRows(N: number, I: number, O: number, x: Floats, w: Floats, bias: Floats | null, out: Floats): void;
+  /**
+   * A linear layer's two products backward from one output gradient `g` (N × O): `dx = g · W`
+   * (N × I, `w` O × I) and `dw = gᵀ · X` (O × I, `x` N × I), either skipped when null. The values
+   * are `gemm`'s for each product; a backend may share one copy of `g` between them.
+   */
+  linearGrads(N: number, I: number, O: number, g: Floats, w: Floats, x: Floats, dx: Floats | null, dw: Floats | null): void;
+
+  /**
    * Copies `op(B)` (k × n, `Bᵀ` when `transB`, leading dim `ldb`) for repeated products with
    * `gemm` semantics (alpha 1, beta 0); float32 or float64 storage.
    */

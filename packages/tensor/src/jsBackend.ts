@@ -1,6 +1,7 @@
 import type { Backend } from "./backend.js";
 import { axpy, binary, cast, clamp, powScalar, unary, where } from "./kernels/elementwise.js";
 import { cat, flip, gather, indexAdd, indexSelect, oneHot, scatterAdd } from "./kernels/indexing.js";
+import { affineRowsOn, linearGradsOn } from "./kernels/linearProducts.js";
 import { gemm, matmul } from "./kernels/matmul.js";
 import { prepareGemmB } from "./kernels/preparedGemm.js";
 import { runRecurrentSequence } from "./kernels/recurrentSequence.js";
@@ -25,6 +26,8 @@ export const jsBackend: Backend = {
   softmaxBackward,
   matmul,
   gemm,
+  affineRows: (N, I, O, x, w, bias, out) => affineRowsOn(gemm, N, I, O, x, w, bias, out),
+  linearGrads: (N, I, O, g, w, x, dx, dw) => linearGradsOn(gemm, N, I, O, g, w, x, dx, dw),
   prepareGemmB,
   rnnCell,
   lstmCell,

@@ -3,12 +3,6 @@ import { allocArray, backend, NDArray, type Floats } from "@rnnkit/tensor";
 import { columnSums } from "../columnSums.js";
 
 
-/** Every one of `rows` rows of width `W` set to `row` (the bias the GEMM then adds onto). */
-function fillRows(dst: Floats, rows: number, W: number, row: Floats): void {
-  const src = row.subarray(0, W);
-  for (let r = 0; r < rows; r++) dst.set(src, r * W);
-}
-
 // A primitive for speed: one GEMM onto the bias rows in the forward and three direct products
 // in the backward, instead of matmul, transpose and broadcast-add nodes with their copies.
 const affineOp = defineOp<void>({
@@ -18,8 +12,7 @@ const affineOp = defineOp<void>({
     const [N, I] = x!.shape as [number, number];
     const O = w!.shape[0]!;
     const out = allocArray(x!.dtype, N * O) as Floats;
-    if (b) fillRows(out, N, O, b.flat() as Floats);
-    backend().gemm(false, true, N, O, I, 1, x!.flat() as Floats, 0, I, w!.flat() as Floats, 0, I, b ? 1 : 0, out, 0, O);
+    backend().affineRows(N, I, O, x!.flat() as Floats, w!.flat() as Floats, b ? (b.flat() as Floats) : null, out);
     return new NDArray(out, [N, O]);
   },
   backward: ({ inputs: [x, w, b] }, g) => {
@@ -31,22 +24,18 @@ const affineOp = defineOp<void>({
     const O = w!.shape[0]!;
     const dtype = x!.dtype;
     const gv = g.value.flat() as Floats;
-    const product = (transA: boolean, m: number, n: number, k: number, a: Floats, bm: Floats): Tensor => {
-      const c = allocArray(dtype, m * n) as Floats;
-      backend().gemm(transA, false, m, n, k, 1, a, 0, transA ? m : k, bm, 0, n, 0, c, 0, n);
-      return freshGrad(new Tensor(new NDArray(c, [m, n])));
-    };
     let db: Tensor | null = null;
     if (b?.requiresGrad) {
       const sums = allocArray(dtype, O) as Floats;
       columnSums(gv, N, O, sums);
       db = freshGrad(new Tensor(new NDArray(sums, [O])));
     }
-    return [
-      x!.requiresGrad ? product(false, N, I, O, gv, w!.value.flat() as Floats) : null, // dX = g · W
-      w!.requiresGrad ? product(true, O, I, N, gv, x!.value.flat() as Floats) : null, // dW = gᵀ · X
-      db,
-    ];
+    // dX = g · W and dW = gᵀ · X in one call: the backend may share one copy of g.
+    const dx = x!.requiresGrad ? (allocArray(dtype, N * I) as Floats) : null;
+    const dw = w!.requiresGrad ? (allocArray(dtype, O * I) as Floats) : null;
+    backend().linearGrads(N, I, O, gv, w!.value.flat() as Floats, x!.value.flat() as Floats, dx, dw);
+    const grad = (c: Floats | null, rows: number): Tensor | null => (c ? freshGrad(new Tensor(new NDArray(c, [rows, I]))) : null);
+    return [grad(dx, N), grad(dw, O), db];
   },
 });
 

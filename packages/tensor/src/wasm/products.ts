@@ -1,5 +1,6 @@
 import type { Backend, PreparedGemmB } from "../backend.js";
 import type { Floats } from "../dtype.js";
+import { linearGradsOn } from "../kernels/linearProducts.js";
 import { compactOpB } from "../kernels/preparedGemm.js";
 import { WASM_GEMM_MIN_MACS } from "../thresholds.js";
 import { align, type WasmKernels } from "./loader.js";
@@ -12,6 +13,8 @@ export const NR = 8;
 /** The wasm backend's matrix products, on operands copied into (or kept in) the kernels' memory. */
 export interface Products {
   gemm: Backend["gemm"];
+  affineRows: Backend["affineRows"];
+  linearGrads: Backend["linearGrads"];
   prepareGemmB: Backend["prepareGemmB"];
   /** `C = alpha · op(A) · B + beta · C` with B packed at `pp` (`packGemmB`), compact operands at byte addresses, in row chunks over `threads`. */
   rowChunks(transA: boolean, m: number, n: number, kk: number, alpha: number, pa: number, aCols: number, pp: number, beta: number, pc: number, threads: number): void;
@@ -39,38 +42,29 @@ export function createProducts(kernels: WasmKernels, fallback: Backend, chunker:
     for (let r = 0; r < rows; r++) mem.set(src.subarray(off + r * ld, off + r * ld + cols), d + r * cols);
   }
 
-  function gemm(
+  /** True when a product of these operands runs here rather than on the fallback. */
+  function runsHere(a: Floats, b: Floats, c: Floats, macs: number): a is Float32Array {
+    return a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && macs >= WASM_GEMM_MIN_MACS;
+  }
+
+  /** Floats of packed op(B) a product of this shape needs (0 when it runs unpacked). */
+  function packFloats(m: number, n: number, kk: number, threads: number): number {
+    return threads > 1 && m > n ? k.packedBFloats(n, kk) : 0;
+  }
+
+  /**
+   * `C = alpha · op(A) · op(B) + beta · C` on compact operands already in memory (A at `pa`, B at
+   * `pb`, C at `pc`), `pp` room for `packFloats` floats of packed B.
+   */
+  function productAt(
     transA: boolean, transB: boolean, m: number, n: number, kk: number, alpha: number,
-    a: Floats, aOff: number, lda: number,
-    b: Floats, bOff: number, ldb: number,
-    beta: number, c: Floats, cOff: number, ldc: number,
+    pa: number, pb: number, beta: number, pc: number, pp: number, threads: number,
   ): void {
-    if (
-      !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
-      m * n * kk < WASM_GEMM_MIN_MACS
-    ) {
-      fallback.gemm(transA, transB, m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-      return;
-    }
-    const aRows = transA ? kk : m;
     const aCols = transA ? m : kk;
-    const bRows = transB ? n : kk;
     const bCols = transB ? kk : n;
-    const threads = threadsFor(m * n * kk);
     // Cut the longer side of C; every element keeps its k-order, so the result is bit-identical.
     // Row chunks share all of op(B): it is packed once, up front, rather than once per chunk.
-    const packB = threads > 1 && m > n;
-    const l = kernels.layout([aRows * aCols, bRows * bCols, m * n, packB ? k.packedBFloats(n, kk) : 0]);
-    if (!l) {
-      fallback.gemm(transA, transB, m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-      return;
-    }
-    const { mem } = l;
-    const [pa, pb, pc, pp] = l.at as [number, number, number, number];
-    copyIn(mem, pa, a, aOff, aRows, aCols, lda);
-    copyIn(mem, pb, b, bOff, bRows, bCols, ldb);
-    if (beta !== 0) copyIn(mem, pc, c, cOff, m, n, ldc);
-    if (packB) {
+    if (threads > 1 && m > n) {
       k.packGemmB(transB ? 1 : 0, n, kk, pb, bCols, pp);
       rowChunks(transA, m, n, kk, alpha, pa, aCols, pp, beta, pc, threads);
     } else {
@@ -78,10 +72,81 @@ export function createProducts(kernels: WasmKernels, fallback: Backend, chunker:
       if (m > n) chunked("gemm", args, 13, threads, m, MR, [[2, 0, -1, 1], [6, pa, (transA ? 1 : aCols) * 4, 0], [11, pc, n * 4, 0]]);
       else chunked("gemm", args, 13, threads, n, NR, [[3, 0, -1, 1], [8, pb, (transB ? bCols : 1) * 4, 0], [11, pc, 4, 0]]);
     }
+  }
+
+  /** Copies the compact (m × n) product at `pc` out into `c` (leading dim `ldc`). */
+  function copyOut(mem: Float32Array, pc: number, m: number, n: number, c: Floats, cOff: number, ldc: number): void {
     const out = mem.subarray(pc >> 2, (pc >> 2) + m * n);
     if (ldc === n) c.set(out, cOff);
     else for (let r = 0; r < m; r++) c.set(out.subarray(r * n, (r + 1) * n), cOff + r * ldc);
   }
+
+  /** `gemm`, with C's initial value (beta 1) every row `cRow` instead of `c` when `cRow` is given. */
+  function product(
+    transA: boolean, transB: boolean, m: number, n: number, kk: number, alpha: number,
+    a: Floats, aOff: number, lda: number,
+    b: Floats, bOff: number, ldb: number,
+    beta: number, c: Floats, cOff: number, ldc: number, cRow: Floats | null,
+  ): void {
+    const onFallback = (): void => {
+      if (cRow) for (let r = 0; r < m; r++) c.set(cRow.subarray(0, n), cOff + r * ldc);
+      fallback.gemm(transA, transB, m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    };
+    if (!runsHere(a, b, c, m * n * kk) || (cRow && !(cRow instanceof Float32Array))) return onFallback();
+    const aRows = transA ? kk : m;
+    const aCols = transA ? m : kk;
+    const bRows = transB ? n : kk;
+    const bCols = transB ? kk : n;
+    const threads = threadsFor(m * n * kk);
+    const l = kernels.layout([aRows * aCols, bRows * bCols, m * n, packFloats(m, n, kk, threads)]);
+    if (!l) return onFallback();
+    const { mem } = l;
+    const [pa, pb, pc, pp] = l.at as [number, number, number, number];
+    copyIn(mem, pa, a, aOff, aRows, aCols, lda);
+    copyIn(mem, pb, b as Float32Array, bOff, bRows, bCols, ldb);
+    if (cRow) {
+      const row = (cRow as Float32Array).subarray(0, n);
+      for (let r = 0; r < m; r++) mem.set(row, (pc >> 2) + r * n);
+    } else if (beta !== 0) copyIn(mem, pc, c as Float32Array, cOff, m, n, ldc);
+    productAt(transA, transB, m, n, kk, alpha, pa, pb, beta, pc, pp, threads);
+    copyOut(mem, pc, m, n, c, cOff, ldc);
+  }
+
+  function gemm(
+    transA: boolean, transB: boolean, m: number, n: number, kk: number, alpha: number,
+    a: Floats, aOff: number, lda: number,
+    b: Floats, bOff: number, ldb: number,
+    beta: number, c: Floats, cOff: number, ldc: number,
+  ): void {
+    product(transA, transB, m, n, kk, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+  }
+
+  const affineRows: Backend["affineRows"] = (N, I, O, x, w, bias, out) => {
+    if (!bias) product(false, true, N, O, I, 1, x, 0, I, w, 0, I, 0, out, 0, O, null);
+    else product(false, true, N, O, I, 1, x, 0, I, w, 0, I, 1, out, 0, O, bias);
+  };
+
+  /** Both products from one copy of `g` in memory (`gemm`'s kernels and splits for each, so its values). */
+  const linearGrads: Backend["linearGrads"] = (N, I, O, g, w, x, dx, dw) => {
+    const macs = N * I * O;
+    const here = (dx === null || runsHere(g, w, dx, macs)) && (dw === null || runsHere(g, x, dw, macs));
+    const threads = threadsFor(macs);
+    const pack = Math.max(dx ? packFloats(N, I, O, threads) : 0, dw ? packFloats(O, I, N, threads) : 0);
+    const l = here && dx && dw ? kernels.layout([N * O, O * I, N * I, N * I, O * I, pack]) : null;
+    if (!l) {
+      linearGradsOn(gemm, N, I, O, g, w, x, dx, dw);
+      return;
+    }
+    const { mem } = l;
+    const [pg, pw, px, pdx, pdw, pp] = l.at as [number, number, number, number, number, number];
+    mem.set((g as Float32Array).subarray(0, N * O), pg >> 2);
+    mem.set((w as Float32Array).subarray(0, O * I), pw >> 2);
+    mem.set((x as Float32Array).subarray(0, N * I), px >> 2);
+    productAt(false, false, N, I, O, 1, pg, pw, 0, pdx, pp, threads);
+    copyOut(mem, pdx, N, I, dx!, 0, I);
+    productAt(true, false, O, I, N, 1, pg, px, 0, pdw, pp, threads);
+    copyOut(mem, pdw, O, I, dw!, 0, I);
+  };
 
   /** `C = alpha · op(A) · B + beta · C` with B packed at `pp` (`packGemmB`), compact operands at byte addresses, in row chunks over `threads`. */
   function rowChunks(
@@ -162,5 +227,5 @@ export function createProducts(kernels: WasmKernels, fallback: Backend, chunker:
     };
   }
 
-  return { gemm, prepareGemmB, rowChunks, prepackedProduct };
+  return { gemm, affineRows, linearGrads, prepareGemmB, rowChunks, prepackedProduct };
 }

@@ -42,6 +42,8 @@ export function createWasmBackend(kernels: WasmKernels, fallback: Backend, optio
     name: "wasm",
     ...createElementwise(kernels, fallback),
     gemm: products.gemm,
+    affineRows: products.affineRows,
+    linearGrads: products.linearGrads,
     prepareGemmB: products.prepareGemmB,
     matmul: (a, b) => matmul(a, b, products.gemm),
     ...createRecurrent(kernels, fallback, chunker, products, options.store === undefined ? residentStore(kernels) : options.store),
