@@ -6,3 +6,4 @@ export { gruStep, lstmStep } from "./steps";
 export { gruBackCell, lstmBackCell } from "./backward";
 export { softmaxRows, softmaxBackRows } from "./softmax";
 export { packRowB, rowPackedFloats, rowProduct } from "./rowProduct";
+export { columnSums } from "./columnSums";

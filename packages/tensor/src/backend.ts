@@ -226,11 +226,15 @@ export interface Backend {
    */
   affineRows(N: number, I: number, O: number, x: Floats, w: Floats, bias: Floats | null, out: Floats): void;
   /**
-   * A linear layer's two products backward from one output gradient `g` (N × O): `dx = g · W`
-   * (N × I, `w` O × I) and `dw = gᵀ · X` (O × I, `x` N × I), either skipped when null. The values
-   * are `gemm`'s for each product; a backend may share one copy of `g` between them.
+   * A linear layer's gradients from one output gradient `g` (N × O): `dx = g · W` (N × I, `w`
+   * O × I), `dw = gᵀ · X` (O × I, `x` N × I) and `db` (O) the column sums of `g`, each skipped
+   * when null. The values are `gemm`'s for each product and `columnSums`' for `db`; a backend may
+   * share one copy of `g` between them.
    */
-  linearGrads(N: number, I: number, O: number, g: Floats, w: Floats, x: Floats, dx: Floats | null, dw: Floats | null): void;
+  linearGrads(
+    N: number, I: number, O: number, g: Floats, w: Floats, x: Floats,
+    dx: Floats | null, dw: Floats | null, db: Floats | null,
+  ): void;
 
   /**
    * Copies `op(B)` (k × n, `Bᵀ` when `transB`, leading dim `ldb`) for repeated products with

@@ -11,6 +11,7 @@ export { backend, initWasmBackend, setBackend, wasmBackend, type BackendName } f
 export { wasmRelaxedSimdSupported, wasmSimdSupported } from "./wasm/loader.js";
 export { getNumThreads, setNumThreads } from "./wasm/numThreads.js";
 export { stridedLoop2 } from "./kernels/elementwise.js";
+export { columnSums } from "./kernels/columnSums.js";
 export { Generator, defaultGenerator, manualSeed } from "./rng.js";
 export {
   decodeSafetensors, decodeSafetensorsHeader, encodeSafetensors,

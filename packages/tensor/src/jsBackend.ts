@@ -27,7 +27,7 @@ export const jsBackend: Backend = {
   matmul,
   gemm,
   affineRows: (N, I, O, x, w, bias, out) => affineRowsOn(gemm, N, I, O, x, w, bias, out),
-  linearGrads: (N, I, O, g, w, x, dx, dw) => linearGradsOn(gemm, N, I, O, g, w, x, dx, dw),
+  linearGrads: (N, I, O, g, w, x, dx, dw, db) => linearGradsOn(gemm, N, I, O, g, w, x, dx, dw, db),
   prepareGemmB,
   rnnCell,
   lstmCell,

@@ -1,8 +1,9 @@
 // The linear layer's products as one backend call (`affineRows`, `linearGrads`): the wasm backend
-// copies the shared operand once and fills the bias rows in its own memory, and the values must
-// be those of the `gemm` calls they replace bit for bit, on one thread, split over threads, and in JS.
+// copies the shared operand once, sums the bias gradient's columns in wasm and fills the bias rows
+// in its own memory, and the values must be those of the `gemm` and `columnSums` calls they
+// replace bit for bit, on one thread, split over threads, and in JS.
 import { afterAll, describe, expect, it } from "vitest";
-import { Generator, jsBackend, type Backend } from "@rnnkit/tensor";
+import { columnSums, Generator, jsBackend, type Backend } from "@rnnkit/tensor";
 import { loadWasmKernels } from "../src/wasm/loader.js";
 import { ThreadPool } from "../src/wasm/threadPool.js";
 import { createWasmBackend } from "../src/wasm/wasmBackend.js";
@@ -28,8 +29,9 @@ function expectSame(got: Float32Array, want: Float32Array, what: string): void {
 }
 
 const backends: [string, Backend][] = [["wasm, one thread", single], ["wasm, threads", threaded], ["js", jsBackend]];
-// (N, I, O): W7's decoder shape shrunk, a wide-output one, one too small for the wasm GEMM, odd sizes.
-const shapes: [number, number, number][] = [[70, 32, 400], [9, 40, 300], [3, 4, 5], [37, 19, 131]];
+// (N, I, O): W7's decoder shape shrunk, a wide-output one, one too small for the wasm GEMM, odd
+// sizes (rows not a multiple of 8, columns not of 4: the column sums' tails).
+const shapes: [number, number, number][] = [[70, 32, 400], [9, 40, 300], [3, 4, 5], [37, 19, 131], [700, 16, 4000]];
 
 describe("affineRows and linearGrads equal their gemm calls", () => {
   for (const [name, be] of backends) {
@@ -55,17 +57,21 @@ describe("affineRows and linearGrads equal their gemm calls", () => {
         const dwWant = new Float32Array(O * I);
         be.gemm(false, false, N, I, O, 1, g, 0, O, w, 0, I, 0, dxWant, 0, I);
         be.gemm(true, false, O, I, N, 1, g, 0, O, x, 0, I, 0, dwWant, 0, I);
-        const dx = new Float32Array(N * I).fill(Number.NaN);
-        const dw = new Float32Array(O * I).fill(Number.NaN);
-        be.linearGrads(N, I, O, g, w, x, dx, dw);
-        expectSame(dx, dxWant, "dX");
-        expectSame(dw, dwWant, "dW");
-        dx.fill(Number.NaN);
-        be.linearGrads(N, I, O, g, w, x, dx, null);
-        expectSame(dx, dxWant, "dX alone");
-        dw.fill(Number.NaN);
-        be.linearGrads(N, I, O, g, w, x, null, dw);
-        expectSame(dw, dwWant, "dW alone");
+        const dbWant = new Float32Array(O);
+        columnSums(g, N, O, dbWant);
+        const dx = new Float32Array(N * I);
+        const dw = new Float32Array(O * I);
+        const db = new Float32Array(O);
+        for (const [wantX, wantW, wantB] of [[true, true, true], [true, true, false], [true, false, true], [false, true, false], [false, false, true]]) {
+          const tag = `${wantX ? "dX " : ""}${wantW ? "dW " : ""}${wantB ? "db" : ""}`;
+          dx.fill(Number.NaN);
+          dw.fill(Number.NaN);
+          db.fill(Number.NaN);
+          be.linearGrads(N, I, O, g, w, x, wantX ? dx : null, wantW ? dw : null, wantB ? db : null);
+          if (wantX) expectSame(dx, dxWant, `${tag}: dX`);
+          if (wantW) expectSame(dw, dwWant, `${tag}: dW`);
+          if (wantB) expectSame(db, dbWant, `${tag}: db`);
+        }
       });
     }
   }

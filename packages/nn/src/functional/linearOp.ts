@@ -1,6 +1,5 @@
 import { defineOp, freshGrad, isGradEnabled, Tensor } from "@rnnkit/autograd";
 import { allocArray, backend, NDArray, type Floats } from "@rnnkit/tensor";
-import { columnSums } from "../columnSums.js";
 
 
 // A primitive for speed: one GEMM onto the bias rows in the forward and three direct products
@@ -24,18 +23,13 @@ const affineOp = defineOp<void>({
     const O = w!.shape[0]!;
     const dtype = x!.dtype;
     const gv = g.value.flat() as Floats;
-    let db: Tensor | null = null;
-    if (b?.requiresGrad) {
-      const sums = allocArray(dtype, O) as Floats;
-      columnSums(gv, N, O, sums);
-      db = freshGrad(new Tensor(new NDArray(sums, [O])));
-    }
-    // dX = g · W and dW = gᵀ · X in one call: the backend may share one copy of g.
+    // dX = g · W, dW = gᵀ · X and db = Σ_rows g in one call: the backend may share one copy of g.
     const dx = x!.requiresGrad ? (allocArray(dtype, N * I) as Floats) : null;
     const dw = w!.requiresGrad ? (allocArray(dtype, O * I) as Floats) : null;
-    backend().linearGrads(N, I, O, gv, w!.value.flat() as Floats, x!.value.flat() as Floats, dx, dw);
+    const db = b?.requiresGrad ? (allocArray(dtype, O) as Floats) : null;
+    backend().linearGrads(N, I, O, gv, w!.value.flat() as Floats, x!.value.flat() as Floats, dx, dw, db);
     const grad = (c: Floats | null, rows: number): Tensor | null => (c ? freshGrad(new Tensor(new NDArray(c, [rows, I]))) : null);
-    return [grad(dx, N), grad(dw, O), db];
+    return [grad(dx, N), grad(dw, O), db ? freshGrad(new Tensor(new NDArray(db, [O]))) : null];
   },
 });
 

@@ -1,8 +1,7 @@
 import { freshGrad, needsGrad, record, Tensor } from "@rnnkit/autograd";
-import { allocArray, backend, GATE_COUNTS, NDArray, type Floats, type RecurrentCell, type WeightStamp } from "@rnnkit/tensor";
+import { allocArray, backend, columnSums, GATE_COUNTS, NDArray, type Floats, type RecurrentCell, type WeightStamp } from "@rnnkit/tensor";
 import type { CellWeights } from "./cells.js";
 import type { RNNMode } from "./rnnBase.js";
-import { columnSums } from "../columnSums.js";
 import { inputBias, projectTableRows, stepBias, tableRowSums } from "./inputProjection.js";
 import { releaseWorkspace, takeWorkspace } from "./workspacePool.js";
 

@@ -1,4 +1,5 @@
 import type { Floats } from "../dtype.js";
+import { columnSums } from "./columnSums.js";
 import type { GemmFn } from "./matmul.js";
 
 /**
@@ -15,10 +16,15 @@ export function affineRowsOn(gemm: GemmFn, N: number, I: number, O: number, x: F
 }
 
 /**
- * `dx = g · W` (N × I) and `dw = gᵀ · X` (O × I) from `g` (N × O) on `gemm`, each skipped when null.
- * @example linearGradsOn(gemm, 2, 4, 3, g, w, x, dx, dw)
+ * `dx = g · W` (N × I), `dw = gᵀ · X` (O × I) on `gemm` and `db` (O) the column sums of `g`
+ * (N × O), each skipped when null.
+ * @example linearGradsOn(gemm, 2, 4, 3, g, w, x, dx, dw, db)
  */
-export function linearGradsOn(gemm: GemmFn, N: number, I: number, O: number, g: Floats, w: Floats, x: Floats, dx: Floats | null, dw: Floats | null): void {
+export function linearGradsOn(
+  gemm: GemmFn, N: number, I: number, O: number, g: Floats, w: Floats, x: Floats,
+  dx: Floats | null, dw: Floats | null, db: Floats | null,
+): void {
+  if (db) columnSums(g, N, O, db);
   if (dx) gemm(false, false, N, I, O, 1, g, 0, O, w, 0, I, 0, dx, 0, I);
   if (dw) gemm(true, false, O, I, N, 1, g, 0, O, x, 0, I, 0, dw, 0, I);
 }

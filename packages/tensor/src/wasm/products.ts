@@ -9,6 +9,8 @@ import type { Chunker } from "./threads.js";
 /** The micro-kernel's tile: row splits fall on multiples of MR, column splits on multiples of NR. */
 export const MR = 4;
 export const NR = 8;
+/** The argument a chunked job without a GEMM workspace names as its workspace: past its own, so unused. */
+const UNUSED_ARG = 15;
 
 /** The wasm backend's matrix products, on operands copied into (or kept in) the kernels' memory. */
 export interface Products {
@@ -126,26 +128,38 @@ export function createProducts(kernels: WasmKernels, fallback: Backend, chunker:
     else product(false, true, N, O, I, 1, x, 0, I, w, 0, I, 1, out, 0, O, bias);
   };
 
-  /** Both products from one copy of `g` in memory (`gemm`'s kernels and splits for each, so its values). */
-  const linearGrads: Backend["linearGrads"] = (N, I, O, g, w, x, dx, dw) => {
+  /** Both products and the column sums from one copy of `g` in memory (`gemm`'s kernels and splits, `columnSums`' order). */
+  const linearGrads: Backend["linearGrads"] = (N, I, O, g, w, x, dx, dw, db) => {
     const macs = N * I * O;
-    const here = (dx === null || runsHere(g, w, dx, macs)) && (dw === null || runsHere(g, x, dw, macs));
+    const here = g instanceof Float32Array && (dx === null || runsHere(g, w, dx, macs)) && (dw === null || runsHere(g, x, dw, macs)) &&
+      (db === null || db instanceof Float32Array) && (dx !== null || dw !== null);
     const threads = threadsFor(macs);
     const pack = Math.max(dx ? packFloats(N, I, O, threads) : 0, dw ? packFloats(O, I, N, threads) : 0);
-    const l = here && dx && dw ? kernels.layout([N * O, O * I, N * I, N * I, O * I, pack]) : null;
+    const l = here ? kernels.layout([N * O, dx ? O * I : 0, dw ? N * I : 0, dx ? N * I : 0, dw ? O * I : 0, pack, db ? 2 * O : 0, db ? O : 0]) : null;
     if (!l) {
-      linearGradsOn(gemm, N, I, O, g, w, x, dx, dw);
+      linearGradsOn(gemm, N, I, O, g, w, x, dx, dw, db);
       return;
     }
     const { mem } = l;
-    const [pg, pw, px, pdx, pdw, pp] = l.at as [number, number, number, number, number, number];
+    const [pg, pw, px, pdx, pdw, pp, pacc, pdb] = l.at as [number, number, number, number, number, number, number, number];
     mem.set((g as Float32Array).subarray(0, N * O), pg >> 2);
-    mem.set((w as Float32Array).subarray(0, O * I), pw >> 2);
-    mem.set((x as Float32Array).subarray(0, N * I), px >> 2);
-    productAt(false, false, N, I, O, 1, pg, pw, 0, pdx, pp, threads);
-    copyOut(mem, pdx, N, I, dx!, 0, I);
-    productAt(true, false, O, I, N, 1, pg, px, 0, pdw, pp, threads);
-    copyOut(mem, pdw, O, I, dw!, 0, I);
+    if (db) {
+      const sumThreads = threadsFor(N * O);
+      const args = [pg, N, O, O, pacc, pdb];
+      if (sumThreads === 1) k.columnSums(pg, N, O, O, pacc, pdb);
+      else chunked("columnSums", args, UNUSED_ARG, sumThreads, O, 4, [[0, pg, 4, 0], [3, 0, -1, 1], [4, pacc, 8, 0], [5, pdb, 4, 0]]);
+      db.set(mem.subarray(pdb >> 2, (pdb >> 2) + O));
+    }
+    if (dx) {
+      mem.set((w as Float32Array).subarray(0, O * I), pw >> 2);
+      productAt(false, false, N, I, O, 1, pg, pw, 0, pdx, pp, threads);
+      copyOut(mem, pdx, N, I, dx, 0, I);
+    }
+    if (dw) {
+      mem.set((x as Float32Array).subarray(0, N * I), px >> 2);
+      productAt(true, false, O, I, N, 1, pg, px, 0, pdw, pp, threads);
+      copyOut(mem, pdw, O, I, dw, 0, I);
+    }
   };
 
   /** `C = alpha · op(A) · B + beta · C` with B packed at `pp` (`packGemmB`), compact operands at byte addresses, in row chunks over `threads`. */

@@ -1,6 +1,10 @@
-import type { Floats } from "@rnnkit/tensor";
+import type { Floats } from "../dtype.js";
 
-/** `db[j] = Σ_q d[q·W + j]` over `rows` rows of width `W` (a bias gradient), in float64. */
+/**
+ * `db[j] = Σ_q d[q·W + j]` over `rows` rows of width `W` (a bias gradient), in float64 (eight rows
+ * added, in order, before each add into the running sum), rounded once into `db`.
+ * @example columnSums(new Float32Array([1, 2, 3, 4]), 2, 2, db) // db = [4, 6]
+ */
 export function columnSums(d: Floats, rows: number, W: number, db: Floats): void {
   const acc = new Float64Array(W);
   let q = 0;
