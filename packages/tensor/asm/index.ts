@@ -4,6 +4,6 @@ export { unary, binary, axpy } from "./elementwise";
 export { lstmCell, gruCell } from "./gates";
 export { gruStep, lstmStep } from "./steps";
 export { gruBackCell, lstmBackCell } from "./backward";
-export { softmaxRows, softmaxBackRows } from "./softmax";
+export { softmaxRows, softmaxBackRows, nllLogSoftmaxBackRows } from "./softmax";
 export { packRowB, rowPackedFloats, rowProduct } from "./rowProduct";
 export { columnSums } from "./columnSums";

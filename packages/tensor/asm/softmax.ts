@@ -145,3 +145,40 @@ export function softmaxBackRows(y: usize, g: usize, out: usize, rows: i32, cols:
     }
   }
 }
+
+/**
+ * `softmaxBackRows` (log) for the one-hot output gradient of a negative log-likelihood, from each
+ * row's target column `targets[r]` (int32) and coefficient `coef[r]` (f32) instead of the (rows, cols)
+ * array: `dx = onehot·c − e^y · c`, with every lane, product and difference as `softmaxBackRows`
+ * computes them on that array (0 off the target, so `0 − e^y·c` keeps its zero signs).
+ */
+export function nllLogSoftmaxBackRows(y: usize, targets: usize, coef: usize, out: usize, rows: i32, cols: i32): void {
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * <usize>cols * 4;
+    const yr = y + o;
+    const or = out + o;
+    const t = load<i32>(targets + <usize>r * 4);
+    const c = load<f32>(coef + <usize>r * 4);
+    // The row sum of the one-hot gradient, in f64 from 0 as softmaxBackRows adds it.
+    const sf = <f32>(<f64>0 + <f64>c);
+    const sv = f32x4.splat(sf);
+    const tb = t & ~3;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const q = <usize>j * 4;
+      let gv = zero;
+      if (j == tb) {
+        v128.store(or + q, zero);
+        store<f32>(or + <usize>t * 4, c);
+        gv = v128.load(or + q);
+      }
+      v128.store(or + q, f32x4.sub(gv, f32x4.mul(expv(v128.load(yr + q)), sv)));
+    }
+    for (; j < cols; j++) {
+      const q = <usize>j * 4;
+      const g: f32 = j == t ? c : <f32>0;
+      store<f32>(or + q, g - exps(load<f32>(yr + q)) * sf);
+    }
+  }
+}

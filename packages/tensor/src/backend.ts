@@ -205,6 +205,13 @@ export interface Backend {
    * gradient `g` (same shape): log-softmax `g − e^y · Σ_dim g`, softmax `y · (g − Σ_dim g·y)`.
    */
   softmaxBackward(y: NDArray, g: NDArray, dim: number, log: boolean): NDArray;
+  /**
+   * `softmaxBackward(y, g, 1, true)` for a one-hot `g` `(M, C)` given by rows: `g[r, targets[r]] = coef[r]`,
+   * 0 elsewhere, without the `(M, C)` array (the backward of `nllLoss(logSoftmax(x, 1), t)`):
+   * `dx[r, j] = g[r, j] − e^y[r, j] · coef[r]`, bit for bit what `softmaxBackward` gives on that `g`.
+   * `y` is contiguous `(M, C)`; `coef` holds the dtype's values (`coef[r]` ≠ −0).
+   */
+  nllLogSoftmaxBackward(y: NDArray, targets: Int32Array, coef: Float32Array | Float64Array): NDArray;
 
   /** torch.matmul for ≥2-D operands: batched, batch dims broadcast. */
   matmul(a: NDArray, b: NDArray): NDArray;

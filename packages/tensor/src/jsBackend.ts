@@ -7,7 +7,7 @@ import { prepareGemmB } from "./kernels/preparedGemm.js";
 import { runRecurrentSequence } from "./kernels/recurrentSequence.js";
 import { runRecurrentSequenceBackward } from "./kernels/recurrentSequenceBackward.js";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward, rnnCell, rnnCellBackward } from "./kernels/recurrentCells.js";
-import { argReduce, logsumexp, reduce, softmax, softmaxBackward } from "./kernels/reduce.js";
+import { argReduce, logsumexp, nllLogSoftmaxBackward, reduce, softmax, softmaxBackward } from "./kernels/reduce.js";
 
 /** The reference backend: plain TypeScript, every kernel, runs wherever JavaScript runs. */
 export const jsBackend: Backend = {
@@ -24,6 +24,7 @@ export const jsBackend: Backend = {
   logsumexp,
   softmax,
   softmaxBackward,
+  nllLogSoftmaxBackward,
   matmul,
   gemm,
   affineRows: (N, I, O, x, w, bias, out) => affineRowsOn(gemm, N, I, O, x, w, bias, out),

@@ -13,14 +13,14 @@ function pickRows(logp: Floats, M: number, C: number, index: Int32Array, weight:
 }
 
 /**
- * The one-hot `(M, C)` gradient the composite's gather hands log-softmax: `(−g_r · w_r)` at
- * `[r, y_r]` (added onto 0, so an ignored row gives +0 as the scatter does), 0 elsewhere.
+ * The non-zero of each row of the one-hot `(M, C)` gradient the composite's gather hands
+ * log-softmax: `0 + (−g_r · w_r)`, each store rounded to the dtype (an ignored row gives +0 as the
+ * scatter does, never −0).
  */
-function oneHotRows(g: ArrayLike<number>, M: number, C: number, index: Int32Array, weight: Float32Array, out: Floats): void {
+function oneHotCoefs(g: ArrayLike<number>, M: number, weight: Float32Array, out: Floats): void {
   for (let r = 0; r < M; r++) {
-    const at = r * C + index[r]!;
-    out[at] = -g[r]! * weight[r]!;
-    out[at] = 0 + out[at]!;
+    out[r] = -g[r]! * weight[r]!;
+    out[r] = 0 + out[r]!;
   }
 }
 
@@ -58,33 +58,16 @@ export function logProbNll(logp: Tensor, t: ClassTargets): Tensor {
       retain(logSoftmaxNode, dense);
       return [dense.sub(logp.exp().mul(dense.sum(1, true)))];
     }
-    const dense = zeroed(logp.dtype, M * C);
-    oneHotRows(g!.value.flat(), M, C, index, weight, dense);
-    const oneHot = new NDArray(dense, [M, C]);
-    try {
-      retain(logSoftmaxNode, new Tensor(oneHot));
-      return [freshGrad(new Tensor(backend().softmaxBackward(logp.value, oneHot, 1, true)))];
-    } finally {
-      for (let r = 0; r < M; r++) dense[r * C + index[r]!] = 0;
+    const coef = allocArray(logp.dtype, M) as Floats;
+    oneHotCoefs(g!.value.flat(), M, weight, coef);
+    if (logSoftmaxNode.retained?.has(0)) {
+      const dense = allocArray(logp.dtype, M * C) as Floats;
+      for (let r = 0; r < M; r++) dense[r * C + index[r]!] = coef[r]!;
+      retain(logSoftmaxNode, new Tensor(new NDArray(dense, [M, C])));
     }
+    return [freshGrad(new Tensor(backend().nllLogSoftmaxBackward(logp.value, index, coef)))];
   }, [logp]);
   return result;
-}
-
-/** The largest one-hot scratch kept between steps (16 MB of float32): larger ones are allocated each time. */
-const MAX_SCRATCH = 1 << 22;
-
-/**
- * A zero-filled float32 scratch of at least `n` values for the one-hot gradient, kept between
- * backward passes (the caller clears what it wrote): a large-vocabulary step would otherwise
- * allocate, and have the collector free, one (M, C) array per step. float64 and sizes past
- * `MAX_SCRATCH` get a fresh array.
- */
-let scratch = new Float32Array(0);
-function zeroed(dtype: Tensor["dtype"], n: number): Floats {
-  if (dtype !== "float32" || n > MAX_SCRATCH) return allocArray(dtype, n) as Floats;
-  if (scratch.length < n) scratch = new Float32Array(n);
-  return scratch.subarray(0, n);
 }
 
 /** `logp.retainGrad()` still sees the gradient the composite would have handed log-softmax's node. */

@@ -223,3 +223,28 @@ export function softmaxBackward(y: NDArray, g: NDArray, dim: number, log: boolea
   }
   return fromRows(out, y.shape, dim);
 }
+
+/**
+ * The log-softmax backward of a one-hot output gradient given by rows (`coef[r]` at `[r, targets[r]]`
+ * of `(M, C)`, 0 elsewhere) on contiguous `y` `(M, C)`: `dx = g − e^y · coef[r]`, the values (and zero
+ * signs) `softmaxBackward(y, g, 1, true)` gives on that `g`.
+ * @example nllLogSoftmaxBackward(logp, new Int32Array([2]), new Float32Array([-1]))
+ */
+export function nllLogSoftmaxBackward(y: NDArray, targets: Int32Array, coef: Float32Array | Float64Array): NDArray {
+  const [M, C] = y.shape as [number, number];
+  const yr = y.contiguous().flat();
+  const dtype: DType = y.dtype === "float64" ? "float64" : "float32";
+  const out = allocArray(dtype, M * C) as Float32Array | Float64Array;
+  const round = dtype === "float32" ? Math.fround : (v: number) => v;
+  for (let r = 0; r < M; r++) {
+    const base = r * C;
+    const t = targets[r]!;
+    // The row sum of g: 0 plus its single non-zero term.
+    const sr = round(0 + coef[r]!);
+    for (let j = 0; j < C; j++) {
+      const g = j === t ? coef[r]! : 0;
+      out[base + j] = g - round(round(Math.exp(yr[base + j]!)) * sr);
+    }
+  }
+  return new NDArray(out, [M, C]);
+}

@@ -32,6 +32,7 @@ export interface KernelExports {
   packRowsA(a: number, lda: number, m: number, k: number, dst: number): void;
   softmaxRows(x: number, out: number, rows: number, cols: number, log: number): void;
   softmaxBackRows(y: number, g: number, out: number, rows: number, cols: number, log: number): void;
+  nllLogSoftmaxBackRows(y: number, targets: number, coef: number, out: number, rows: number, cols: number): void;
   columnSums(d: number, rows: number, ld: number, cols: number, acc: number, out: number): void;
   gruStep(
     bs: number, H: number, j0: number, j1: number, hIn: number, ap: number, bp: number, gi: number, gh: number,

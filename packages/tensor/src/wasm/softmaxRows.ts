@@ -24,7 +24,7 @@ function rowsFit(x: NDArray, dim: number): boolean {
  * whole by one thread, so the result does not depend on the split.
  * @example const { softmax } = wasmSoftmax(kernels, jsBackend, chunker); softmax(x, 1, true)
  */
-export function wasmSoftmax(kernels: WasmKernels, fallback: Backend, chunker: Chunker | null = null): Pick<Backend, "softmax" | "softmaxBackward"> {
+export function wasmSoftmax(kernels: WasmKernels, fallback: Backend, chunker: Chunker | null = null): Pick<Backend, "softmax" | "softmaxBackward" | "nllLogSoftmaxBackward"> {
   const k = kernels.exports;
   /** Runs `op` over `rows` rows of `cols` whose operands start at the byte addresses `ptrs` (args 0..ptrs.length−1). */
   function byRows(op: "softmaxRows" | "softmaxBackRows", ptrs: readonly number[], rows: number, cols: number, log: boolean): void {
@@ -58,6 +58,28 @@ export function wasmSoftmax(kernels: WasmKernels, fallback: Backend, chunker: Ch
       l.mem.set(y.flat() as Float32Array, py >> 2);
       l.mem.set(g.flat() as Float32Array, pg >> 2);
       byRows("softmaxBackRows", [py, pg, po], n / y.shape[dim]!, y.shape[dim]!, log);
+      return new NDArray(l.mem.slice(po >> 2, (po >> 2) + n), y.shape.slice());
+    },
+    nllLogSoftmaxBackward(y, targets, coef) {
+      // Same layouts as softmaxBackward on the one-hot g, so the same inputs take the same path.
+      if (!rowsFit(y, 1) || y.ndim !== 2 || !(coef instanceof Float32Array)) return fallback.nllLogSoftmaxBackward(y, targets, coef);
+      const n = y.size;
+      const [rows, cols] = y.shape as [number, number];
+      const l = kernels.layout([n, 2 * rows, n]);
+      if (!l) return fallback.nllLogSoftmaxBackward(y, targets, coef);
+      const [py, pt, po] = l.at as [number, number, number];
+      const pc = pt + rows * 4;
+      l.mem.set(y.flat() as Float32Array, py >> 2);
+      new Int32Array(l.mem.buffer, pt, rows).set(targets);
+      l.mem.set(coef, pc >> 2);
+      const threads = chunker ? chunker.threadsFor(n * MACS_PER_ELEMENT) : 1;
+      const args = [py, pt, pc, po, rows, cols];
+      if (threads === 1) k.nllLogSoftmaxBackRows(py, pt, pc, po, rows, cols);
+      else {
+        chunker!.chunked("nllLogSoftmaxBackRows", args, UNUSED_ARG, threads, rows, 1, [
+          [0, py, cols * 4, 0], [1, pt, 4, 0], [2, pc, 4, 0], [3, po, cols * 4, 0], [4, 0, -1, 1],
+        ]);
+      }
       return new NDArray(l.mem.slice(po >> 2, (po >> 2) + n), y.shape.slice());
     },
   };

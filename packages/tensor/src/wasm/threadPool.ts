@@ -6,7 +6,7 @@ import type { WasmKernels } from "./loader.js";
 import { ARGS, CONTROL_BYTES, MAX_ARGS, MAX_CHUNKS, MAX_WORKERS, WORD, WORKER_SOURCE } from "./workerSource.js";
 
 /** The kernel exports a worker can run (indices are the job's `op`). */
-export const JOB_EXPORTS = ["gemm", "gemmPacked", "gemmPrepacked", "gruStep", "lstmStep", "softmaxRows", "softmaxBackRows", "rowProduct", "columnSums"] as const;
+export const JOB_EXPORTS = ["gemm", "gemmPacked", "gemmPrepacked", "gruStep", "lstmStep", "softmaxRows", "softmaxBackRows", "nllLogSoftmaxBackRows", "rowProduct", "columnSums"] as const;
 /** A kernel export a worker can run. */
 export type JobOp = (typeof JOB_EXPORTS)[number];
 
