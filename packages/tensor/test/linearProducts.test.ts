@@ -4,15 +4,9 @@
 // replace bit for bit, on one thread, split over threads, and in JS.
 import { afterAll, describe, expect, it } from "vitest";
 import { columnSums, Generator, jsBackend, type Backend } from "@rnnkit/tensor";
-import { loadWasmKernels } from "../src/wasm/loader.js";
-import { ThreadPool } from "../src/wasm/threadPool.js";
-import { createWasmBackend } from "../src/wasm/wasmBackend.js";
+// JS, wasm on one thread, and wasm splitting every product or row block of 16 or more over workers.
+import { pool, single, threaded } from "./sequenceBackends.js";
 
-const shared = loadWasmKernels(true)!;
-const pool = new ThreadPool(shared);
-const threaded = createWasmBackend(shared, jsBackend, { pool, minSplit: 16, threads: 3, minChunk: 1 });
-const single = createWasmBackend(loadWasmKernels(false)!, jsBackend);
-await pool.whenReady(2);
 afterAll(() => pool.close());
 
 const gen = new Generator(11);

@@ -3,16 +3,9 @@
 // on the JS backend (float32 and float64) and on wasm with one thread and rows split over threads.
 import { afterAll, describe, expect, it } from "vitest";
 import { type Backend, Generator, jsBackend, NDArray } from "@rnnkit/tensor";
-import { loadWasmKernels } from "../src/wasm/loader.js";
-import { ThreadPool } from "../src/wasm/threadPool.js";
-import { createWasmBackend } from "../src/wasm/wasmBackend.js";
+// JS, wasm on one thread, and wasm splitting every product or row block of 16 or more over workers.
+import { pool, single, threaded } from "./sequenceBackends.js";
 
-const shared = loadWasmKernels(true)!;
-const plain = loadWasmKernels(false)!;
-const pool = new ThreadPool(shared);
-const threaded = createWasmBackend(shared, jsBackend, { pool, minSplit: 16, threads: 3, minChunk: 1 });
-const single = createWasmBackend(plain, jsBackend);
-await pool.whenReady(2);
 afterAll(() => pool.close());
 
 const gen = new Generator(11);

@@ -1,28 +1,16 @@
 // The check behind skinnyGemm.test.ts, run on a kernels instance in this process, in a child
 // Node with relaxed SIMD, and (as source text) in Chromium, so it is one self-contained function:
-// no imports, no helpers outside it. Products of m = 1..7 rows (the last m % 4 on the narrow
+// no runtime imports, no helpers outside it. Products of m = 1..7 rows (the last m % 4 on the narrow
 // kernels of asm/skinny.ts) must equal, bit for bit, the same rows inside an 8-row product (all
 // on the 4-row tile), through `gemm`, `gemmPacked` and `gemmPrepacked`, over column ranges; and
 // stay within the GEMM error bound (k + 4)·ε·Σ|a·b| of the float64 product.
+import type { KernelExports } from "../src/wasm/loader.js";
 
-/** The kernel exports the check calls (a subset of KernelExports, byte addresses). */
-export interface SkinnyExports {
-  readonly memory: WebAssembly.Memory;
-  gemmWorkBytes(): number;
-  gemm(
-    transA: number, transB: number, m: number, n: number, k: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
-  ): void;
-  packedBFloats(n: number, k: number): number;
-  packGemmB(transB: number, n: number, k: number, b: number, ldb: number, dst: number): void;
-  gemmPacked(
-    transA: number, m: number, n: number, k: number, alpha: number,
-    a: number, lda: number, bp: number, beta: number, c: number, ldc: number, work: number, j0: number, j1: number,
-  ): void;
-  gemmPrepacked(m: number, n: number, k: number, ap: number, bp: number, c: number, ldc: number, work: number, j0: number, j1: number): void;
-  packedAFloats(m: number, k: number): number;
-  packRowsA(a: number, lda: number, m: number, k: number, dst: number): void;
-}
+/** The kernel exports the check calls (byte addresses; a type-only import, so the source stays self-contained). */
+export type SkinnyExports = Pick<
+  KernelExports,
+  "memory" | "gemmWorkBytes" | "gemm" | "packedBFloats" | "packGemmB" | "gemmPacked" | "gemmPrepacked" | "packedAFloats" | "packRowsA"
+>;
 
 /** What the check found: products run, the first few mismatches, and the worst error ÷ bound (≤ 1 passes). */
 export interface SkinnyReport {

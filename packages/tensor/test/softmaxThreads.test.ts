@@ -1,18 +1,10 @@
 // Softmax rows split over worker threads: each row is computed whole by one thread, so the split
 // result must equal the one-thread result bit for bit, for softmax, log-softmax and both backwards.
 import { afterAll, describe, expect, it } from "vitest";
-import { Generator, jsBackend, NDArray } from "@rnnkit/tensor";
-import { loadWasmKernels } from "../src/wasm/loader.js";
-import { ThreadPool } from "../src/wasm/threadPool.js";
-import { createWasmBackend } from "../src/wasm/wasmBackend.js";
+import { Generator, NDArray } from "@rnnkit/tensor";
+// JS, wasm on one thread, and wasm splitting every product or row block of 16 or more over workers.
+import { pool, single, threaded } from "./sequenceBackends.js";
 
-const shared = loadWasmKernels(true)!;
-const plain = loadWasmKernels(false)!;
-const pool = new ThreadPool(shared);
-/** Splits every softmax of a few rows or more, so small and uneven row counts take the split path. */
-const threaded = createWasmBackend(shared, jsBackend, { pool, minSplit: 16, threads: 3, minChunk: 1 });
-const single = createWasmBackend(plain, jsBackend);
-await pool.whenReady(2);
 afterAll(() => pool.close());
 
 const gen = new Generator(5);
